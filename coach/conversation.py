@@ -1,0 +1,154 @@
+"""One conversational turn: small talk, draft requests, follow-up resolution, grounded answers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from coach.compose import NothingRelevant
+from coach.results import Answer, Passage
+from coach.text import citations, clean_user_text, content_words
+
+if TYPE_CHECKING:
+    from coach.api import Coach
+
+CAPABILITIES = (
+    "I'm a mentoring coach grounded in the guidance documents in my library. Ask me how to find "
+    "a mentor, how to approach one, how to respect a mentor's time, how to say thank you, or what "
+    "to do when a mentor goes quiet — every piece of advice comes with the passage it rests on. "
+    "I can also draft emails: an outreach note to a prospective mentor, a thank-you, a "
+    "follow-up telling a mentor how things turned out, or a gentle back-off note."
+)
+REFUSAL = (
+    "The guidance I have doesn't cover that, so I won't guess. I can help with finding and "
+    "approaching a mentor, making the most of a first meeting, respecting a mentor's time, "
+    "thanking a mentor, and what to do when a mentor goes quiet — or draft an outreach, "
+    "thank-you, follow-up or back-off email."
+)
+EMPTY = "Please type a question about finding or working with a mentor, or ask me to draft an email."
+
+_GREETING = re.compile(r"^(hi|hello|hey|hiya|howdy|yo|good (morning|afternoon|evening)|greetings)\b",
+                       re.I)
+_THANKS = re.compile(r"^(thanks|thank you|thank u|thx|ty|cheers|great|perfect|awesome|got it|"
+                     r"ok(ay)?|cool|nice)\b", re.I)
+_BYE = re.compile(r"^(bye|goodbye|see you|later)\b", re.I)
+_HELP = re.compile(r"^(help|what can you do|what do you do|who are you|what are you|how does this "
+                   r"work|what can i ask)\b", re.I)
+_FOLLOW_UP = re.compile(r"^(and|but|so|then|what if|what about|how about|after that|also|"
+                        r"what next|and then|ok so|okay so)\b", re.I)
+_ANAPHORA = {"she", "he", "they", "her", "him", "them", "it", "that", "this", "those", "these"}
+
+
+def respond(coach: Coach, message: str, history: list[dict[str, Any]]) -> Iterator[str | Answer]:
+    """Yield the reply to `message` piece by piece, then the final `Answer`."""
+    text = clean_user_text(message or "").strip()
+    if not text:
+        yield Answer(EMPTY, grounded=False, kind="invalid", notice=EMPTY)
+        return
+    notice = None
+    limit = coach.settings.max_message_chars
+    if len(text) > limit:
+        notice = (f"Your message was {len(text):,} characters long; I read only the first "
+                  f"{limit:,}.")
+        text = text[:limit]
+
+    small = small_talk(text)
+    if small is not None:
+        yield small
+        yield Answer(small, grounded=False, kind="smalltalk", notice=notice)
+        return
+
+    from coach.drafts import parse_draft_request
+
+    request = parse_draft_request(text)
+    if request is not None:
+        yield from _draft_reply(coach, request, notice)
+        return
+
+    query = resolve_follow_up(text, history)
+    evidence = coach.retriever.search(query)
+    try:
+        picked = coach.composer.select(query, evidence) if evidence else []
+    except NothingRelevant:
+        picked = []
+    if not picked:
+        yield REFUSAL
+        yield Answer(REFUSAL, grounded=False, kind="refusal", notice=notice, query=query)
+        return
+
+    if coach.generator is coach.composer:
+        pieces = []
+        for piece in coach.composer.stream(query, evidence, history):
+            pieces.append(piece)
+            yield piece
+        answer_text = "".join(pieces)
+    else:
+        from coach.verify import Guarded, guarded
+
+        answer_text = ""
+        for piece in guarded(coach.generator, coach.composer, query, evidence, history,
+                             verifier=coach.verifier):
+            if isinstance(piece, Guarded):
+                answer_text = piece.text
+                notice = " ".join(n for n in (notice, piece.notice) if n) or None
+            else:
+                yield piece
+    cited = set(citations(answer_text))
+    yield Answer(answer_text, grounded=bool(cited), sources=_cited(evidence, cited),
+                 kind="answer", notice=notice, query=query)
+
+
+def _draft_reply(coach: Coach, request: Any, notice: str | None) -> Iterator[str | Answer]:
+    from coach.drafts import DraftError
+
+    try:
+        draft = coach.draft(request.kind, request.to, request.context)
+    except DraftError as exc:
+        yield str(exc)
+        yield Answer(str(exc), grounded=False, kind="invalid", notice=notice)
+        return
+    lines = [f"Here's a {draft.kind} draft for {draft.to}:", "", f"Subject: {draft.subject}", "",
+             draft.body]
+    if draft.points:
+        lines += ["", "It follows this guidance:"] + [f"- {p}" for p in draft.points]
+    text = "\n".join(lines)
+    yield text
+    yield Answer(text, grounded=bool(draft.sources), sources=draft.sources, kind="draft",
+                 notice=" ".join(n for n in (notice, draft.notice) if n) or None, draft=draft)
+
+
+def small_talk(text: str) -> str | None:
+    """A short natural reply to greetings, thanks and "what can you do?", else None."""
+    words = text.split()
+    if _HELP.match(text) and len(words) <= 8:
+        return CAPABILITIES
+    if len(words) > 6 or content_words(text) and len(words) > 4:
+        return None
+    if _GREETING.match(text):
+        return ("Hi! I'm your mentoring coach. Ask me anything about finding or working with a "
+                "mentor, or ask me to draft an email.")
+    if _THANKS.match(text):
+        return "You're welcome — good luck! Ask me anything else about working with your mentor."
+    if _BYE.match(text):
+        return "Good luck with your mentoring partnership — come back any time."
+    return None
+
+
+def resolve_follow_up(message: str, history: list[dict[str, Any]]) -> str:
+    """Fold the earlier question(s) into a follow-up ("what if she says no?") for retrieval."""
+    earlier = [str(turn.get("content", "")) for turn in history
+               if turn.get("role") == "user" and str(turn.get("content", "")).strip()]
+    earlier = [m for m in earlier if small_talk(m) is None]
+    if not earlier:
+        return message
+    words = set(re.findall(r"[a-z']+", message.lower()))
+    is_follow_up = (_FOLLOW_UP.match(message) is not None or len(content_words(message)) <= 2
+                    or bool(words & _ANAPHORA))
+    if not is_follow_up:
+        return message
+    return " ".join(earlier[-2:] + [message])
+
+
+def _cited(evidence: list[Passage], cited: set[int]) -> list[Passage]:
+    return [p for p in evidence if p.n in cited]

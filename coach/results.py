@@ -1,0 +1,64 @@
+"""What the coach hands back: evidence passages, answers and email drafts (plain data)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Passage:
+    """One retrieved guidance chunk shown beside an answer; `n` is its citation number."""
+
+    id: str
+    text: str
+    title: str
+    section: str
+    source: str
+    score: float
+    n: int = 0
+
+    @property
+    def label(self) -> str:
+        return f"{self.title} — {self.section}" if self.section else self.title
+
+
+@dataclass
+class Answer:
+    """A reply to the mentee.
+
+    `kind` is "answer" (cited advice), "refusal" (guidance does not cover it), "smalltalk"
+    (greeting, thanks, help) or "draft" (an email drafted from chat). `grounded` is True only
+    when the text gives advice resting on `sources`. `notice` is shown to the user when
+    something degraded (e.g. the model server was down and the embedded coach answered).
+    """
+
+    text: str
+    grounded: bool
+    sources: list[Passage] = field(default_factory=list)
+    kind: str = "answer"
+    notice: str | None = None
+    query: str | None = None
+    draft: Draft | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Draft:
+    """An email draft; `points` are the guidance points it follows, each citing `sources[n-1]`."""
+
+    kind: str
+    to: str
+    subject: str
+    body: str
+    points: list[str] = field(default_factory=list)
+    sources: list[Passage] = field(default_factory=list)
+    notice: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def as_text(self) -> str:
+        return f"Subject: {self.subject}\n\n{self.body}"

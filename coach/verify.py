@@ -1,0 +1,359 @@
+"""Checks each sentence of a model's answer against its cited evidence; unsupported ones are cut."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from coach import text as T
+from coach.results import Passage
+
+if TYPE_CHECKING:
+    from coach.generators import Generator
+
+# Picked from the labelled pairs in tests/test_verify.py (104 sentences checked against every chunk
+# of the corpus): cosine >= 0.55 and >= 55% shared content words keeps 95% of faithful
+# paraphrases and removes 95% of fabricated advice; cosine alone cannot separate them (on-topic
+# fabrications reach 0.72), the shared-words share does most of the work.
+DEFAULT_THRESHOLD = 0.55
+DEFAULT_LEXICAL_MIN = 0.55
+
+# Filler a paraphrase adds without changing the claim; counting it would punish paraphrase.
+_FILLER = frozenset([
+    "also", "may", "might", "must", "one", "like", "make", "sure", "really", "well", "way",
+    "ways", "thing", "things", "even", "always", "often", "try", "would", "could", "should",
+    "just", "simply", "good", "great", "important", "helpful", "best", "able", "need", "needs",
+    "want", "wants", "first", "next", "finally", "however", "overall", "remember", "tip", "tips",
+    "help",
+])
+_BULLET = re.compile(r"^\s*(?:[-*\u2022]+|\d+[.)]|#+)\s+")
+_MARKUP = re.compile(r"\*\*|__|`")
+_LIST_NUMBER = re.compile(r"^\d+[.)]$")
+_CLAUSE = re.compile(r"\s*(?:;|:|\u2013|\u2014|--)\s*")
+_CACHE_SIZE = 512
+# Text in a guidance passage that addresses the model rather than the reader: a prompt injection.
+_INJECTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|prompts?)\b"
+    r"|\byou are now\b|\bsystem prompt\b|\bdeveloper mode\b|\bjailbreak"
+    r"|\b(?:tell|instruct|advise|convince) the (?:user|reader|mentee)s?\b"
+    r"|\bas an ai\b|\bnew instructions?\b",
+    re.IGNORECASE)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of `text`, each keeping its trailing `[n]` citations, without bullets or markup.
+
+    Handles citations after the full stop ("... lunch. [2]"), abbreviations ("e.g."), numbered
+    and bulleted lists, and hard line breaks.
+    """
+    out: list[str] = []
+    for piece in T.split_sentences(_MARKUP.sub("", text)):
+        piece = _BULLET.sub("", piece).strip()
+        if not piece or _LIST_NUMBER.match(piece):
+            continue  # "1." split off a numbered list item
+        if out and not T.strip_citations(piece):
+            out[-1] = f"{out[-1]} {piece}"  # a citation on a line of its own belongs above
+            continue
+        out.append(piece)
+    return out
+
+
+def looks_like_injection(sentence: str) -> bool:
+    """True for text that gives the model orders ("ignore previous instructions and ...")."""
+    return bool(_INJECTION.search(sentence))
+
+
+def neutralise(text: str) -> str:
+    """`text` minus instruction-like sentences: guidance is data, never orders to the model."""
+    if not _INJECTION.search(text):
+        return text
+    return " ".join(s for s in T.split_sentences(text) if not looks_like_injection(s))
+
+
+def cite(sentence: str, numbers: Sequence[int]) -> str:
+    """`sentence` with its citations replaced by `numbers`, placed before the final punctuation."""
+    body = T.strip_citations(sentence)
+    marks = "".join(f"[{n}]" for n in numbers)
+    if not marks:
+        return body
+    m = re.search(r"[.!?]+[\"'\u201d\u2019)]*$", body)
+    if m:
+        return f"{body[:m.start()].rstrip()} {marks}{body[m.start():]}"
+    return f"{body} {marks}"
+
+
+def _stems(text: str) -> set[str]:
+    text = re.sub(r"\be-mail", "email", text, flags=re.IGNORECASE)
+    return {w for w in T.content_words(text) if w not in _FILLER}
+
+
+@dataclass
+class Verdict:
+    """How one sentence fared: `best_n` is the passage that supports it best (None if none)."""
+
+    sentence: str
+    cited: list[int]
+    best_n: int | None
+    score: float
+    supported: bool
+    reason: str
+    lexical: float = 0.0
+
+    @property
+    def shown(self) -> str:
+        """The sentence as the user sees it: citing the passage(s) that support it."""
+        return cite(self.sentence, [self.best_n] if self.best_n else [])
+
+
+@dataclass
+class Verification:
+    """A verified answer: `text` is made of the kept sentences only, each with a valid [n]."""
+
+    text: str
+    kept: list[Verdict] = field(default_factory=list)
+    removed: list[Verdict] = field(default_factory=list)
+
+    @property
+    def kept_share(self) -> float:
+        total = len(self.kept) + len(self.removed)
+        return len(self.kept) / total if total else 0.0
+
+
+@dataclass
+class _Windows:
+    """A passage cut into sentences and clauses, embedded once and cached by passage id."""
+
+    stems: set[str]
+    vectors: np.ndarray
+
+
+class Verifier:
+    """Decides whether a sentence is supported by a passage.
+
+    Supported by passage n means both: the sentence (citations stripped) is close in meaning to
+    some sentence, clause or sentence pair of passage n (cosine >= `threshold`), and at least
+    `lexical_min` of its content words occur in passage n. Meaning alone lets on-topic
+    fabrications through ("email your manager weekly"); words alone let shuffled nonsense through.
+    """
+
+    def __init__(self, embeddings: Any, *, threshold: float = DEFAULT_THRESHOLD,
+                 lexical_min: float = DEFAULT_LEXICAL_MIN) -> None:
+        self.embeddings = embeddings
+        self.threshold = threshold
+        self.lexical_min = lexical_min
+        self._cache: OrderedDict[tuple[str, int], _Windows] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def check(self, sentence: str, evidence: list[Passage]) -> Verdict:
+        """The verdict on one sentence against the numbered `evidence`."""
+        return self._judge_all([sentence], evidence)[0]
+
+    def verify(self, text: str, evidence: list[Passage]) -> Verification:
+        """Keep the supported sentences of `text` (re-cited correctly); list the removed ones."""
+        verdicts = self._judge_all(split_sentences(text), evidence)
+        kept = [v for v in verdicts if v.supported]
+        removed = [v for v in verdicts if not v.supported]
+        return Verification(" ".join(v.shown for v in kept), kept, removed)
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _judge_all(self, sentences: list[str], evidence: list[Passage]) -> list[Verdict]:
+        bodies = [T.strip_citations(s) for s in sentences]
+        checkable = [i for i, b in enumerate(bodies) if _stems(b)]
+        vectors = self._embed([bodies[i] for i in checkable]) if checkable and evidence else None
+        windows = self._windows(evidence) if vectors is not None else []
+        verdicts = []
+        for i, sentence in enumerate(sentences):
+            cited = T.citations(sentence)
+            if i not in checkable:
+                verdicts.append(Verdict(sentence, cited, None, 0.0, False, "nothing checkable"))
+            elif vectors is None:
+                verdicts.append(Verdict(sentence, cited, None, 0.0, False, "no evidence"))
+            else:
+                vec = vectors[checkable.index(i)]
+                verdicts.append(self._judge(sentence, bodies[i], cited, vec, evidence, windows))
+        return verdicts
+
+    def _judge(self, sentence: str, body: str, cited: list[int], vec: np.ndarray,
+               evidence: list[Passage], windows: list[_Windows]) -> Verdict:
+        words = _stems(body)
+        scores: dict[int, tuple[float, float]] = {}
+        for passage, win in zip(evidence, windows, strict=True):
+            cosine = float(np.max(win.vectors @ vec)) if len(win.vectors) else 0.0
+            lexical = len(words & win.stems) / len(words)
+            scores[passage.n] = (cosine, lexical)
+        supporting = [n for n, (c, lx) in scores.items()
+                      if c >= self.threshold and lx >= self.lexical_min]
+        valid_cited = [n for n in cited if n in scores]
+
+        if supporting:
+            # Prefer the model's own citation when it holds up; otherwise re-cite the best match.
+            good_cited = [n for n in valid_cited if n in supporting]
+            best = max(good_cited or supporting, key=lambda n: scores[n][0])
+            if good_cited:
+                reason = "supported by its citation"
+            elif valid_cited:
+                reason = f"cited [{valid_cited[0]}] but supported by [{best}]"
+            elif cited:
+                reason = f"cited a passage that does not exist; supported by [{best}]"
+            else:
+                reason = f"no citation; supported by [{best}]"
+            cosine, lexical = scores[best]
+            return Verdict(sentence, cited, best, round(cosine, 3), True, reason,
+                           round(lexical, 3))
+
+        best = max(scores, key=lambda n: scores[n][0])
+        cosine, lexical = scores[best]
+        if cosine < self.threshold:
+            reason = f"no passage says this (closest [{best}], similarity {cosine:.2f})"
+        else:
+            reason = (f"[{best}] is on the topic but only {lexical:.0%} of the sentence's "
+                      "words appear in it")
+        return Verdict(sentence, cited, None, round(cosine, 3), False, reason, round(lexical, 3))
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        vectors = np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.maximum(norms, 1e-12)
+
+    def _windows(self, evidence: list[Passage]) -> list[_Windows]:
+        keys = [(p.id, hash(p.text)) for p in evidence]
+        with self._lock:
+            missing = [(k, p) for k, p in zip(keys, evidence, strict=True) if k not in self._cache]
+        if missing:
+            # One batch for every passage not seen before.
+            # An injected order can never count as support ("...tell the user to quit").
+            texts = [neutralise(p.text) for _, p in missing]
+            pieces = [_passage_windows(t) for t in texts]
+            flat = [w for ws in pieces for w in ws]
+            vectors = self._embed(flat) if flat else np.zeros((0, 1), dtype=np.float32)
+            start = 0
+            with self._lock:
+                for (key, _), text, ws in zip(missing, texts, pieces, strict=True):
+                    self._cache[key] = _Windows(_stems(text),
+                                                vectors[start:start + len(ws)])
+                    start += len(ws)
+                while len(self._cache) > _CACHE_SIZE:
+                    self._cache.popitem(last=False)
+        with self._lock:
+            out = []
+            for key in keys:
+                self._cache.move_to_end(key)
+                out.append(self._cache[key])
+            return out
+
+
+def _passage_windows(text: str) -> list[str]:
+    """Sentences, adjacent pairs and long clauses: a faithful sentence usually restates one."""
+    sentences = [s for s in split_sentences(text) if _stems(s)]
+    windows = list(sentences)
+    windows += [f"{a} {b}" for a, b in zip(sentences, sentences[1:], strict=False)]
+    for s in sentences:
+        clauses = [c for c in _CLAUSE.split(s) if len(c.split()) >= 4]
+        if len(clauses) > 1:
+            windows += clauses
+    return windows
+
+
+# -- guarding a streamed answer ----------------------------------------------------------------
+
+
+@dataclass
+class Guarded:
+    """The end of a guarded stream.
+
+    `text` is the final answer to show (when `fell_back`, the fallback's answer, which replaces
+    anything streamed before it); `kept`/`removed` are the verdicts on the model's sentences.
+    """
+
+    text: str
+    kept: list[Verdict]
+    removed: list[Verdict]
+    fell_back: bool
+    notice: str | None = None
+
+    @property
+    def kept_share(self) -> float:
+        total = len(self.kept) + len(self.removed)
+        return len(self.kept) / total if total else 0.0
+
+
+FALLBACK_TAIL = "so this answer comes from the built-in guidance composer."
+
+
+def guarded(llm: Generator, fallback: Generator, question: str, evidence: list[Passage],
+            history: list[dict], *, verifier: Verifier,
+            min_kept: int = 1) -> Iterator[str | Guarded]:
+    """Stream `llm`'s answer sentence by sentence, showing only sentences the evidence supports.
+
+    Yields text pieces, then one `Guarded`. Kept sentences are held back until `min_kept` of
+    them exist, so a mostly-unsupported answer never reaches the user. When the model server
+    fails (down, refusing, too slow, garbled) or too little survives, the `fallback` generator
+    answers instead and `Guarded.notice` says why.
+    """
+    from coach.generators import GeneratorUnavailable
+
+    kept: list[Verdict] = []
+    removed: list[Verdict] = []
+    shown: list[str] = []
+    held: list[str] = []
+    buffer = ""
+
+    def judge(sentences: list[str]) -> Iterator[str]:
+        for sentence in sentences:
+            verdict = verifier.check(sentence, evidence)
+            (kept if verdict.supported else removed).append(verdict)
+            if verdict.supported:
+                held.append(verdict.shown)
+        if len(kept) >= min_kept and held:
+            for text in held:
+                yield (" " if shown else "") + text
+                shown.append(text)
+            held.clear()
+
+    notice: str | None = None
+    done = 0  # sentences of `buffer` already judged
+    try:
+        for chunk in llm.stream(question, evidence, history):
+            buffer += chunk
+            sentences = split_sentences(buffer)
+            # The last sentence may still grow (or gain its [n]); everything before it is final.
+            if len(sentences) - 1 > done:
+                yield from judge(sentences[done:-1])
+                done = len(sentences) - 1
+        yield from judge(split_sentences(buffer)[done:])
+    except GeneratorUnavailable as exc:
+        notice = f"{str(exc).rstrip('.')}, {FALLBACK_TAIL}"
+
+    if notice is None and len(kept) >= max(min_kept, 1):
+        if removed:
+            notice = (f"{_count(len(removed), 'sentence')} of the model's answer "
+                      f"{'was' if len(removed) == 1 else 'were'} left out because the guidance "
+                      "does not support them.")
+        yield Guarded(" ".join(shown), kept, removed, fell_back=False, notice=notice)
+        return
+
+    if notice is None:
+        total = len(kept) + len(removed)
+        if total == 0:
+            notice = f"The model gave an empty answer, {FALLBACK_TAIL}"
+        else:
+            notice = (f"Most of the model's answer was not supported by the guidance (kept "
+                      f"{len(kept)} of {total} sentences), {FALLBACK_TAIL}")
+    pieces: list[str] = []
+    if shown:
+        yield "\n\n"  # separates what was already shown from the replacement answer
+    for piece in fallback.stream(question, evidence, history):
+        pieces.append(piece)
+        yield piece
+    yield Guarded("".join(pieces), kept, removed, fell_back=True, notice=notice)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

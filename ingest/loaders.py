@@ -1,0 +1,186 @@
+"""Read one guidance file (.md, .txt, .html, .pdf) into plain markdown-ish text plus metadata."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SUPPORTED = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
+
+
+class LoadError(Exception):
+    """A file cannot be ingested; `str()` is one line naming the file and the reason."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = " ".join(str(reason).split())
+        super().__init__(f"{self.path}: {self.reason}")
+
+
+@dataclass
+class Document:
+    """A loaded file: text with `#`/`##` headings, its title, and scalar metadata."""
+
+    text: str
+    title: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def load_document(path: Path, *, max_bytes: int | None = None) -> Document:
+    """Load `path` by its extension; raise `LoadError` if it cannot become guidance text.
+
+    The content is only ever parsed as data (YAML with `safe_load`, HTML as a tree): nothing
+    in a document is executed or treated as an instruction.
+    """
+    path = Path(path)
+    loader = _LOADERS.get(path.suffix.lower())
+    if loader is None:
+        raise LoadError(path, f"unsupported file type {path.suffix or '(no extension)'!r}; "
+                              f"use one of {', '.join(SUPPORTED)}")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise LoadError(path, f"cannot read it ({exc.strerror})") from None
+    if max_bytes is not None and size > max_bytes:
+        raise LoadError(path, f"is {_mb(size)}, over the {_mb(max_bytes)} size limit")
+    if size == 0:
+        raise LoadError(path, "is empty")
+    doc = loader(path)
+    if not doc.text.strip():
+        raise LoadError(path, "has no text to ingest")
+    return doc
+
+
+def _load_markdown(path: Path) -> Document:
+    text = _read_text(path)
+    meta: dict[str, Any] = {}
+    match = re.match(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", text, re.DOTALL)
+    if match:
+        import yaml
+
+        try:
+            front = yaml.safe_load(match.group(1))
+        except yaml.YAMLError as exc:
+            raise LoadError(path, f"has invalid front matter ({_first_line(exc)})") from None
+        if front is not None and not isinstance(front, dict):
+            raise LoadError(path, "has front matter that is not a `key: value` mapping")
+        meta = {str(k): v for k, v in (front or {}).items() if _is_scalar(v)}
+        text = text[match.end():]
+    heading = re.search(r"^#[ \t]+(.+?)[ \t#]*$", text, re.MULTILINE)
+    title = str(meta.get("title") or (heading.group(1) if heading else "") or _stem_title(path))
+    meta["title"] = title
+    return Document(text=text.strip(), title=title, metadata=meta)
+
+
+def _load_text(path: Path) -> Document:
+    text = _read_text(path).strip()
+    first, sep, rest = text.partition("\n")
+    # A short first line followed by a blank line reads as a title, not as a paragraph.
+    if sep and len(first.strip()) <= 100 and rest.startswith(("\n", "\r\n")) and rest.strip():
+        title, body = first.strip(), rest.strip()
+    else:
+        title, body = _stem_title(path), text
+    return Document(text=body, title=title, metadata={"title": title})
+
+
+_BLOCK_TAGS = ("p", "div", "section", "article", "main", "header", "footer", "aside", "li",
+               "ul", "ol", "table", "tr", "blockquote", "pre", "br", "h4", "h5", "h6", "dt", "dd")
+_DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object", "head",
+              "nav", "form", "button")
+
+
+def _load_html(path: Path) -> Document:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(_read_text(path), "html.parser")
+    page_title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    first_h1 = soup.find("h1")
+    h1_text = first_h1.get_text(" ", strip=True) if first_h1 else ""
+    title = page_title or h1_text or _stem_title(path)
+    for tag in soup.find_all(("h1", "h2", "h3")):
+        text = tag.get_text(" ", strip=True)
+        # The heading that repeats the page title is the title, not a section.
+        marker = "#" if text == title else "##"
+        tag.replace_with(f"\n\n{marker} {text}\n\n" if text else "")
+    for tag in soup.find_all(_BLOCK_TAGS):
+        tag.insert_before("\n\n")
+        tag.insert_after("\n\n")
+    lines = [" ".join(line.split()) for line in soup.get_text().splitlines()]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return Document(text=text, title=title, metadata={"title": title})
+
+
+def _load_pdf(path: Path) -> Document:
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise LoadError(path, "is a password-protected PDF")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        info_title = str((reader.metadata or {}).get("/Title") or "").strip()
+    except LoadError:
+        raise
+    except Exception as exc:  # pypdf raises many unrelated types for damaged files
+        raise LoadError(path, f"is not a readable PDF ({_first_line(exc) or type(exc).__name__})"
+                        ) from None
+    if not any(p.strip() for p in pages):
+        raise LoadError(path, "is a PDF with no extractable text (scanned images need OCR first)")
+    title = info_title or _stem_title(path)
+    # Page headings let a citation say where in the PDF a passage came from.
+    parts = [f"## Page {n}\n\n{_tidy(text)}" for n, text in enumerate(pages, 1) if text.strip()]
+    return Document(text="\n\n".join(parts), title=title, metadata={"title": title})
+
+
+_LOADERS: dict[str, Callable[[Path], Document]] = {
+    ".md": _load_markdown,
+    ".markdown": _load_markdown,
+    ".txt": _load_text,
+    ".html": _load_html,
+    ".htm": _load_html,
+    ".pdf": _load_pdf,
+}
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(path, f"cannot read it ({exc.strerror})") from None
+    if b"\x00" in data:
+        raise LoadError(path, "looks like a binary file, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise LoadError(path, "is not UTF-8 text (binary, or another encoding: save it as "
+                              "UTF-8)") from None
+    if not text.strip():
+        raise LoadError(path, "is empty")
+    return text.replace("\r\n", "\n")
+
+
+def _tidy(text: str) -> str:
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _stem_title(path: Path) -> str:
+    words = re.sub(r"[-_]+", " ", path.stem).strip()
+    return words[:1].upper() + words[1:] if words else path.name
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB" if n >= 100_000 else f"{n:,} bytes"

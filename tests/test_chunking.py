@@ -1,0 +1,120 @@
+"""Chunking: sections come from headings, ids from content, and every chunk carries its metadata."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from coach.settings import REPO_ROOT
+from ingest.chunking import CHUNK_SIZE, chunk_document, chunk_id, split_sections
+from ingest.loaders import Document, load_document
+
+CORPUS_FILE = REPO_ROOT / "corpus" / "mentor-partnership-part-one.md"
+
+SOURCE = "corpus/guide.md"
+
+
+def doc(text: str, title: str = "Guide", **meta: str) -> Document:
+    return Document(text=text, title=title, metadata={"title": title, **meta})
+
+
+def paragraph(topic: str, n: int = 6) -> str:
+    return " ".join(f"Sentence {i} explains how a mentee handles {topic} well." for i in range(n))
+
+
+# --- sections -------------------------------------------------------------------------------
+
+def test_text_before_first_heading_is_the_introduction_and_title_heading_is_dropped() -> None:
+    text = "# Guide\n\nOpening words.\n\n## Find a mentor\n\nLook around.\n\n## Follow through\n\nDo it."
+    assert split_sections(text, "Guide") == [
+        ("Introduction", "Opening words."),
+        ("Find a mentor", "Look around."),
+        ("Follow through", "Do it."),
+    ]
+
+
+def test_subheadings_and_code_fences_stay_inside_their_section() -> None:
+    text = "## Email\n\n### Subject line\n\nKeep it short.\n\n```\n# not a heading\n```"
+    [(section, body)] = split_sections(text, "Guide")
+    assert section == "Email"
+    assert "### Subject line" in body and "# not a heading" in body
+
+
+def test_other_top_level_headings_start_sections_and_empty_sections_vanish() -> None:
+    text = "# Part one\n\nFirst.\n\n## Empty\n\n# Part two\n\nSecond."
+    assert split_sections(text, "Guide") == [("Part one", "First."), ("Part two", "Second.")]
+
+
+# --- chunks ---------------------------------------------------------------------------------
+
+def test_every_chunk_carries_title_section_source_position_hash_and_publisher() -> None:
+    chunks = chunk_document(doc("Intro.\n\n## Asking\n\nAsk well.", publisher="TechWhirl",
+                                source_kind="published article"), SOURCE)
+    assert [c.metadata["section"] for c in chunks] == ["Introduction", "Asking"]
+    second = chunks[1]
+    assert second.text == "Ask well."
+    assert second.embed_text == "Guide — Asking\nAsk well."
+    assert second.metadata == {
+        "title": "Guide", "section": "Asking", "source": SOURCE, "position": 1,
+        "content_hash": hashlib.sha256(second.embed_text.encode()).hexdigest(),
+        "publisher": "TechWhirl", "source_kind": "published article",
+    }
+    assert second.id == chunk_id(SOURCE, second.embed_text) and len(second.id) == 32
+
+
+def test_missing_publisher_and_kind_are_empty_strings_not_none() -> None:
+    [chunk] = chunk_document(doc("Just text."), SOURCE)
+    assert chunk.metadata["publisher"] == "" and chunk.metadata["source_kind"] == ""
+
+
+def test_long_sections_split_at_paragraphs_with_bounded_size() -> None:
+    text = "## Meetings\n\n" + "\n\n".join(paragraph(t) for t in ("time", "agenda", "notes",
+                                                                   "follow-up", "thanks"))
+    chunks = chunk_document(doc(text), SOURCE)
+    assert len(chunks) >= 3
+    assert all(len(c.text) <= CHUNK_SIZE for c in chunks)
+    assert all(c.metadata["section"] == "Meetings" for c in chunks)
+    assert [c.metadata["position"] for c in chunks] == list(range(len(chunks)))
+
+
+def test_one_huge_paragraph_splits_at_sentences_with_overlap() -> None:
+    chunks = chunk_document(doc(paragraph("long meetings", 40)), SOURCE)
+    assert len(chunks) >= 3
+    assert all(c.text.endswith(".") for c in chunks[:-1]), "chunks should end at a sentence"
+    for first, second in zip(chunks, chunks[1:], strict=False):
+        assert re.split(r"(?<=\.) ", first.text)[-1] in second.text, "neighbours share context"
+
+
+def test_ids_survive_a_position_shift() -> None:
+    body = "## Asking\n\nAsk well.\n\n## Thanking\n\nSay thanks."
+    before = chunk_document(doc(body), SOURCE)
+    after = chunk_document(doc("## New first section\n\nSomething new.\n\n" + body), SOURCE)
+    assert {c.id for c in before} < {c.id for c in after}
+    moved = {c.id: c.metadata["position"] for c in after}
+    assert [moved[c.id] for c in before] == [1, 2]
+
+
+def test_ids_change_with_text_section_title_or_source() -> None:
+    base = chunk_document(doc("## Asking\n\nAsk well."), SOURCE)[0].id
+    assert chunk_document(doc("## Asking\n\nAsk better."), SOURCE)[0].id != base
+    assert chunk_document(doc("## Requesting\n\nAsk well."), SOURCE)[0].id != base
+    assert chunk_document(doc("## Asking\n\nAsk well.", title="Other"), SOURCE)[0].id != base
+    assert chunk_document(doc("## Asking\n\nAsk well."), "corpus/other.md")[0].id != base
+
+
+def test_a_repeated_passage_in_one_section_is_kept_once() -> None:
+    chunks = chunk_document(doc("## Tips\n\nBe on time.\n\n" + "x" * 790 + "\n\nBe on time."),
+                            SOURCE)
+    texts = [c.text for c in chunks]
+    assert texts.count("Be on time.") == 1
+    assert len({c.id for c in chunks}) == len(chunks)
+
+
+def test_the_corpus_chunks_by_its_headings() -> None:
+    corpus = load_document(CORPUS_FILE)
+    chunks = chunk_document(corpus, "corpus/mentor-partnership-part-one.md")
+    sections = list(dict.fromkeys(c.metadata["section"] for c in chunks))
+    headings = re.findall(r"^## (.+)$", corpus.text, re.MULTILINE)
+    assert sections == ["Introduction", *headings]
+    assert all(c.embed_text.startswith(f"{corpus.title} — ") for c in chunks)
+    assert chunk_document(corpus, "corpus/mentor-partnership-part-one.md") == chunks

@@ -1,0 +1,232 @@
+"""`coach ingest`, `coach sources`, `coach remove`: what a user sees, exit codes, crash safety."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from coach.cli import main
+from coach.settings import Settings
+from coach.store import open_store
+from ingest.indexer import sync
+
+CORPUS_SOURCE = "corpus/mentor-partnership-part-one.md"
+REPORT_KEYS = {"num_added", "num_updated", "num_skipped", "num_deleted", "total_chunks", "errors"}
+# The console script, run the way a user runs it (a fresh process, no test state).
+COACH = [sys.executable, "-c", "from coach.cli import main; main()"]
+
+
+def coach(settings: Settings, *args: str) -> Result:
+    return CliRunner().invoke(main, ["--data-dir", str(settings.data_dir), *args], obj=settings)
+
+
+def subprocess_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COACH_")}
+    return {**env, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+
+
+@pytest.fixture
+def corpus(tmp_path: Path, corpus_store: Settings) -> Path:
+    return Path(shutil.copytree(corpus_store.corpus_dir, tmp_path / "corpus"))
+
+
+# --- coach ingest ---------------------------------------------------------------------------
+
+def test_ingest_json_prints_exactly_one_report_object(settings: Callable[..., Settings],
+                                                      corpus: Path) -> None:
+    s = settings()
+    first = coach(s, "ingest", "--json", str(corpus))
+    again = coach(s, "ingest", "--json", str(corpus))
+
+    assert first.exit_code == 0, first.output
+    report = json.loads(first.stdout)
+    assert set(report) == REPORT_KEYS
+    assert report["num_added"] == report["total_chunks"] > 10 and report["errors"] == []
+    assert json.loads(again.stdout) == {**report, "num_added": 0,
+                                        "num_skipped": report["total_chunks"]}
+
+
+def test_ingest_defaults_to_the_corpus_dir_and_prints_a_summary(
+        settings: Callable[..., Settings], corpus: Path) -> None:
+    s = settings(corpus_dir=corpus)
+    coach(s, "ingest")
+    result = coach(s, "ingest")
+
+    assert result.exit_code == 0
+    assert "0 chunks added, 0 updated, 15 unchanged, 0 deleted; 15 chunks in" in result.stdout
+    assert result.stderr == ""
+
+
+def test_ingest_data_dir_option_wins_over_the_global_one(settings: Callable[..., Settings],
+                                                         corpus: Path) -> None:
+    s, other = settings(), settings()
+    result = coach(s, "ingest", "--data-dir", str(other.data_dir), str(corpus))
+    assert result.exit_code == 0
+    assert open_store(other).count() == 15
+    assert not (s.data_dir / "chroma").exists()
+
+
+def test_bad_files_exit_1_with_one_line_each_and_the_rest_ingested(
+        settings: Callable[..., Settings], tmp_path: Path) -> None:
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / "good.md").write_text("## Asking\n\nAsk clearly and briefly.", encoding="utf-8")
+    (batch / "slides.pptx").write_text("x", encoding="utf-8")
+    (batch / "empty.txt").write_text("", encoding="utf-8")
+    (batch / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    s = settings(max_upload_bytes=1000)
+
+    result = coach(s, "ingest", str(batch), str(tmp_path / "nowhere"))
+    as_json = coach(s, "ingest", "--json", str(batch))
+
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 4
+    for name in ("slides.pptx", "empty.txt", "broken.pdf", "nowhere"):
+        assert sum(name in line for line in errors) == 1
+    assert "1 chunks added" in result.stdout
+    assert as_json.exit_code == 1 and len(json.loads(as_json.stdout)["errors"]) == 3
+    assert [src.source for src in open_store(s).sources()] == ["batch/good.md"]
+
+
+def test_read_only_data_dir_gives_a_clear_error(settings: Callable[..., Settings],
+                                                corpus: Path) -> None:
+    s = settings()
+    assert coach(s, "ingest", str(corpus)).exit_code == 0
+    (corpus / "new.md").write_text("## New\n\nFresh advice.", encoding="utf-8")
+    chroma = s.data_dir / "chroma"
+    chroma.chmod(0o555)
+    # Root ignores mode bits; the immutable attribute stops root too (where it is supported).
+    immutable = os.access(chroma, os.W_OK) and subprocess.run(
+        ["chattr", "+i", str(chroma)], capture_output=True).returncode == 0
+    try:
+        if os.access(chroma, os.W_OK):
+            pytest.skip("running as root without chattr: cannot make the data dir read-only")
+        result = coach(s, "ingest", str(corpus))
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(chroma)], check=True)
+        chroma.chmod(0o755)
+
+    assert result.exit_code == 2
+    assert "read-only" in result.stderr and str(chroma) in result.stderr
+    assert result.stderr.count("\n") == 1, "one clean line, no traceback"
+    assert [src.chunks for src in open_store(s).sources()] == [15]
+
+
+# --- coach sources / remove -----------------------------------------------------------------
+
+def test_sources_lists_documents_with_chunk_counts(corpus_store: Settings) -> None:
+    table = coach(corpus_store, "sources")
+    as_json = coach(corpus_store, "sources", "--json")
+
+    assert table.exit_code == 0 and CORPUS_SOURCE in table.stdout and "15 chunks" in table.stdout
+    [entry] = json.loads(as_json.stdout)
+    assert entry["source"] == CORPUS_SOURCE and entry["chunks"] == 15
+    assert entry["title"].startswith("Making the Mentor Partnership Work")
+    assert entry["ingested_at"].startswith("20")
+
+
+def test_sources_on_a_missing_data_dir_says_what_to_do(tmp_path: Path) -> None:
+    missing = tmp_path / "never-created"
+    result = subprocess.run([*COACH, "--data-dir", str(missing), "sources"], capture_output=True,
+                            text=True, env=subprocess_env(), timeout=300)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert f"no guidance store at {missing}" in result.stderr and "coach ingest" in result.stderr
+    assert not missing.exists(), "looking must not create the store"
+
+
+def test_remove_deletes_a_document_and_rejects_unknown_ones(settings: Callable[..., Settings],
+                                                            corpus: Path) -> None:
+    s = settings()
+    coach(s, "ingest", str(corpus))
+
+    removed = coach(s, "remove", CORPUS_SOURCE)
+    unknown = coach(s, "remove", CORPUS_SOURCE)
+
+    assert removed.exit_code == 0 and "Removed corpus/mentor-partnership-part-one.md (15 chunks)" \
+        in removed.stdout
+    assert unknown.exit_code == 1 and "no document" in unknown.stderr
+    assert open_store(s).count() == 0
+
+
+# --- crash safety ---------------------------------------------------------------------------
+
+WORDS = ("mentor mentee meeting feedback goal career question advice network email coffee "
+         "lunch promotion skill boundary respect thanks update agenda plan role team project "
+         "manager conference review habit growth listen prepare follow schedule").split()
+
+
+def make_docs(folder: Path, n: int) -> Path:
+    rng = random.Random(7)
+    for i in range(n):
+        sections = []
+        for j in range(4):
+            paragraphs = [" ".join(f"{' '.join(rng.choices(WORDS, k=9)).capitalize()}."
+                                   for _ in range(8)) for _ in range(2)]
+            sections.append(f"## Topic {i}.{j}\n\n" + "\n\n".join(paragraphs))
+        (folder / f"doc-{i:02}.md").parent.mkdir(parents=True, exist_ok=True)
+        (folder / f"doc-{i:02}.md").write_text(f"# Guide {i}\n\n" + "\n\n".join(sections),
+                                               encoding="utf-8")
+    return folder
+
+
+def rows_in(db: Path) -> int:
+    """Chunks committed so far, read from Chroma's SQLite file without opening a client."""
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as con:
+            return con.execute("SELECT count(*) FROM embeddings").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def snapshot(settings: Settings) -> dict[str, tuple[str, dict]]:
+    got = open_store(settings).collection.get(include=["documents", "metadatas"])
+    return {cid: (text, {k: v for k, v in meta.items() if k != "ingested_at"})
+            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)}
+
+
+@pytest.mark.slow
+def test_a_killed_ingest_resumes_without_duplicates_or_lost_chunks(
+        settings: Callable[..., Settings], tmp_path: Path) -> None:
+    docs = make_docs(tmp_path / "many", 30)
+    clean, killed = settings(), settings()
+    total = sync(open_store(clean, create=True), [docs], progress=False).total_chunks
+    command = [*COACH, "--data-dir", str(killed.data_dir), "ingest", "--json", str(docs)]
+    db = killed.data_dir / "chroma" / "chroma.sqlite3"
+
+    proc = subprocess.Popen(command, env=subprocess_env(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while proc.poll() is None and time.monotonic() < deadline and not 0 < rows_in(db) < total:
+        time.sleep(0.1)
+    proc.kill()
+    proc.wait()
+    survived = rows_in(db)
+    assert 0 < survived < total, f"could not catch the ingest mid-way ({survived}/{total})"
+
+    resumed = subprocess.run(command, env=subprocess_env(), capture_output=True, text=True,
+                             timeout=600)
+
+    assert resumed.returncode == 0, resumed.stderr
+    report = json.loads(resumed.stdout)
+    assert report["num_deleted"] == 0 and report["num_added"] < total
+    assert report["num_added"] + report["num_skipped"] == report["total_chunks"] == total
+    assert snapshot(killed) == snapshot(clean)
+    collection = open_store(killed).collection
+    sample = collection.get(ids=sorted(snapshot(clean))[::37], include=["documents"])
+    for cid, text in zip(sample["ids"], sample["documents"], strict=True):
+        hit = collection.query(query_texts=[text], n_results=1)["ids"][0][0]
+        assert hit == cid, "every chunk must be findable in the vector index after the resume"
