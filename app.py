@@ -49,6 +49,7 @@ CSS = """
 #coach-header p { margin-top: 0; opacity: 0.8; }
 #coach-notice { min-height: 0; }
 footer { display: none !important; }
+#library-table { --font-mono: var(--font); }  /* a list of documents, not code */
 """
 LIBRARY_HEADERS = ["Title", "Source", "Chunks", "Ingested at"]
 PROGRESS = gr.Progress()  # gradio spots this default and feeds the page's progress bar
@@ -105,6 +106,13 @@ class CoachService:
                 self._coach = factory(self.settings, store=self.store)
             return self._coach
 
+    def warm_up(self) -> None:
+        """Build the coach now (in the background) so the first question does not wait for it."""
+        try:
+            self.coach().retriever.search("how do I find a mentor")
+        except Exception as exc:  # the first real question will report it properly
+            print(f"warm-up failed: {user_message(exc)}", file=sys.stderr)
+
     # -- ingest -----------------------------------------------------------------------------
 
     def ensure_corpus(self, log: Callable[[str], None] = print) -> None:
@@ -159,15 +167,14 @@ class CoachService:
         from ingest.indexer import remove_source
 
         removed = remove_source(self.store, source)
-        deleted_file = False
         prefix = f"{self.uploads_dir.name}/"
-        if source.startswith(prefix):
-            name = safe_upload_name(source[len(prefix):])
-            target = self.uploads_dir / name
-            if target.is_file():
-                target.unlink()
-                deleted_file = True
-        return removed, deleted_file
+        name = source[len(prefix):] if source.startswith(prefix) else ""
+        # uploads/ is flat and holds only names we made safe: never follow anything else.
+        target = self.uploads_dir / name
+        if name and "/" not in name and not name.startswith(".") and target.is_file():
+            target.unlink()
+            return removed, True
+        return removed, False
 
     def library_rows(self) -> list[list[Any]]:
         return [[s.title, s.source, s.chunks, _when(s.ingested_at)] for s in self.store.sources()]
@@ -276,20 +283,23 @@ def passage_dict(p: Passage) -> dict[str, Any]:
 def summary_markdown(outcome: UploadOutcome | None = None, report: Any = None,
                      what: str = "Upload") -> str:
     report = report if report is not None else (outcome.report if outcome else None)
-    lines = []
+    paragraphs, problems = [], []
     if outcome is not None and outcome.saved:
-        lines.append(f"**{what}:** saved {', '.join(f'`{esc(n)}`' for n in outcome.saved)}.")
+        paragraphs.append(f"**{what}:** saved "
+                          f"{', '.join(f'`{esc(n)}`' for n in outcome.saved)}.")
     if report is not None:
-        lines.append(f"**Passages:** {report.num_added} added · {report.num_updated} updated · "
-                     f"{report.num_skipped} unchanged · {report.num_deleted} deleted — "
-                     f"{report.total_chunks} in the library.")
-        lines.extend(f"- ⚠ not ingested: {esc(line)}" for line in report.errors)
+        paragraphs.append(f"**Passages:** {report.num_added} added · {report.num_updated} "
+                          f"updated · {report.num_skipped} unchanged · {report.num_deleted} "
+                          f"deleted — {report.total_chunks} in the library.")
+        problems.extend(f"- ⚠ not ingested: {esc(line)}" for line in report.errors)
     if outcome is not None:
-        lines.extend(f"- ⚠ `{esc(name)}` rejected: {esc(reason)}"
-                     for name, reason in outcome.rejected)
+        problems.extend(f"- ⚠ `{esc(name)}` rejected: {esc(reason)}"
+                        for name, reason in outcome.rejected)
         if not outcome.saved and not outcome.rejected:
-            lines.append("Choose one or more files first (.md, .txt, .html or .pdf).")
-    return "\n".join(lines)
+            paragraphs.append("Choose one or more files first (.md, .txt, .html or .pdf).")
+    if problems:
+        paragraphs.append("\n".join(problems))
+    return "\n\n".join(paragraphs)
 
 
 def user_message(exc: BaseException) -> str:
@@ -476,7 +486,7 @@ def build_app(settings: Settings, service: CoachService | None = None) -> gr.Blo
                                      scale=6, lines=1, max_lines=6, elem_id="chat-input",
                                      max_length=settings.max_message_chars)
                     send = gr.Button("Send", variant="primary", scale=1, min_width=90)
-                    clear = gr.Button("Clear conversation", scale=1, min_width=180)
+                    clear = gr.Button("Clear conversation", scale=1, min_width=210)
                 gr.Examples(EXAMPLES, inputs=[msg], label="Try asking")
 
             with gr.Tab("Draft an email", id="draft"):
@@ -496,10 +506,12 @@ def build_app(settings: Settings, service: CoachService | None = None) -> gr.Blo
                         make = gr.Button("Draft email", variant="primary", elem_id="draft-btn")
                     with gr.Column(scale=3):
                         draft_status = gr.Markdown(elem_id="draft-status")
+                        # Editable, so the mentee can make it their own before copying it.
                         subject = gr.Textbox(label="Subject", buttons=["copy"],
-                                             interactive=False, elem_id="draft-subject")
-                        body = gr.Textbox(label="Body", lines=12, buttons=["copy"],
-                                          interactive=False, elem_id="draft-body")
+                                             interactive=True, elem_id="draft-subject")
+                        body = gr.Textbox(label="Body", lines=12, max_lines=30,
+                                          buttons=["copy"], interactive=True,
+                                          elem_id="draft-body")
                         points = gr.Markdown(elem_id="draft-points")
                         with gr.Accordion("Cited passages", open=False):
                             cited = gr.Markdown(elem_id="draft-cited")
@@ -589,6 +601,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.queue(default_concurrency_limit=1)
     demo.launch(server_name=settings.host, server_port=settings.port, quiet=True,
                 prevent_thread_lock=True, **launch_kwargs(settings))
+    threading.Thread(target=service.warm_up, name="coach-warm-up", daemon=True).start()
     print(f"{TITLE} is ready at http://{settings.host}:{settings.port} "
           f"({service.store.count()} passages from {settings.data_dir}; "
           f"started in {time.monotonic() - started:.1f}s). Ctrl+C stops it.", flush=True)

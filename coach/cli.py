@@ -131,3 +131,129 @@ def remove_command(ctx: click.Context, source: str) -> None:
         raise click.ClickException(f"no document {source!r} in the store; `coach sources` "
                                    "lists them")
     click.echo(f"Removed {source} ({removed} chunks).")
+
+
+def generator_options(command: click.Command) -> click.Command:
+    """Options shared by the commands that answer: which generator, which model server."""
+    options = [
+        click.option("--generator", type=click.Choice(["grounded", "openai", "llamacpp"]),
+                     default=None, help="Answer generator (default: $COACH_GENERATOR or grounded)."),
+        click.option("--base-url", "openai_base_url", default=None,
+                     help="OpenAI-compatible server URL (default: $OPENAI_BASE_URL)."),
+        click.option("--model", default=None, help="Model name on that server ($COACH_MODEL)."),
+        click.option("--timeout", "llm_timeout", type=float, default=None,
+                     help="Seconds to wait for the model server before falling back."),
+        click.option("--top-k", type=int, default=None, help="Passages retrieved per answer."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _coach(ctx: click.Context, **overrides: object):  # noqa: ANN202 - Coach imports torch lazily
+    settings = command_settings(ctx, **overrides)
+    with user_errors():
+        from coach.api import Coach
+
+        return Coach(settings)
+
+
+def _print_answer(answer, stream_pieces: bool) -> None:  # noqa: ANN001
+    if not stream_pieces:
+        click.echo(answer.text)
+    if answer.notice:
+        click.secho(f"\nNote: {answer.notice}", fg="yellow", err=True)
+    if answer.sources:
+        click.echo("\nSources:")
+        for p in answer.sources:
+            excerpt = " ".join(p.text.split())
+            excerpt = excerpt if len(excerpt) <= 160 else excerpt[:157] + "..."
+            click.echo(f"  [{p.n}] {p.label} (score {p.score:.2f})\n      {excerpt}")
+
+
+@main.command("ask")
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print the Answer as one JSON object.")
+@generator_options
+@click.pass_context
+def ask_command(ctx: click.Context, question: str, as_json: bool, **overrides: object) -> None:
+    """Ask the coach one question; the answer cites the guidance it rests on."""
+    coach = _coach(ctx, **overrides)
+    with user_errors():
+        if as_json:
+            click.echo(json.dumps(coach.ask(question).to_dict(), ensure_ascii=False))
+            return
+        answer = None
+        for piece in coach.stream(question):
+            if isinstance(piece, str):
+                click.echo(piece, nl=False)
+            else:
+                answer = piece
+        click.echo()
+    assert answer is not None
+    _print_answer(answer, stream_pieces=True)
+    if answer.kind == "invalid":
+        ctx.exit(1)
+
+
+@main.command("draft")
+@click.argument("kind", type=click.Choice(["outreach", "thank-you", "back-off", "follow-up"]))
+@click.option("--to", "to", required=True, help="Who the email is for.")
+@click.option("--context", required=True, help="What happened / what you want, in your words.")
+@click.option("--sender", default=None, help="Your name, for the sign-off.")
+@click.option("--json", "as_json", is_flag=True, help="Print the Draft as one JSON object.")
+@click.pass_context
+def draft_command(ctx: click.Context, kind: str, to: str, context: str, sender: str | None,
+                  as_json: bool) -> None:
+    """Draft an email: outreach, thank-you, back-off or follow-up."""
+    coach = _coach(ctx)
+    from coach.drafts import DraftError
+
+    try:
+        with user_errors():
+            draft = coach.draft(kind, to=to, context=context, sender=sender)
+    except DraftError as exc:
+        raise click.UsageError(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(draft.to_dict(), ensure_ascii=False))
+        return
+    click.echo(draft.as_text())
+    if draft.points:
+        click.echo("\nFollows this guidance:")
+        for point in draft.points:
+            click.echo(f"  - {point}")
+    if draft.notice:
+        click.secho(f"\nNote: {draft.notice}", fg="yellow", err=True)
+    for p in draft.sources:
+        click.echo(f"  [{p.n}] {p.label}")
+
+
+@main.command("chat")
+@generator_options
+@click.pass_context
+def chat_command(ctx: click.Context, **overrides: object) -> None:
+    """A conversation in the terminal (empty line or Ctrl-D to quit)."""
+    coach = _coach(ctx, **overrides)
+    history: list[dict[str, str]] = []
+    click.echo("Ask about finding or working with a mentor, or ask for a draft. "
+               "Empty line to quit.")
+    while True:
+        try:
+            question = click.prompt("\nyou", default="", show_default=False, prompt_suffix="> ")
+        except (EOFError, click.Abort):
+            break
+        if not question.strip():
+            break
+        click.echo("coach> ", nl=False)
+        answer = None
+        with user_errors():
+            for piece in coach.stream(question, history):
+                if isinstance(piece, str):
+                    click.echo(piece, nl=False)
+                else:
+                    answer = piece
+        click.echo()
+        assert answer is not None
+        _print_answer(answer, stream_pieces=True)
+        history += [{"role": "user", "content": question},
+                    {"role": "assistant", "content": answer.text}]

@@ -37,7 +37,9 @@ _HELP = re.compile(r"^(help|what can you do|what do you do|who are you|what are 
                    r"work|what can i ask)\b", re.I)
 _FOLLOW_UP = re.compile(r"^(and|but|so|then|what if|what about|how about|after that|also|"
                         r"what next|and then|ok so|okay so)\b", re.I)
-_ANAPHORA = {"she", "he", "they", "her", "him", "them", "it", "that", "this", "those", "these"}
+# Pronouns that point back at someone already discussed ("what if she says no?"). "it"/"this"
+# are left out: "is it okay to..." is usually a fresh question.
+_ANAPHORA = {"she", "he", "they", "her", "him", "them", "his", "their", "hers"}
 
 
 def respond(coach: Coach, message: str, history: list[dict[str, Any]]) -> Iterator[str | Answer]:
@@ -143,8 +145,9 @@ def resolve_follow_up(message: str, history: list[dict[str, Any]]) -> str:
     if not earlier:
         return message
     words = set(re.findall(r"[a-z']+", message.lower()))
+    names_someone = bool(words & {"mentor", "mentors", "mentee"})
     is_follow_up = (_FOLLOW_UP.match(message) is not None or len(content_words(message)) <= 2
-                    or bool(words & _ANAPHORA))
+                    or (bool(words & _ANAPHORA) and not names_someone))
     if not is_follow_up:
         return message
     return " ".join(earlier[-2:] + [message])

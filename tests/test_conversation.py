@@ -1,0 +1,131 @@
+"""The coach in conversation: cited answers, refusals, small talk, follow-ups, drafts from chat."""
+
+from __future__ import annotations
+
+import pytest
+
+from coach.api import Coach
+from coach.conversation import REFUSAL, resolve_follow_up
+from coach.text import citations, split_sentences, strip_citations
+from tests import labelled
+
+
+@pytest.fixture(scope="module")
+def coach(corpus_store) -> Coach:
+    return Coach(corpus_store)
+
+
+def advice_sentences(answer) -> list[str]:
+    # The first line is the coach's lead-in ("Here's what the guidance suggests:").
+    body = answer.text.split("\n", 1)[1] if "\n" in answer.text else ""
+    return [s for s in split_sentences(body.replace("\n- ", "\n\n")) if s.strip()]
+
+
+def test_nearly_every_in_scope_question_gets_a_grounded_answer(coach):
+    answers = [coach.ask(item["question"]) for item in labelled.IN_SCOPE]
+    refused = [i["question"] for i, a in zip(labelled.IN_SCOPE, answers, strict=True)
+               if a.kind != "answer"]
+    assert len(refused) <= len(answers) // 10, refused
+
+
+@pytest.mark.parametrize("item", labelled.IN_SCOPE[:12], ids=lambda i: i["question"][:40])
+def test_every_advice_sentence_cites_a_shown_passage_that_contains_it(coach, item):
+    answer = coach.ask(item["question"])
+    if answer.kind == "refusal":
+        pytest.skip("refused (counted by the test above)")
+    assert answer.grounded, answer.text
+    sentences = advice_sentences(answer)
+    assert sentences
+    shown = {p.n: p for p in answer.sources}
+    for sentence in sentences:
+        cited = citations(sentence)
+        assert cited, f"uncited advice: {sentence!r}"
+        for n in cited:
+            assert n in shown, f"[{n}] cited but not shown"
+            assert strip_citations(sentence).rstrip(".")[-40:] in " ".join(shown[n].text.split())
+
+
+def test_a_silent_mentor_gets_the_back_off_advice(coach):
+    answer = coach.ask("My mentor has stopped answering my calls. What now?")
+    assert "back way off" in answer.text
+    assert any(p.section == "Troubleshoot proactively" for p in answer.sources)
+
+
+@pytest.mark.parametrize("item", labelled.OUT_OF_SCOPE, ids=lambda i: i["question"][:40])
+def test_out_of_scope_questions_are_refused_without_invented_advice(coach, item):
+    answer = coach.ask(item["question"])
+    assert answer.kind == "refusal"
+    assert not answer.grounded and not answer.sources
+    assert "doesn't cover" in answer.text and "draft" in answer.text  # says what it CAN do
+
+
+@pytest.mark.parametrize("message", ["hi", "Hello!", "thanks", "Thank you so much!",
+                                     "what can you do?", "bye"])
+def test_small_talk_gets_a_short_reply_that_cites_nothing(coach, message):
+    answer = coach.ask(message)
+    assert answer.kind == "smalltalk"
+    assert not answer.sources and not citations(answer.text)
+    assert len(answer.text) < 600
+
+
+@pytest.mark.parametrize("item", labelled.FOLLOW_UPS, ids=lambda i: i["question"][:40])
+def test_follow_ups_are_resolved_against_the_earlier_turns(coach, item):
+    answer = coach.ask(item["question"], history=item["history"])
+    assert answer.kind == "answer", answer.text
+    assert any(labelled.hits(p.text, item["expect"]) for p in answer.sources), answer.text
+
+
+def test_a_follow_up_alone_lacks_the_context_its_history_gives():
+    history = [{"role": "user", "content": "How should I ask someone to be my mentor?"},
+               {"role": "assistant", "content": "..."}]
+    assert resolve_follow_up("What if she says no?", []) == "What if she says no?"
+    resolved = resolve_follow_up("What if she says no?", history)
+    assert "ask someone to be my mentor" in resolved and "says no" in resolved
+    # A fresh, self-contained question is not glued to the previous topic.
+    assert resolve_follow_up("Is it okay to give my mentor a gift?", history) == \
+        "Is it okay to give my mentor a gift?"
+
+
+def test_each_conversation_resolves_against_its_own_history(coach):
+    gift = [{"role": "user", "content": "Should I give my mentor a gift to say thanks?"}]
+    silent = [{"role": "user", "content": "My mentor stopped returning my calls."}]
+    a = coach.ask("And what if we work at the same company?", history=gift)
+    b = coach.ask("And what if I run into her at an event?", history=silent)
+    assert any("material thank you" in p.text for p in a.sources)
+    assert any("definitely say hello" in p.text for p in b.sources)
+
+
+def test_stream_yields_pieces_then_the_answer_they_add_up_to(coach):
+    pieces = list(coach.stream("How do I thank my mentor?"))
+    *texts, answer = pieces
+    assert len(texts) >= 2 and all(isinstance(t, str) for t in texts)
+    assert "".join(texts) == answer.text
+
+
+@pytest.mark.parametrize("message", ["", "   \n\t ", "\x00\x01\x02"])
+def test_an_empty_message_gets_a_clear_prompt_not_an_error(coach, message):
+    answer = coach.ask(message)
+    assert answer.kind == "invalid" and "type a question" in answer.text
+
+
+def test_a_huge_message_is_truncated_with_a_notice(coach):
+    answer = coach.ask("How do I find a mentor? " + "blah " * 20_000)
+    assert answer.notice and "4,000" in answer.notice
+    assert answer.kind in {"answer", "refusal"}
+
+
+def test_control_characters_are_ignored(coach):
+    answer = coach.ask("How do I \x07find a\x1b mentor?")
+    assert answer.kind == "answer"
+    assert "\x07" not in (answer.query or "")
+
+
+def test_a_draft_asked_for_in_chat_comes_back_as_a_draft(coach):
+    answer = coach.ask("Draft a note thanking Marcus for the referral")
+    assert answer.kind == "draft" and answer.draft is not None
+    assert answer.draft.kind == "thank-you" and answer.draft.to == "Marcus"
+    assert "Subject:" in answer.text and answer.sources
+
+
+def test_refusal_text_is_the_same_whatever_the_question(coach):
+    assert coach.ask("How do I bake sourdough bread?").text == REFUSAL

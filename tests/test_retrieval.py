@@ -1,0 +1,76 @@
+"""Retrieval: the right guidance comes back for paraphrased questions, and nothing for off-topic ones."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from coach.retrieval import Retriever, mmr, rrf
+from coach.store import open_store
+from tests import labelled
+
+
+@pytest.fixture(scope="module")
+def retriever(corpus_store):
+    return Retriever(open_store(corpus_store), corpus_store)
+
+
+def first_hit(passages, phrases) -> int | None:
+    return next((p.n for p in passages if labelled.hits(p.text, phrases)), None)
+
+
+def test_the_right_passage_is_in_the_top_3_for_nearly_all_paraphrased_questions(retriever):
+    ranks = [first_hit(retriever.search(item["question"], k=5), item["expect"])
+             for item in labelled.IN_SCOPE]
+    assert len(ranks) >= 25
+    hit3 = sum(r is not None and r <= 3 for r in ranks) / len(ranks)
+    mrr = sum(1 / r for r in ranks if r) / len(ranks)
+    misses = [i["question"] for i, r in zip(labelled.IN_SCOPE, ranks, strict=True)
+              if not r or r > 3]
+    assert hit3 >= 0.9, f"hit@3={hit3:.2f}, MRR={mrr:.2f}; missed: {misses}"
+    assert mrr >= 0.65
+
+
+def test_passages_carry_title_section_source_and_a_cosine_score(retriever):
+    passages = retriever.search("my mentor stopped returning my calls")
+    assert passages, "an in-scope question must find evidence"
+    top = passages[0]
+    assert top.title == "Making the Mentor Partnership Work: Part One (for the Mentee)"
+    assert top.section == "Troubleshoot proactively"
+    assert top.source == "corpus/mentor-partnership-part-one.md"
+    assert 0.3 < top.score <= 1.0
+    assert [p.n for p in passages] == list(range(1, len(passages) + 1))
+
+
+def test_k_is_configurable(retriever):
+    assert len(retriever.search("how do I find a mentor", k=2)) == 2
+    assert len(retriever.search("how do I find a mentor", k=6)) == 6
+
+
+@pytest.mark.parametrize("question", [i["question"] for i in labelled.OUT_OF_SCOPE][:6])
+def test_off_topic_questions_find_little_or_no_evidence(retriever, question):
+    # The relevance floor keeps sourdough bread from being "grounded" in mentoring advice.
+    assert all(p.score < 0.45 for p in retriever.search(question))
+
+
+def test_no_passages_for_an_empty_query(retriever):
+    assert retriever.search("   ") == []
+
+
+def test_results_are_diverse_not_near_duplicates(retriever):
+    passages = retriever.search("how do I thank my mentor", k=4)
+    assert len({p.id for p in passages}) == len(passages)
+    assert len({p.text[:80] for p in passages}) == len(passages)
+
+
+def test_rrf_rewards_agreement_between_rankings():
+    fused = rrf([["a", "b", "c"], ["c", "b", "d"]])
+    assert fused[0] == "b"  # 2nd in both beats 1st in one
+    assert set(fused) == {"a", "b", "c", "d"}
+
+
+def test_mmr_skips_a_near_duplicate_of_what_it_already_chose():
+    v = {"a": np.array([1.0, 0.0]), "a2": np.array([0.999, 0.045]), "b": np.array([0.0, 1.0])}
+    for x in v.values():
+        x /= np.linalg.norm(x)
+    assert mmr(["a", "a2", "b"], v, ["a", "a2", "b"], k=2, lam=0.5) == ["a", "b"]
