@@ -257,3 +257,98 @@ def chat_command(ctx: click.Context, **overrides: object) -> None:
         _print_answer(answer, stream_pieces=True)
         history += [{"role": "user", "content": question},
                     {"role": "assistant", "content": answer.text}]
+
+
+_SHARE = click.FloatRange(0.0, 1.0)
+
+
+@main.command("eval")
+@click.option("--set", "set_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="A labelled JSONL set (default: the one shipped in coach/eval/).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+@click.option("--min-hit3", type=_SHARE, default=None, help="Fail (exit 1) if hit@3 is lower.")
+@click.option("--min-mrr", type=_SHARE, default=None, help="Fail if MRR is lower.")
+@click.option("--min-refusal", type=_SHARE, default=None,
+              help="Fail if fewer out-of-scope questions are refused.")
+@click.option("--min-coverage", type=_SHARE, default=None,
+              help="Fail if fewer advice sentences carry a citation.")
+@click.option("--min-support", type=_SHARE, default=None,
+              help="Fail if fewer cited sentences are supported (verifier and lexical check).")
+@generator_options
+@click.pass_context
+def eval_command(ctx: click.Context, set_path: Path | None, as_json: bool,
+                 min_hit3: float | None, min_mrr: float | None, min_refusal: float | None,
+                 min_coverage: float | None, min_support: float | None,
+                 **overrides: object) -> None:
+    """Grounding quality on the labelled set, through the real pipeline and store.
+
+    Thresholds are shares between 0 and 1. Exit code 1 if a result is below a threshold,
+    2 if the store is missing or empty or the set cannot be read.
+    """
+    settings = command_settings(ctx, **overrides)
+    with user_errors():
+        from coach.evaluation import EvalSetError, evaluate, format_report, load_items
+        from coach.store import open_store
+
+        try:
+            items = load_items(set_path)
+        except EvalSetError as exc:
+            raise UserError(str(exc)) from None
+        store = open_store(settings)
+        if store.count() == 0:
+            raise UserError(f"the guidance store in {settings.chroma_url or settings.data_dir} "
+                            "is empty; run `coach ingest` first")
+        from coach.api import Coach
+
+        coach = Coach(settings, store=store)
+        with click.progressbar(length=len(items), label="evaluating", file=sys.stderr) as bar:
+            report = evaluate(coach, items, progress=lambda done, total: bar.update(done - bar.pos))
+    failures = report.below({"hit3": min_hit3, "mrr": min_mrr, "refusal": min_refusal,
+                             "coverage": min_coverage, "support": min_support})
+    if as_json:
+        click.echo(json.dumps({**report.to_dict(), "failures": failures}, ensure_ascii=False))
+    else:
+        click.echo(format_report(report))
+        for line in failures:
+            click.echo(f"FAIL: {line}", err=True)
+    ctx.exit(1 if failures else 0)
+
+
+def _sizes(ctx: click.Context, param: click.Parameter, value: str | None) -> list[int] | None:
+    if value is None:
+        return None
+    try:
+        sizes = [int(v.replace("_", "")) for v in value.split(",") if v.strip()]
+    except ValueError:
+        raise click.BadParameter("give store sizes as numbers, e.g. 10000,100000") from None
+    if not sizes or any(n < 10 for n in sizes):
+        raise click.BadParameter("give one or more store sizes of at least 10, e.g. 10000,100000")
+    return sizes
+
+
+@main.command("bench")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+@click.option("--quick", is_flag=True,
+              help="CI-sized run: stores of 2,000 and 10,000 chunks, a 10-document corpus.")
+@click.option("--sizes", callback=_sizes, default=None,
+              help="Synthetic store sizes for the retrieval benchmark (default 10000,100000).")
+@click.option("--profile", is_flag=True,
+              help="Also show where the coach's retrieval spends its time (pyinstrument).")
+@click.pass_context
+def bench_command(ctx: click.Context, as_json: bool, quick: bool, sizes: list[int] | None,
+                  profile: bool) -> None:
+    """Speed, side by side with naive approaches, all in temporary data dirs.
+
+    Re-ingest vs a LangChain-tutorial rebuild, retrieval vs raw Chroma at scale, answer
+    latency, embedding throughput and the web app's peak memory. Your store is never touched.
+    """
+    settings = command_settings(ctx)
+    if not settings.corpus_dir.is_dir():
+        raise UserError(f"the corpus folder {settings.corpus_dir} does not exist; set "
+                        "COACH_CORPUS_DIR to a folder of guidance documents")
+    with user_errors():
+        from coach.bench import format_bench, run_bench, to_json
+
+        result = run_bench(settings, sizes=sizes, quick=quick, profile=profile,
+                           log=lambda message: click.echo(f"bench: {message}", err=True))
+    click.echo(to_json(result) if as_json else format_bench(result))

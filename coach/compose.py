@@ -14,7 +14,7 @@ from coach.text import content_words, split_sentences
 
 MAX_SENTENCES = 4
 SENTENCE_FLOOR = 0.30  # below this cosine a guidance sentence is off the question's topic
-RELATIVE_FLOOR = 0.70  # keep sentences within this share of the best one's score
+RELATIVE_FLOOR = 0.85  # keep sentences within this share of the best one's score
 SENTENCE_WEIGHT = 0.6  # sentence vs. passage similarity in a sentence's score
 CARRY = 0.85  # share of a sentence's score passed on to the next one in its paragraph
 MMR_LAMBDA = 0.7
@@ -43,16 +43,24 @@ class GroundedComposer:
         self._lock = threading.Lock()
 
     def stream(self, question: str, evidence: list[Passage],
-               history: list[dict] | None = None) -> Iterator[str]:
+               history: list[dict] | None = None, *, focus: str | None = None) -> Iterator[str]:
         """Yield the answer a sentence at a time; raises `NothingRelevant` before yielding."""
-        picked = self.select(question, evidence)
+        picked = self.select(question, evidence, focus=focus)
         yield lead_in(question) + "\n"
         for passage, sentence in picked:
             yield f"\n- {sentence} [{passage.n}]"
 
-    def select(self, question: str, evidence: list[Passage]) -> list[tuple[Passage, str]]:
-        """The guidance sentences to say, in reading order, each with the passage it came from."""
+    def select(self, question: str, evidence: list[Passage], *,
+               focus: str | None = None) -> list[tuple[Passage, str]]:
+        """The guidance sentences to say, in reading order, each with the passage it came from.
+
+        `focus` is the mentee's latest message when `question` was widened with earlier turns:
+        the evidence came from the whole thread, but the sentences should answer what was asked.
+        """
         qvec = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
+        if focus and focus != question:
+            qvec = qvec + np.asarray(self.embeddings.embed_query(focus), dtype=np.float32)
+            qvec /= np.linalg.norm(qvec) or 1.0
         per_passage = [(p, *self._sentences(p)) for p in evidence]
         weights = _informative_words(question, [s for _, ss, _ in per_passage for s in ss])
         scored: list[tuple[float, Passage, int, str, np.ndarray]] = []

@@ -71,7 +71,7 @@ def respond(coach: Coach, message: str, history: list[dict[str, Any]]) -> Iterat
     query = resolve_follow_up(text, history)
     evidence = coach.retriever.search(query)
     try:
-        picked = coach.composer.select(query, evidence) if evidence else []
+        picked = coach.composer.select(query, evidence, focus=text) if evidence else []
     except NothingRelevant:
         picked = []
     if not picked:
@@ -81,7 +81,7 @@ def respond(coach: Coach, message: str, history: list[dict[str, Any]]) -> Iterat
 
     if coach.generator is coach.composer:
         pieces = []
-        for piece in coach.composer.stream(query, evidence, history):
+        for piece in coach.composer.stream(query, evidence, history, focus=text):
             pieces.append(piece)
             yield piece
         answer_text = "".join(pieces)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -155,13 +155,20 @@ def _problem(item: Any) -> str | None:
     return None
 
 
-def evaluate(coach: Coach, items: Iterable[Mapping[str, Any]]) -> EvalReport:
-    """Run every item through `coach`'s real pipeline and score it."""
+def evaluate(coach: Coach, items: Iterable[Mapping[str, Any]],
+             progress: Callable[[int, int], None] | None = None) -> EvalReport:
+    """Run every item through `coach`'s real pipeline and score it.
+
+    `progress(done, total)` is called after each item.
+    """
     from coach.conversation import resolve_follow_up
     from coach.drafts import check_draft
 
     report = EvalReport()
-    for item in items:
+    items = list(items)
+    for done, item in enumerate(items, 1):
+        if progress is not None and done > 1:
+            progress(done - 1, len(items))
         if "draft" in item:
             spec = item["draft"]
             draft = coach.draft(spec["kind"], spec["to"], spec["context"], spec.get("sender"))
@@ -177,10 +184,11 @@ def evaluate(coach: Coach, items: Iterable[Mapping[str, Any]]) -> EvalReport:
             continue
         # The same query the chat retrieves with, so follow-ups are scored as users meet them.
         passages = coach.retriever.search(resolve_follow_up(question, history), k=K)
-        result = ItemResult("in_scope", question, rank=first_hit(passages, item["expect"]),
-                            answer_kind=answer.kind)
-        _score_citations(result, answer, coach.verifier)
+        result = score_answer(answer, coach.verifier, question)
+        result.rank = first_hit(passages, item["expect"])
         report.items.append(result)
+    if progress is not None:
+        progress(len(items), len(items))
     _summarise(report)
     return report
 
@@ -224,25 +232,31 @@ def lexical_support(sentence: str, passage_text: str) -> float:
     return len(words & set(content_words(passage_text))) / len(words)
 
 
-def _score_citations(result: ItemResult, answer: Answer, verifier: Any) -> None:
+def score_answer(answer: Answer, verifier: Any, question: str = "") -> ItemResult:
+    """Citation coverage and support of one answer (counts; only for kind "answer").
+
+    A cited sentence counts as supported by the pipeline's `verifier` when one of the passages
+    it cites supports it, and lexically when one of them holds >= 60% of its content words.
+    """
+    result = ItemResult("in_scope", question or answer.query or "", answer_kind=answer.kind)
     if answer.kind != "answer":
-        return
+        return result
     by_number = {p.n: p for p in answer.sources}
     for sentence in advice_sentences(answer.text):
         result.advice_sentences += 1
-        cited = [by_number[n] for n in citations(sentence) if n in by_number]
         if not citations(sentence):
             continue
         result.cited_sentences += 1
-        # Supported only by the passages it cites: a sentence backed by some other passage
-        # still misleads a reader who follows the citation.
-        verdict = verifier.check(sentence, cited) if cited else None
-        by_verifier = bool(verdict and verdict.supported)
+        # Only the passages it cites count: a sentence backed by some other passage still
+        # misleads a reader who follows the citation.
+        cited = [by_number[n] for n in citations(sentence) if n in by_number]
+        by_verifier = bool(cited) and verifier.check(sentence, cited).supported
         by_words = any(lexical_support(sentence, p.text) >= LEXICAL_MIN for p in cited)
         result.supported_verifier += by_verifier
         result.supported_lexical += by_words
         if not (by_verifier and by_words):
             result.unsupported.append(sentence)
+    return result
 
 
 def _share(part: float, whole: float) -> float | None:

@@ -113,19 +113,20 @@ class OpenAIGenerator:
             return f"{where} did not finish answering in {seconds}"
         import openai
 
-        if isinstance(exc, openai.APITimeoutError | TimeoutError):
+        chain = _chain(exc)  # LangChain wraps the openai error, which wraps the httpx one
+        status = next((e for e in chain if isinstance(e, openai.APIStatusError)), None)
+        if any(isinstance(e, openai.APITimeoutError | TimeoutError) for e in chain):
             return f"{where} did not answer in {seconds}"
-        if isinstance(exc, openai.APIConnectionError):
-            cause = exc.__cause__ or exc.__context__
-            detail = f" ({_first_line(cause)})" if cause else ""
-            return f"{where} could not be reached{detail}"
-        if isinstance(exc, openai.AuthenticationError):
+        if status is None and any(isinstance(e, openai.APIConnectionError) for e in chain):
+            root = re.sub(r"^\[Errno -?\d+\]\s*", "", _first_line(chain[-1]))
+            return f"{where} could not be reached ({root[:1].lower() + root[1:]})"
+        if isinstance(status, openai.AuthenticationError):
             return f"{where} rejected the API key (HTTP 401); check OPENAI_API_KEY"
-        if isinstance(exc, openai.NotFoundError):
+        if isinstance(status, openai.NotFoundError):
             return (f"{where} does not serve the model {self.settings.model!r} (HTTP 404); "
                     "check COACH_MODEL and OPENAI_BASE_URL")
-        if isinstance(exc, openai.APIStatusError):
-            return f"{where} answered with an error (HTTP {exc.status_code})"
+        if status is not None:
+            return f"{where} answered with an error (HTTP {status.status_code})"
         return f"{where} sent a response the coach could not read ({_first_line(exc)})"
 
 
@@ -250,6 +251,14 @@ def _with_deadline(produce: Callable[[], Iterable[str]], seconds: float,
 class _Failure:
     def __init__(self, exc: BaseException) -> None:
         self.exc = exc
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """`exc` and the exceptions behind it, outermost first."""
+    chain = [exc]
+    while (nxt := chain[-1].__cause__ or chain[-1].__context__) and nxt not in chain:
+        chain.append(nxt)
+    return chain
 
 
 def _first_line(exc: BaseException) -> str:

@@ -1,0 +1,151 @@
+"""`coach bench`: each benchmark on tiny sizes — it measures what it says, in scratch dirs only."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from coach.bench import (
+    bench_answers,
+    bench_embeddings,
+    bench_ingest,
+    bench_retrieval,
+    edit_one_paragraph,
+    format_bench,
+    make_variants,
+    synthetic_chunks,
+    targets,
+)
+from coach.cli import main
+from coach.evaluation import load_items
+from coach.settings import Settings
+from coach.store import open_store
+from ingest.chunking import chunk_document
+from ingest.loaders import load_document
+
+
+def test_generated_corpus_varies_the_real_one_document_by_document(
+        settings: Callable[..., Settings], tmp_path: Path) -> None:
+    files = make_variants(settings().corpus_dir, tmp_path / "variants", 3)
+
+    docs = [load_document(f) for f in files]
+    chunks = [c for f, d in zip(files, docs, strict=True) for c in chunk_document(d, f.name)]
+    assert len(files) == 3 and len({d.title for d in docs}) == 3
+    assert len({c.id for c in chunks}) == len(chunks)  # nothing to dedupe: every chunk is new
+    assert len({d.text for d in docs}) == 3  # sections rotated / words swapped, not copies
+
+
+def test_a_one_paragraph_edit_changes_exactly_one_paragraph(
+        settings: Callable[..., Settings], tmp_path: Path) -> None:
+    files = make_variants(settings().corpus_dir, tmp_path / "docs", 1)
+    before = files[0].read_text(encoding="utf-8").split("\n\n")
+
+    edit_one_paragraph(tmp_path / "docs")
+
+    after = files[0].read_text(encoding="utf-8").split("\n\n")
+    assert len(after) == len(before)
+    assert sum(a != b for a, b in zip(before, after, strict=True)) == 1
+
+
+def test_synthetic_chunks_read_like_guidance() -> None:
+    texts, metas = synthetic_chunks(50)
+
+    assert len(texts) == len(metas) == 50 and len(set(texts)) == 50
+    assert all(t.endswith(".") and t[0].isupper() and len(t.split()) >= 60 for t in texts)
+    assert sum("mentor" in t for t in texts) > 25
+    assert {"title", "section", "source"} <= set(metas[0])
+
+
+def test_ingest_bench_compares_ours_with_a_naive_rebuild_in_scratch_dirs(
+        settings: Callable[..., Settings], tmp_path: Path) -> None:
+    user = settings()
+
+    row = bench_ingest(user, user.corpus_dir, tmp_path / "work", label="corpus", repeats=1)
+
+    assert row["chunks"] == row["naive_documents"] > 10
+    assert 1 <= row["edit_chunks_reembedded"] <= 2  # only the edited paragraph's chunk(s)
+    for key in ("unchanged_speedup", "edit_speedup", "cold_ratio"):
+        assert row[key] > 0
+    assert not user.data_dir.exists()  # the user's store was never touched
+
+
+def test_retrieval_bench_times_the_coach_and_raw_chroma_on_the_same_store(
+        settings: Callable[..., Settings], tmp_path: Path) -> None:
+    user = settings()
+
+    out = bench_retrieval(user, tmp_path / "work", [300, 600], queries=3, rounds=1, sample=8,
+                          profile=True)
+
+    assert [row["chunks"] for row in out["sizes"].values()] == [300, 600]
+    for row in out["sizes"].values():
+        for name in ("incl_embedding", "excl_embedding"):
+            assert row[name]["coach_p50_ms"] > 0 and row[name]["raw_p50_ms"] > 0
+            assert row[name]["overhead_p50"] > 0
+        assert "Retriever.search" in row["profile"]
+    assert set(out["growth"]) == {"incl_embedding_coach", "incl_embedding_raw",
+                                  "excl_embedding_coach", "excl_embedding_raw"}
+    assert not user.data_dir.exists()
+
+
+def test_answer_bench_streams_the_in_scope_questions(corpus_store: Settings) -> None:
+    items = [i for i in load_items() if i.get("expect")][:3] + [
+        {"question": "How do I bake bread?", "out_of_scope": True}]
+
+    out = bench_answers(corpus_store, open_store(corpus_store), items)
+
+    assert out["questions"] == 3 and out["generator"] == "grounded"
+    assert 0 < out["first_piece_p50_s"] <= out["full_answer_p50_s"]
+
+
+def test_embedding_bench_reports_chunks_per_second() -> None:
+    out = bench_embeddings(["Find a mentor — start looking in your network."] * 3, batch=8)
+
+    assert out["chunks"] == 8 and out["chunks_per_s"] > 0
+
+
+def test_targets_say_which_are_met_and_the_table_shows_them() -> None:
+    result = {
+        "machine": {"cores": 2, "cpu": "Test CPU", "ram_gb": 4.0, "load_avg_1m": 0.5},
+        "ingest": {"corpus": {"documents": 1, "chunks": 15, "ours_cold_s": 3.0,
+                              "naive_rebuild_s": 3.0, "ours_unchanged_s": 0.01,
+                              "unchanged_speedup": 300.0, "ours_edit_s": 0.5,
+                              "edit_chunks_reembedded": 1, "naive_edit_s": 3.0,
+                              "edit_speedup": 6.0, "cold_ratio": 1.0}},
+        "answers": {"questions": 2, "generator": "grounded", "first_piece_p50_s": 1.0,
+                    "first_piece_p95_s": 2.0, "full_answer_p50_s": 1.0,
+                    "full_answer_p95_s": 2.0},
+    }
+
+    result["targets"] = targets(result)
+
+    met = {t["label"].split(" (")[0].split(" p95")[0]: t["met"] for t in result["targets"]}
+    assert met == {"unchanged re-ingest vs naive": True, "first streamed piece": False,
+                   "full answer": True}
+    table = format_bench(result)
+    assert "300.0× faster" in table and "Test CPU" in table
+    assert "MISSED  first streamed piece p95 (s), ≤ 1.5: 2.0" in table
+
+
+def test_bench_rejects_sizes_that_are_not_numbers(corpus_store: Settings) -> None:
+    result = CliRunner().invoke(main, ["bench", "--sizes", "ten,thousand"], obj=corpus_store)
+
+    assert result.exit_code == 2 and "10000,100000" in result.output
+
+
+@pytest.mark.slow
+def test_bench_json_is_one_object_with_every_section(settings: Callable[..., Settings]) -> None:
+    user = settings()
+
+    result = CliRunner().invoke(main, ["bench", "--quick", "--sizes", "300,600", "--json"],
+                                obj=user)
+
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert {"machine", "ingest", "retrieval", "answers", "embedding", "memory",
+            "targets"} <= set(report)
+    assert report["memory"]["peak_rss_mb"] > 100
+    assert not user.data_dir.exists()
