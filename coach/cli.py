@@ -137,7 +137,8 @@ def generator_options(command: click.Command) -> click.Command:
     """Options shared by the commands that answer: which generator, which model server."""
     options = [
         click.option("--generator", type=click.Choice(["grounded", "openai", "llamacpp"]),
-                     default=None, help="Answer generator (default: $COACH_GENERATOR or grounded)."),
+                     default=None,
+                     help="Answer generator (default: $COACH_GENERATOR or grounded)."),
         click.option("--base-url", "openai_base_url", default=None,
                      help="OpenAI-compatible server URL (default: $OPENAI_BASE_URL)."),
         click.option("--model", default=None, help="Model name on that server ($COACH_MODEL)."),

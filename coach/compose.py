@@ -1,4 +1,4 @@
-"""The embedded default generator: composes a cited answer from the guidance sentences themselves."""
+"""The embedded default generator: a cited answer composed from the guidance sentences."""
 
 from __future__ import annotations
 
@@ -72,9 +72,10 @@ class GroundedComposer:
                 # The passage score reflects the whole section's topic; a lone sentence's
                 # embedding is swayed by shared words ("mentor" is in nearly every sentence).
                 own = (SENTENCE_WEIGHT * float(vec @ qvec)
-                       + (1 - SENTENCE_WEIGHT) * passage.score + 0.15 * overlap)
-                # Guidance runs in paragraphs: the sentence after a strong match usually says what
-                # to do about it ("...back way off. ... Send her a note"), so it inherits some score.
+                       + (1 - SENTENCE_WEIGHT) * passage.score
+                       + 0.15 * overlap)
+                # Guidance runs in paragraphs: the sentence after a strong match often says what
+                # to do about it ("...back way off. ... Send her a note"), so it inherits a share.
                 score = max(own, CARRY * previous)
                 previous = score
                 scored.append((score, passage, i, sentence, vec))

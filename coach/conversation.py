@@ -26,10 +26,11 @@ REFUSAL = (
     "thanking a mentor, and what to do when a mentor goes quiet — or draft an outreach, "
     "thank-you, follow-up or back-off email."
 )
-EMPTY = "Please type a question about finding or working with a mentor, or ask me to draft an email."
+EMPTY = ("Please type a question about finding or working with a mentor, or ask me to draft "
+         "an email.")
 
-_GREETING = re.compile(r"^(hi|hello|hey|hiya|howdy|yo|good (morning|afternoon|evening)|greetings)\b",
-                       re.I)
+_GREETING = re.compile(
+    r"^(hi|hello|hey|hiya|howdy|yo|good (morning|afternoon|evening)|greetings)\b", re.I)
 _THANKS = re.compile(r"^(thanks|thank you|thank u|thx|ty|cheers|great|perfect|awesome|got it|"
                      r"ok(ay)?|cool|nice)\b", re.I)
 _BYE = re.compile(r"^(bye|goodbye|see you|later)\b", re.I)

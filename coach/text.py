@@ -8,17 +8,19 @@ import unicodedata
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 CITATION = re.compile(r"\s*\[(\d+)\]")
 # A sentence ends at . ! ? (optionally followed by quotes/brackets/citations) then whitespace.
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*(?:\s*\[\d+\])*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9*\-])")
+_BOUNDARY = re.compile(
+    r"(?<=[.!?])[\"'\u201d\u2019)]*(?:\s*\[\d+\])*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9*\-])")
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "mr.", "mrs.", "ms.", "dr.", "prof.", "st.")
 
 STOPWORDS = frozenset("""
-a about above after again against all am an and any are as at be because been before being below
-between both but by can could did do does doing down during each few for from further had has have
-having he her here hers herself him himself his how i if in into is it its itself just me more most my
-myself no nor not now of off on once only or other our ours ourselves out over own same she should so
-some such than that the their theirs them themselves then there these they this those through to too
-under until up very was we were what when where which while who whom why will with would you your
-yours yourself yourselves i'm i've you're it's don't what's she's he's can't won't let's get got
+a about above after again against all am an and any are as at be because been before being
+below between both but by can could did do does doing down during each few for from further had
+has have having he her here hers herself him himself his how i if in into is it its itself just
+me more most my myself no nor not now of off on once only or other our ours ourselves out over
+own same she should so some such than that the their theirs them themselves then there these
+they this those through to too under until up very was we were what when where which while who
+whom why will with would you your yours yourself yourselves i'm i've you're it's don't what's
+she's he's can't won't let's get got
 """.split())
 
 

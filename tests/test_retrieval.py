@@ -1,4 +1,4 @@
-"""Retrieval: the right guidance comes back for paraphrased questions, and nothing for off-topic ones."""
+"""Retrieval: the right guidance for paraphrased questions, nothing for off-topic ones."""
 
 from __future__ import annotations
 
