@@ -55,10 +55,10 @@ class GuidanceEmbeddingFunction(EmbeddingFunction[Documents]):
     """Chroma's view of our embedding model (Chroma's default one would download a model)."""
 
     def __init__(self) -> None:
-        self._embeddings = embeddings()
+        pass  # the model loads on first use: `coach sources` or an unchanged ingest never need it
 
     def __call__(self, input: Documents) -> Embeddings:
-        return self._embeddings.embed_documents(list(input))  # type: ignore[return-value]
+        return embeddings().embed_documents(list(input))  # type: ignore[return-value]
 
     @staticmethod
     def name() -> str:
@@ -160,8 +160,7 @@ def open_store(settings: Settings, *, create: bool = False) -> Store:
         if "does not exist" in str(exc) or "NotFound" in type(exc).__name__:
             raise StoreError(f"no guidance has been ingested into {where} yet; run "
                              "`coach ingest` (or `make run`) first") from None
-        raise StoreError(f"cannot open the guidance store at {where}: {exc}. If it is corrupt, "
-                         "move it aside and run `coach ingest` to rebuild it") from None
+        raise _unusable(where, exc) from None
     return Store(client, collection, settings)
 
 
@@ -198,5 +197,13 @@ def _client(settings: Settings, *, create: bool) -> Any:
     try:
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except Exception as exc:
-        raise StoreError(f"cannot open the guidance store at {path}: {exc}. If it is corrupt, "
-                         "move it aside and run `coach ingest` to rebuild it") from None
+        raise _unusable(path, exc) from None
+
+
+def _unusable(where: object, exc: Exception) -> StoreError:
+    """Say why an existing store can't be used, and what to do about it."""
+    if "readonly" in str(exc).replace("-", "").replace(" ", "").lower():
+        return StoreError(f"the guidance store at {where} is read-only (Chroma must write even to "
+                          "read); fix its permissions or copy it to a writable COACH_DATA_DIR")
+    return StoreError(f"cannot open the guidance store at {where}: {exc}. If it is corrupt, "
+                      "move it aside and run `coach ingest` to rebuild it")
