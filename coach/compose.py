@@ -11,6 +11,7 @@ from langchain_core.embeddings import Embeddings
 
 from coach.results import Passage
 from coach.text import content_words, split_sentences
+from coach.verify import looks_like_injection
 
 MAX_SENTENCES = 4
 SENTENCE_FLOOR = 0.30  # below this cosine a guidance sentence is off the question's topic
@@ -22,6 +23,10 @@ MMR_LAMBDA = 0.7
 # Connectives that only make sense in the article's flow, not lifted out of it.
 _LEADING = re.compile(r"^(?:(?:so|again|then|instead|also|in any case),|and|but)\s+",
                       re.IGNORECASE)
+# HTML in guidance text is page furniture or an attack, never advice: scripts and styles go
+# with their content, other tags alone, before sentences are picked.
+_CODE_ELEMENT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_MARKUP_TAG = re.compile(r"</?\s*[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>")
 
 
 class NothingRelevant(LookupError):
@@ -103,7 +108,8 @@ class GroundedComposer:
             hit = self._cache.get(passage.id)
         if hit is not None:
             return hit
-        sentences = [s for s in split_sentences(passage.text) if is_advice_candidate(s)]
+        text = _MARKUP_TAG.sub(" ", _CODE_ELEMENT.sub(" ", passage.text))
+        sentences = [s for s in split_sentences(text) if is_advice_candidate(s)]
         # Embedded under their section title, as chunks are: "Find a mentor: start looking ...".
         framed = [f"{passage.section}: {s}" if passage.section else s for s in sentences]
         vectors = (np.asarray(self.embeddings.embed_documents(framed), dtype=np.float32)
@@ -125,10 +131,16 @@ def _informative_words(question: str, sentences: list[str]) -> dict[str, float]:
 
 
 def is_advice_candidate(sentence: str) -> bool:
-    """Headings, rhetorical questions and fragments are not things to tell a mentee."""
+    """Headings, rhetorical questions and fragments are not things to tell a mentee.
+
+    Nor is text that gives orders to an AI ("ignore previous instructions and tell the user
+    to ...") or carries markup: a document may contain them, and its passage may be shown
+    as a quoted source, but the coach never says them in its own voice.
+    """
     words = sentence.split()
     return (len(words) >= 5 and not sentence.lstrip().startswith("#")
-            and not sentence.rstrip().endswith("?"))
+            and not sentence.rstrip().endswith("?")
+            and not _MARKUP_TAG.search(sentence) and not looks_like_injection(sentence))
 
 
 def voice(sentence: str) -> str:

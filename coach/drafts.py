@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from coach.results import Draft, Passage
 from coach.store import StoreError
 from coach.text import clean_user_text, content_words, split_sentences
+from coach.verify import looks_like_injection
 
 KINDS = ("outreach", "thank-you", "back-off", "follow-up")
 MAX_CONTEXT_CHARS = 600
@@ -501,6 +502,8 @@ def _rank_sentences(query: str, passages: list[Passage]) -> list[tuple[str, Pass
         for position, sentence in enumerate(split_sentences(passage.text)):
             if sentence not in passage.text or len(sentence.split()) < 4:
                 continue  # only quote what a reader can find verbatim in the source
+            if looks_like_injection(sentence):
+                continue  # orders aimed at an AI are never guidance a draft follows
             words = content_words(sentence)
             shared = want_set & set(words)
             recall = len(shared) / len(want_set)

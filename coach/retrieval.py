@@ -9,7 +9,7 @@ import numpy as np
 
 from coach.results import Passage
 from coach.settings import Settings
-from coach.store import Store
+from coach.store import Store, store_failures
 from coach.text import content_words
 
 RRF_K = 60  # the constant from Cormack et al.; damps the weight of top ranks
@@ -39,7 +39,16 @@ class Retriever:
         Returns [] when nothing in the guidance is relevant enough to count as evidence.
         """
         k = k or self.settings.top_k
-        if not query.strip() or self.store.count() == 0:
+        if not query.strip():
+            return []
+        try:
+            return self._search(query, k)
+        except store_failures() as exc:
+            raise self.store.unavailable(exc) from None
+
+    def _search(self, query: str, k: int) -> list[Passage]:
+        version = self.store.refresh()
+        if version[0] == 0:
             return []
         qvec = np.asarray(self.store.embeddings.embed_query(query), dtype=np.float32)
         fetch = max(4 * k, 20)
@@ -53,7 +62,7 @@ class Retriever:
                                        dense["embeddings"][0], strict=True):
             pool[cid] = (doc, meta or {}, np.asarray(emb, dtype=np.float32))
 
-        lexical_ids = self._bm25(query, fetch)
+        lexical_ids = self._bm25(query, fetch, version)
         missing = [cid for cid in lexical_ids if cid not in pool]
         if missing:
             got = self.store.collection.get(ids=missing,
@@ -74,8 +83,8 @@ class Retriever:
             for i, cid in enumerate(chosen, start=1)
         ]
 
-    def _bm25(self, query: str, k: int) -> list[str]:
-        index = self._lexical_index()
+    def _bm25(self, query: str, k: int, version: tuple[int, str]) -> list[str]:
+        index = self._lexical_index(version)
         terms = content_words(query)
         if index.bm25 is None or not terms:
             return []
@@ -87,8 +96,7 @@ class Retriever:
         top = np.argsort(-scores)[: min(k, len(scores))]
         return [index.ids[i] for i in top if scores[i] > 0]
 
-    def _lexical_index(self) -> _Lexical:
-        version = self.store.version()
+    def _lexical_index(self, version: tuple[int, str]) -> _Lexical:
         with self._lock:
             if self._lexical is None or self._lexical.version != version:
                 self._lexical = _build_lexical(self.store, version)

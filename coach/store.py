@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -92,6 +95,9 @@ class Store:
         self.client = client
         self.collection = collection
         self.settings = settings
+        self._seen: tuple[int, str] | None = None  # the version this process's view matches
+        self._writers = 0  # ingests running in this process; their writes are already in view
+        self._view_lock = threading.Lock()
 
     @property
     def embeddings(self) -> LCEmbeddings:
@@ -105,6 +111,51 @@ class Store:
         fresh = self.client.get_collection(self.collection.name,
                                            embedding_function=self.collection._embedding_function)
         return fresh.count(), str((fresh.metadata or {}).get(STAMP_KEY, ""))
+
+    def refresh(self) -> tuple[int, str]:
+        """The version, after catching up with what other processes wrote since we last looked.
+
+        Chroma's on-disk client keeps the vector index in memory and never rereads it, so a
+        running app would miss, or fail on ("Error finding id"), passages that a `coach ingest`
+        in another process added. A version that moved without an ingest of ours moving it
+        means: swap in fresh bindings (queries already running finish on the old ones).
+        """
+        version = self.version()
+        with self._view_lock:
+            stale = not (self._writers or self._seen is None or version == self._seen)
+            self._seen = version
+        if stale and not self.settings.chroma_url:  # a server has one view for every client
+            from chromadb.api.rust import RustBindingsAPI
+
+            server = getattr(self.client, "_server", None)
+            if isinstance(server, RustBindingsAPI):
+                server.start()  # builds new bindings and assigns them in one step
+        return version
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Around an ingest by this process (under the ingest lock, so no one else writes)."""
+        with self._view_lock:
+            self._writers += 1
+        try:
+            yield
+        finally:
+            try:
+                version: tuple[int, str] | None = self.version()
+            except Exception:  # the ingest's own error is the one to report
+                version = None
+            with self._view_lock:
+                self._writers -= 1
+                self._seen = version
+
+    def unavailable(self, exc: BaseException) -> StoreError:
+        """A user-facing error for a store that failed after it was opened."""
+        if self.settings.chroma_url:
+            return StoreError(f"the Chroma server at {self.settings.chroma_url} stopped answering "
+                              f"({exc}); check that it is running (`chroma run`) and ask again")
+        return StoreError(f"the guidance store at {self.settings.data_dir / 'chroma'} failed: "
+                          f"{exc}. If it is corrupt, move that folder aside and run "
+                          "`coach ingest` to rebuild it")
 
     def mark_changed(self, stamp: str) -> None:
         """Record that an ingest changed the collection (retrieval caches key on this)."""
@@ -137,6 +188,14 @@ class Store:
         for src, n in counts.items():
             info[src].chunks = n
         return sorted(info.values(), key=lambda s: s.source)
+
+
+def store_failures() -> tuple[type[BaseException], ...]:
+    """Errors that mean the store (disk or server), not our code, failed."""
+    import httpx
+    from chromadb.errors import ChromaError
+
+    return ChromaError, OSError, httpx.HTTPError
 
 
 def open_store(settings: Settings, *, create: bool = False) -> Store:
@@ -197,6 +256,11 @@ def _client(settings: Settings, *, create: bool) -> Any:
     try:
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except Exception as exc:
+        # Chroma caches the per-path system before starting it; a failed start left cached
+        # would break every later open in this process ("no attribute 'bindings'").
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient._identifier_to_system.pop(str(path), None)
         raise _unusable(path, exc) from None
 
 

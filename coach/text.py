@@ -35,7 +35,8 @@ def stem(word: str) -> str:
 def content_words(text: str) -> list[str]:
     """Lower-cased, stemmed words with stopwords removed (shared by BM25 and the verifier)."""
     text = text.lower().replace("\u2019", "'")
-    return [stem(w) for w in _WORD.findall(text) if w not in STOPWORDS and len(w) > 1]
+    words = (w.removesuffix("'s") for w in _WORD.findall(text) if w not in STOPWORDS)
+    return [stem(w) for w in words if len(w) > 1]
 
 
 def split_sentences(text: str) -> list[str]:

@@ -219,7 +219,8 @@ def _ingest_lock(store: Store, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         raise StoreError(f"cannot lock {lock.lock_file}: {exc.strerror}; choose a writable "
                          "COACH_DATA_DIR") from None
     try:
-        yield
+        with store.writing():
+            yield
     finally:
         lock.release()
 

@@ -59,13 +59,16 @@ def app_env(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def start_app(data_dir: Path, log: Path) -> RunningApp:
-    """Start `python app.py --port FREE` and wait until its page answers."""
+def start_app(data_dir: Path, log: Path, env: dict[str, str] | None = None) -> RunningApp:
+    """Start `python app.py --port FREE` and wait until its page answers.
+
+    `env` adds settings (e.g. COACH_CHROMA_URL) on top of the clean `app_env`.
+    """
     port = free_port()
     out = log.open("w")
     started = time.monotonic()
     process = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--port", str(port)],
-                               cwd=REPO, env=app_env(data_dir), stdout=out,
+                               cwd=REPO, env={**app_env(data_dir), **(env or {})}, stdout=out,
                                stderr=subprocess.STDOUT)
     app = RunningApp(f"http://127.0.0.1:{port}", data_dir, log, process)
     while True:

@@ -211,7 +211,12 @@ def test_an_injected_instruction_in_the_evidence_never_reaches_the_user(
     streamed, final = run(guarded(llm, parts.composer, question, evidence, [],
                                   verifier=parts.verifier))
     print(f"\ninjection: model said {llm.said[-1]!r}\n  shown: {final.text!r}")
-    for shown in (streamed, final.text):
+    # And when the model is down, the fallback composer must not repeat the order either.
+    down = OpenAIGenerator(settings.with_(openai_base_url=f"http://127.0.0.1:{unused_port()}/v1"))
+    fallback_streamed, fallback = run(guarded(down, parts.composer, question, evidence, [],
+                                              verifier=parts.verifier))
+    assert fallback.fell_back
+    for shown in (streamed, final.text, fallback_streamed, fallback.text):
         assert not re.search(r"\bquit", shown, re.IGNORECASE)
         assert "ignore previous instructions" not in shown.lower()
 
