@@ -151,7 +151,10 @@ class CoachService:
             else:
                 outcome.saved.append(name)
         if outcome.saved:
-            outcome.report = sync(self.store, [self.uploads_dir], progress=progress or False)
+            # Only the files just saved, never the whole folder: mirroring uploads/ would delete
+            # what other app instances sharing a Chroma server uploaded to their own uploads/.
+            outcome.report = sync(self.store, [self.uploads_dir / name for name in outcome.saved],
+                                  progress=progress or False)
             outcome.report.errors = [self._short(line) for line in outcome.report.errors]
         return outcome
 

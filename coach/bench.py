@@ -350,6 +350,7 @@ def _time_searches(store: Any, questions: Sequence[str], qvecs: dict[str, list[f
         ("incl", "raw"): lambda q: collection.query(query_embeddings=[model.embed_query(q)],
                                                     n_results=k),
         ("excl", "raw"): lambda q: collection.query(query_embeddings=[qvecs[q]], n_results=k),
+        ("embed", "only"): lambda q: model.embed_query(q),
     }
     row: dict[str, Any] = {}
     retriever = Retriever(store, store.settings)
@@ -369,6 +370,9 @@ def _time_searches(store: Any, questions: Sequence[str], qvecs: dict[str, list[f
         # machine then hits both sides alike and does not pass for a slow search.
         for side, fn in sides.items():
             times[side].append(min(_timed(lambda q=q, fn=fn: fn(q))[0] for _ in range(rounds)))
+    # The model's share of the "incl" figures: on a busy machine it swamps the retrieval work.
+    row["query_embedding_p50_ms"] = _ms(_pct(times[("embed", "only")], 50))
+    row["query_embedding_p95_ms"] = _ms(_pct(times[("embed", "only")], 95))
     for name in ("incl", "excl"):
         coach_t, raw_t = times.get((name, "coach"), []), times[(name, "raw")]
         row[f"{name}_embedding"] = {
@@ -663,7 +667,12 @@ def machine() -> dict[str, Any]:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-    return {"cores": os.cpu_count(), "cpu": cpu,
+    threads = None
+    with contextlib.suppress(ImportError):
+        import torch
+
+        threads = torch.get_num_threads()
+    return {"cores": os.cpu_count(), "cpu": cpu, "torch_threads": threads,
             "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
             "python": platform.python_version(),
             "load_avg_1m": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None}
@@ -709,8 +718,8 @@ def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
 def format_bench(result: dict[str, Any]) -> str:
     """The readable table `coach bench` prints."""
     m = result["machine"]
-    lines = [f"Machine: {m['cores']} cores, {m['cpu']}, {m['ram_gb']} GB RAM "
-             f"(1-min load {m['load_avg_1m']})", ""]
+    lines = [f"Machine: {m['cores']} cores, {m['cpu']}, {m['ram_gb']} GB RAM, torch threads "
+             f"{m.get('torch_threads')} (1-min load {m['load_avg_1m']} at the start)", ""]
     if result.get("ingest"):
         lines += ["naive = what LangChain tutorials do on every run: Chroma.from_documents(all "
                   "chunks) into a fresh store (our chunker's output as the documents)", ""]
@@ -743,6 +752,9 @@ def format_bench(result: dict[str, Any]) -> str:
                 lines.append(f"  {int(n):>8,}  {name.replace('_', '. ', 1):<15}{coach}"
                              f"{r['raw_p50_ms']:>8.1f} / {r['raw_p95_ms']:<7.1f}"
                              f"{overhead:>13}")
+            lines.append(f"  {'':>8}  the query embedding alone: p50 "
+                         f"{row['query_embedding_p50_ms']:.1f} / p95 "
+                         f"{row['query_embedding_p95_ms']:.1f} ms")
             if row.get("coach_error"):
                 lines.append(f"  {'':>8}  store build {row['build_s']} s; the coach's search "
                              f"FAILED: {row['coach_error']}")

@@ -6,6 +6,7 @@ import threading
 from dataclasses import dataclass
 
 import numpy as np
+from chromadb.errors import ChromaError
 
 from coach.results import Passage
 from coach.settings import Settings
@@ -44,10 +45,17 @@ class Retriever:
         try:
             return self._search(query, k)
         except store_failures() as exc:
+            if self.settings.chroma_url or not isinstance(exc, ChromaError):
+                raise self.store.unavailable(exc) from None
+        # On disk, another process may be rewriting passages our view of the index still has
+        # ("Error finding id"): catch up and try once more before calling the store broken.
+        try:
+            return self._search(query, k, force_refresh=True)
+        except store_failures() as exc:
             raise self.store.unavailable(exc) from None
 
-    def _search(self, query: str, k: int) -> list[Passage]:
-        version = self.store.refresh()
+    def _search(self, query: str, k: int, force_refresh: bool = False) -> list[Passage]:
+        version = self.store.refresh(force=force_refresh)
         if version[0] == 0:
             return []
         qvec = np.asarray(self.store.embeddings.embed_query(query), dtype=np.float32)
@@ -65,8 +73,13 @@ class Retriever:
         lexical_ids = self._bm25(query, fetch, version)
         missing = [cid for cid in lexical_ids if cid not in pool]
         if missing:
-            got = self.store.collection.get(ids=missing,
-                                            include=["documents", "metadatas", "embeddings"])
+            try:
+                got = self.store.collection.get(ids=missing,
+                                                include=["documents", "metadatas", "embeddings"])
+            except ChromaError:
+                # Rows another process is adding now, not yet in our view of the vector index:
+                # answer without them; the next search catches up.
+                got = {"ids": [], "documents": [], "metadatas": [], "embeddings": []}
             for cid, doc, meta, emb in zip(got["ids"], got["documents"], got["metadatas"],
                                            got["embeddings"], strict=True):
                 pool[cid] = (doc, meta or {}, np.asarray(emb, dtype=np.float32))

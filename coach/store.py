@@ -112,17 +112,18 @@ class Store:
                                            embedding_function=self.collection._embedding_function)
         return fresh.count(), str((fresh.metadata or {}).get(STAMP_KEY, ""))
 
-    def refresh(self) -> tuple[int, str]:
+    def refresh(self, *, force: bool = False) -> tuple[int, str]:
         """The version, after catching up with what other processes wrote since we last looked.
 
         Chroma's on-disk client keeps the vector index in memory and never rereads it, so a
         running app would miss, or fail on ("Error finding id"), passages that a `coach ingest`
         in another process added. A version that moved without an ingest of ours moving it
         means: swap in fresh bindings (queries already running finish on the old ones).
+        `force` swaps them anyway (a read just failed on rows the view does not have).
         """
         version = self.version()
         with self._view_lock:
-            stale = not (self._writers or self._seen is None or version == self._seen)
+            stale = force or not (self._writers or self._seen is None or version == self._seen)
             self._seen = version
         if stale and not self.settings.chroma_url:  # a server has one view for every client
             from chromadb.api.rust import RustBindingsAPI

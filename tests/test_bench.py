@@ -120,10 +120,12 @@ def test_targets_say_which_are_met_and_the_table_shows_them() -> None:
                     "full_answer_p95_s": 2.0},
         "retrieval": {"k": 4, "queries": 50, "rounds": 5, "sizes": {
             "10000": {"chunks": 10000, "build_s": 40.0, "first_search_incl_bm25_build_ms": 900,
+                      "query_embedding_p50_ms": 9.0, "query_embedding_p95_ms": 12.0,
                       **{name: {"coach_p50_ms": 12.0, "coach_p95_ms": 20.0, "raw_p50_ms": 10.0,
                                 "raw_p95_ms": 15.0, "overhead_p50": 1.2, "overhead_p95": 1.33}
                          for name in ("incl_embedding", "excl_embedding")}},
             "100000": {"chunks": 100000, "build_s": 400.0, "coach_error": "InternalError: boom",
+                       "query_embedding_p50_ms": 9.0, "query_embedding_p95_ms": 12.0,
                        **{name: {"coach_p50_ms": None, "coach_p95_ms": None, "raw_p50_ms": 11.0,
                                  "raw_p95_ms": 16.0, "overhead_p50": None, "overhead_p95": None}
                           for name in ("incl_embedding", "excl_embedding")}}}},

@@ -334,6 +334,7 @@ def test_questions_aimed_at_the_injection_or_off_topic_are_still_refused(
     assert answer.sources == []
 
 
+@pytest.mark.slow
 def test_the_poisoned_document_changes_no_kind_of_reply_and_is_never_repeated(
         poisoned_coach: Coach, corpus_store: Settings) -> None:
     clean = Coach(corpus_store)

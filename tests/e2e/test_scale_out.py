@@ -40,6 +40,16 @@ Keep a mentoring journal: after each conversation with your mentor, write down t
 gave, the decisions you made because of it, and the questions you want to raise next time.
 Rereading the mentoring journal before a meeting keeps your questions short and specific.
 """
+CIRCLES_DOC = """---
+title: Mentoring Circles
+---
+
+## Joining a mentoring circle
+
+A mentoring circle is a small group of four to six mentees who meet one senior mentor together
+once a month. In a mentoring circle each mentee brings one question, and the group hears the
+mentor's answer to every question.
+"""
 
 
 @dataclass
@@ -220,34 +230,81 @@ def test_a_server_that_is_down_gets_a_clear_message_and_exit_2(
     assert "chroma run" in result.stderr and "COACH_CHROMA_URL" in result.stderr
 
 
-def test_two_app_instances_share_one_store_through_the_server(
-        served: Served, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def two_apps(served: Served, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Any]]:
+    """Two `app.py` instances on one Chroma server, as on two hosts (separate data dirs)."""
     from app_server import start_app, stop_app
-    from gradio_client import Client, handle_file
 
+    root = tmp_path_factory.mktemp("two_apps")
     env = {"COACH_CHROMA_URL": served.server.url}
-    # Separate data dirs, as on separate hosts: the store is the server, nothing else is shared.
     with ThreadPoolExecutor(2) as pool:
-        starting = [pool.submit(start_app, tmp_path / name / "data", tmp_path / f"{name}.log",
-                                env) for name in ("a", "b")]
+        starting = [pool.submit(start_app, root / name / "data", root / f"{name}.log", env)
+                    for name in ("a", "b")]
     apps = [f.result() for f in starting if f.exception() is None]
-    if len(apps) < 2:
-        for app in apps:
-            stop_app(app)
-        raise next(f.exception() for f in starting if f.exception() is not None)
     try:
-        a, b = (Client(app.url, verbose=False) for app in apps)
-        doc = tmp_path / "mentoring-journal.md"
-        doc.write_text(JOURNAL_DOC, encoding="utf-8")
-
-        summary = a.predict([handle_file(str(doc))], api_name="/ingest")
-        text, sources = b.predict("What should I write in a mentoring journal?", "[]",
-                                  api_name="/ask")
+        if len(apps) < 2:
+            raise next(f.exception() for f in starting if f.exception() is not None)
+        yield apps
     finally:
         for app in apps:
             stop_app(app)
 
+
+def upload(app: Any, path: Path) -> dict[str, Any]:
+    from gradio_client import Client, handle_file
+
+    return Client(app.url, verbose=False).predict([handle_file(str(path))], api_name="/ingest")
+
+
+def ask(app: Any, question: str, history: list[dict[str, str]] | None = None
+        ) -> tuple[str, list[dict[str, Any]]]:
+    from gradio_client import Client
+
+    return Client(app.url, verbose=False).predict(question, json.dumps(history or []),
+                                                  api_name="/ask")
+
+
+def test_a_document_uploaded_to_one_instance_is_cited_by_the_other(
+        two_apps: list[Any], tmp_path: Path) -> None:
+    a, b = two_apps
+    doc = tmp_path / "mentoring-journal.md"
+    doc.write_text(JOURNAL_DOC, encoding="utf-8")
+
+    summary = upload(a, doc)
+    text, sources = ask(b, "What should I write in a mentoring journal?")
+
     assert summary["num_added"] >= 1 and summary["errors"] == []
     assert any(s["title"] == "Keeping a Mentoring Journal" for s in sources), text
-    for app in apps:
+    for app in two_apps:
         assert not (app.data_dir / "chroma").exists(), "the apps must not keep a local store"
+
+
+def test_uploads_to_different_instances_do_not_erase_each_other(
+        two_apps: list[Any], served: Served, tmp_path: Path) -> None:
+    from coach.store import open_store
+
+    a, b = two_apps
+    journal, circles = tmp_path / "journal-two.md", tmp_path / "circles.md"
+    journal.write_text(JOURNAL_DOC.replace("Keeping a Mentoring Journal", "Journal Two"),
+                       encoding="utf-8")
+    circles.write_text(CIRCLES_DOC, encoding="utf-8")
+
+    upload(a, journal)
+    upload(b, circles)  # b's uploads/ folder has never seen journal-two.md
+
+    sources = {s.source for s in open_store(served.settings).sources()}
+    assert {"uploads/journal-two.md", "uploads/circles.md"} <= sources
+    _, cited = ask(a, "What is a mentoring circle?")
+    assert any(s["title"] == "Mentoring Circles" for s in cited)
+
+
+def test_a_conversation_can_move_between_instances_with_its_history(
+        two_apps: list[Any]) -> None:
+    a, b = two_apps
+    first = "Should I give my mentor a gift to say thanks?"
+    reply, _ = ask(a, first)
+
+    _, sources = ask(b, "What if we work at the same company?",
+                     [{"role": "user", "content": first}, {"role": "assistant", "content": reply}])
+
+    assert any("material thank you" in s["text"] for s in sources)
