@@ -15,9 +15,9 @@ from coach.verify import looks_like_injection
 
 MAX_SENTENCES = 4
 SENTENCE_FLOOR = 0.30  # below this cosine a guidance sentence is off the question's topic
-RELATIVE_FLOOR = 0.85  # keep sentences within this share of the best one's score
+RELATIVE_FLOOR = 0.78  # keep sentences within this share of the best one's score
 SENTENCE_WEIGHT = 0.6  # sentence vs. passage similarity in a sentence's score
-CARRY = 0.85  # share of a sentence's score passed on to the next one in its paragraph
+CARRY = 0.90  # share of a sentence's score passed on to the next one in its paragraph
 MMR_LAMBDA = 0.7
 
 # Connectives that only make sense in the article's flow, not lifted out of it.

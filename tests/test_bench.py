@@ -121,6 +121,7 @@ def test_targets_say_which_are_met_and_the_table_shows_them() -> None:
         "retrieval": {"k": 4, "queries": 50, "rounds": 5, "sizes": {
             "10000": {"chunks": 10000, "build_s": 40.0, "first_search_incl_bm25_build_ms": 900,
                       "query_embedding_p50_ms": 9.0, "query_embedding_p95_ms": 12.0,
+                      "overhead_p50_median_embedding": 1.2,
                       **{name: {"coach_p50_ms": 12.0, "coach_p95_ms": 20.0, "raw_p50_ms": 10.0,
                                 "raw_p95_ms": 15.0, "overhead_p50": 1.2, "overhead_p95": 1.33}
                          for name in ("incl_embedding", "excl_embedding")}},
@@ -141,6 +142,7 @@ def test_targets_say_which_are_met_and_the_table_shows_them() -> None:
     assert "300.0× faster" in table and "Test CPU" in table
     assert "MISSED  first streamed piece p95 (s), ≤ 1.5: 2.0" in table
     assert "FAILED: InternalError: boom" in table
+    assert "MISSED  search works at 100,000 chunks: InternalError: boom" in table
 
 
 def test_bench_rejects_sizes_that_are_not_numbers(corpus_store: Settings) -> None:

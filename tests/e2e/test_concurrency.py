@@ -174,6 +174,8 @@ def test_an_upload_and_a_cli_ingest_at_once_are_serialized_and_leave_a_clean_sto
         via_app, via_cli = pool.submit(upload), pool.submit(cli)
         app_result, cli_result = via_app.result(), via_cli.result()
 
+    print(f"\nupload: {'busy' if isinstance(app_result, str) else 'ingested'}; cli: "
+          f"{'busy' if cli_result.returncode == 2 else 'ingested'}")
     # Either both got the lock in turn, or the loser says plainly that it must wait.
     if isinstance(app_result, str):
         assert BUSY in app_result, app_result
@@ -232,6 +234,8 @@ def test_chat_keeps_answering_while_a_large_ingest_runs_and_then_cites_it(
             ingest.wait()
 
     assert ingest.returncode == 0, err
+    print(f"\n{answered_during} answers while `coach ingest` added "
+          f"{json.loads(out)['num_added']} chunks")
     assert json.loads(out)["num_added"] > 100
     assert wrong == []
     assert answered_during >= 1, "no answer came back while the ingest was running"
