@@ -449,16 +449,35 @@ def bench_answers(settings: Settings, store: Any, items: Sequence[dict[str, Any]
 # --------------------------------------------------------------------------- 4. model and memory
 
 
-def bench_embeddings(texts: Sequence[str], batch: int = EMBED_BATCH) -> dict[str, Any]:
-    """Chunks per second embedding real chunk texts with the bundled model."""
+def bench_embeddings(texts: Sequence[str], batch: int = EMBED_BATCH,
+                     queries: int = 30) -> dict[str, Any]:
+    """Chunks per second embedding real chunk texts, and one query's latency.
+
+    Both are measured with torch's configured thread count and again with one thread: on a
+    small machine shared with other work, threads waiting for each other can cost more than
+    the second core gains.
+    """
+    import torch
+
     from coach.store import embeddings
 
     model = embeddings()
     model.embed_documents(list(texts[:8]))
     sample = (list(texts) * (batch // max(len(texts), 1) + 1))[:batch]
-    seconds, _ = _timed(lambda: model.embed_documents(sample))
-    return {"chunks": len(sample), "seconds": round(seconds, 2),
-            "chunks_per_s": round(len(sample) / seconds, 1)}
+    questions = [f"How should I ask my mentor about {t[:40]}?" for t in sample[:queries]]
+    configured = torch.get_num_threads()
+    out: dict[str, Any] = {"chunks": len(sample), "torch_threads": configured}
+    try:
+        for label, threads in (("", configured), ("_1_thread", 1)):
+            torch.set_num_threads(threads)
+            seconds, _ = _timed(lambda: model.embed_documents(sample))
+            latencies = [_timed(lambda q=q: model.embed_query(q))[0] for q in questions]
+            out[f"chunks_per_s{label}"] = round(len(sample) / seconds, 1)
+            out[f"query_p50_ms{label}"] = _ms(_pct(latencies, 50))
+            out[f"query_p95_ms{label}"] = _ms(_pct(latencies, 95))
+    finally:
+        torch.set_num_threads(configured)
+    return out
 
 
 class _RssSampler:
@@ -798,8 +817,12 @@ def format_bench(result: dict[str, Any]) -> str:
                   f"{answers['full_answer_p95_s']:.3f} s", ""]
     emb = result.get("embedding")
     if emb:
-        lines += [f"Embedding: {emb['chunks_per_s']} chunks/s ({emb['chunks']} real chunks in "
-                  f"{emb['seconds']} s)"]
+        lines += [f"Embedding ({emb['chunks']} real chunks; one query):",
+                  f"  torch threads {emb['torch_threads']}: {emb['chunks_per_s']} chunks/s, query "
+                  f"p50 {emb['query_p50_ms']:.1f} / p95 {emb['query_p95_ms']:.1f} ms",
+                  f"  torch threads 1: {emb['chunks_per_s_1_thread']} chunks/s, query p50 "
+                  f"{emb['query_p50_ms_1_thread']:.1f} / p95 {emb['query_p95_ms_1_thread']:.1f} ms",
+                  ""]
     mem = result.get("memory")
     if mem:
         extra = (f", {mem['ready_rss_mb']} MB when ready after {mem['startup_s']} s; "

@@ -101,10 +101,19 @@ def test_answer_bench_streams_the_in_scope_questions(corpus_store: Settings) -> 
     assert 0 < out["first_piece_p50_s"] <= out["full_answer_p50_s"]
 
 
-def test_embedding_bench_reports_chunks_per_second() -> None:
-    out = bench_embeddings(["Find a mentor — start looking in your network."] * 3, batch=8)
+def test_embedding_bench_reports_throughput_and_query_latency_per_thread_setting() -> None:
+    import torch
 
-    assert out["chunks"] == 8 and out["chunks_per_s"] > 0
+    threads = torch.get_num_threads()
+
+    out = bench_embeddings(["Find a mentor — start looking in your network."] * 3, batch=8,
+                           queries=3)
+
+    assert out["chunks"] == 8 and out["torch_threads"] == threads
+    assert out["chunks_per_s"] > 0 and out["chunks_per_s_1_thread"] > 0
+    assert 0 < out["query_p50_ms"] <= out["query_p95_ms"]
+    assert 0 < out["query_p50_ms_1_thread"] <= out["query_p95_ms_1_thread"]
+    assert torch.get_num_threads() == threads  # the process is left as it was
 
 
 def test_targets_say_which_are_met_and_the_table_shows_them() -> None:
