@@ -159,6 +159,19 @@ def _coach(ctx: click.Context, **overrides: object):  # noqa: ANN202 - Coach imp
         return Coach(settings)
 
 
+def _stream_answer(coach, question: str, history: list[dict[str, str]]):  # noqa: ANN001, ANN202
+    """Echo the answer as it streams; return the final `Answer`."""
+    answer = None
+    for piece in coach.stream(question, history):
+        if isinstance(piece, str):
+            click.echo(piece, nl=False)
+        else:
+            answer = piece
+    click.echo()
+    assert answer is not None
+    return answer
+
+
 def _print_answer(answer, stream_pieces: bool) -> None:  # noqa: ANN001
     if not stream_pieces:
         click.echo(answer.text)
@@ -184,14 +197,7 @@ def ask_command(ctx: click.Context, question: str, as_json: bool, **overrides: o
         if as_json:
             click.echo(json.dumps(coach.ask(question).to_dict(), ensure_ascii=False))
             return
-        answer = None
-        for piece in coach.stream(question):
-            if isinstance(piece, str):
-                click.echo(piece, nl=False)
-            else:
-                answer = piece
-        click.echo()
-    assert answer is not None
+        answer = _stream_answer(coach, question, [])
     _print_answer(answer, stream_pieces=True)
     if answer.kind == "invalid":
         ctx.exit(1)
@@ -246,15 +252,8 @@ def chat_command(ctx: click.Context, **overrides: object) -> None:
         if not question.strip():
             break
         click.echo("coach> ", nl=False)
-        answer = None
         with user_errors():
-            for piece in coach.stream(question, history):
-                if isinstance(piece, str):
-                    click.echo(piece, nl=False)
-                else:
-                    answer = piece
-        click.echo()
-        assert answer is not None
+            answer = _stream_answer(coach, question, history)
         _print_answer(answer, stream_pieces=True)
         history += [{"role": "user", "content": question},
                     {"role": "assistant", "content": answer.text}]

@@ -26,6 +26,7 @@ from coach.text import split_sentences
 from coach.verify import looks_like_injection
 from ingest.indexer import sync
 from tests import labelled
+from tests.documents import JOURNAL_DOC
 
 # The console script, run the way a user runs it (a fresh process, no test state).
 COACH = [sys.executable, "-c", "from coach.cli import main; main()"]
@@ -186,18 +187,6 @@ def test_a_store_corrupted_under_a_running_coach_gives_a_store_error_not_a_crash
 
 # --- another process changes the store under a running coach --------------------------------
 
-JOURNAL_DOC = """---
-title: Keeping a Mentoring Journal
-publisher: Test Guidance
-source_kind: guide
----
-
-## Why keep a mentoring journal
-
-Keep a mentoring journal: after each conversation with your mentor, write down the advice she
-gave, the decisions you made because of it, and the questions you want to raise next time.
-Rereading the mentoring journal before a meeting keeps your questions short and specific.
-"""
 
 
 @pytest.mark.slow

@@ -8,23 +8,11 @@ from typing import Any
 
 import pytest
 
+from tests.documents import JOURNAL_DOC
+
 pytest_plugins = ["app_server"]  # the app_server fixture
 pytestmark = pytest.mark.e2e
 
-JOURNAL_DOC = """---
-title: Keeping a Mentoring Journal
-publisher: Test Guidance
-source_kind: guide
----
-
-# Keeping a Mentoring Journal
-
-## Why keep a mentoring journal
-
-Keep a mentoring journal: after each conversation with your mentor, write down the advice she
-gave, the decisions you made because of it, and the questions you want to raise next time.
-Rereading the mentoring journal before a meeting keeps your questions short and specific.
-"""
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from coach.settings import REPO_ROOT, Settings
+from tests.documents import JOURNAL_DOC
 
 pytest_plugins = ["app_server"]  # start_app / stop_app, free_port
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -28,18 +29,6 @@ CORPUS = REPO_ROOT / "corpus"
 QUESTION = "How do I find a mentor?"
 # Generous: a Rust binary starting on a busy 2-core machine; not a timing assertion.
 SERVER_START_LIMIT_S = 120.0
-JOURNAL_DOC = """---
-title: Keeping a Mentoring Journal
-publisher: Test Guidance
-source_kind: guide
----
-
-## Why keep a mentoring journal
-
-Keep a mentoring journal: after each conversation with your mentor, write down the advice she
-gave, the decisions you made because of it, and the questions you want to raise next time.
-Rereading the mentoring journal before a meeting keeps your questions short and specific.
-"""
 CIRCLES_DOC = """---
 title: Mentoring Circles
 ---
