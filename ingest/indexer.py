@@ -152,7 +152,7 @@ def _collect(paths: list[Path], report: IngestReport) -> tuple[list[_Target], li
 def _sync_document(store: Store, source: str, chunks: list[Chunk], stamp: str,
                    report: IngestReport) -> None:
     collection = store.collection
-    stored = collection.get(where={"source": source}, include=["metadatas"])
+    stored = store.get_all(where={"source": source}, include=["metadatas"])
     old = dict(zip(stored["ids"], stored["metadatas"] or [], strict=True))
 
     new = [c for c in chunks if c.id not in old]
@@ -198,7 +198,7 @@ def _delete_source(store: Store, source: str) -> int:
 
 
 def _stored_sources(store: Store) -> set[str]:
-    metas = store.collection.get(include=["metadatas"])["metadatas"] or []
+    metas = store.get_all(include=["metadatas"])["metadatas"]
     return {str(m.get("source")) for m in metas if m and m.get("source")}
 
 
