@@ -12,14 +12,12 @@ import contextlib  # noqa: E402
 import html  # noqa: E402
 import json  # noqa: E402
 import re  # noqa: E402
-import shutil  # noqa: E402
 import sys  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
 import traceback  # noqa: E402
 from collections.abc import Callable, Iterator, Sequence  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from pathlib import Path, PurePosixPath  # noqa: E402
+from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 import gradio as gr  # noqa: E402
@@ -27,12 +25,17 @@ import gradio as gr  # noqa: E402
 from coach.results import Answer, Draft, Passage  # noqa: E402
 from coach.settings import Settings, SettingsError  # noqa: E402
 from coach.store import Store, StoreError, open_store  # noqa: E402
+from ingest.uploads import (  # noqa: E402
+    UPLOAD_TYPES,
+    UploadOutcome,
+    ingest_uploads,
+    uploads_dir,
+)
 
 TITLE = "Mentee Coach"
 SUBTITLE = ("Practical, cited advice on finding and keeping a mentor — "
             "every answer rests on the guidance documents in your library.")
 DRAFT_KINDS = ("outreach", "thank-you", "back-off", "follow-up")
-UPLOAD_TYPES = (".md", ".txt", ".html", ".pdf")
 EXAMPLES = [
     "How do I find a mentor?",
     "How often should I contact my mentor?",
@@ -55,27 +58,6 @@ LIBRARY_HEADERS = ["Title", "Source", "Chunks", "Ingested at"]
 PROGRESS = gr.Progress()  # gradio spots this default and feeds the page's progress bar
 
 
-class UploadRejected(ValueError):
-    """An uploaded file was refused before ingest; the message is the reason shown to the user."""
-
-
-@dataclass
-class UploadOutcome:
-    """What an upload did: the ingest report (None if nothing reached sync) and refused files."""
-
-    report: Any = None
-    saved: list[str] = field(default_factory=list)
-    rejected: list[tuple[str, str]] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        out = self.report.to_dict() if self.report is not None else {
-            "num_added": 0, "num_updated": 0, "num_skipped": 0, "num_deleted": 0,
-            "total_chunks": 0, "errors": []}
-        out["saved"] = list(self.saved)
-        out["rejected"] = [{"file": name, "reason": reason} for name, reason in self.rejected]
-        return out
-
-
 # ---------------------------------------------------------------------------------------------
 # Services: the library API behind the page (no gradio here, so the API endpoints share it).
 # ---------------------------------------------------------------------------------------------
@@ -94,7 +76,7 @@ class CoachService:
 
     @property
     def uploads_dir(self) -> Path:
-        return self.settings.data_dir / "uploads"
+        return uploads_dir(self.settings)
 
     def coach(self) -> Any:
         # Built on first use so the page comes up even while the model side is still loading.
@@ -129,32 +111,9 @@ class CoachService:
 
     def ingest_uploads(self, files: Sequence[str | Path],
                        progress: Callable[[int, int, str], None] | None = None) -> UploadOutcome:
-        """Copy uploaded files into uploads/ under safe names, then sync that folder."""
-        from ingest.indexer import sync
-
-        outcome = UploadOutcome()
-        self.uploads_dir.mkdir(parents=True, exist_ok=True)
-        for file in files or []:
-            path = Path(file)
-            shown = PurePosixPath(str(file).replace("\\", "/")).name or str(file)
-            try:
-                name = safe_upload_name(shown)
-                size = path.stat().st_size
-                if size > self.settings.max_upload_bytes:
-                    raise UploadRejected(f"is {_mb(size)}, over the "
-                                         f"{_mb(self.settings.max_upload_bytes)} upload limit")
-                shutil.copyfile(path, self.uploads_dir / name)
-            except UploadRejected as exc:
-                outcome.rejected.append((shown, str(exc)))
-            except OSError as exc:
-                outcome.rejected.append((shown, f"could not be saved ({exc.strerror})"))
-            else:
-                outcome.saved.append(name)
-        if outcome.saved:
-            # Only the files just saved, never the whole folder: mirroring uploads/ would delete
-            # what other app instances sharing a Chroma server uploaded to their own uploads/.
-            outcome.report = sync(self.store, [self.uploads_dir / name for name in outcome.saved],
-                                  progress=progress or False)
+        """Save uploaded files into uploads/ under safe names, then ingest just those."""
+        outcome = ingest_uploads(self.store, files, progress=progress)
+        if outcome.report is not None:
             outcome.report.errors = [self._short(line) for line in outcome.report.errors]
         return outcome
 
@@ -191,25 +150,6 @@ class CoachService:
             line = line.replace(f"{root.resolve()}/", f"{root.name}/")
             line = line.replace(f"{root}/", f"{root.name}/")
         return line
-
-
-def safe_upload_name(name: str) -> str:
-    """The basename of a client-supplied file name, made safe; never a path, never a dotfile."""
-    base = PurePosixPath(name.replace("\\", "/")).name.strip()
-    if not base or base in {".", ".."}:
-        raise UploadRejected("has no usable file name")
-    if base.startswith("."):
-        raise UploadRejected("is a hidden file (its name starts with a dot)")
-    base = re.sub(r"[^A-Za-z0-9._ -]+", "_", base)
-    suffix = PurePosixPath(base).suffix.lower()
-    if suffix not in UPLOAD_TYPES:
-        raise UploadRejected(f"has an unsupported type {suffix or '(no extension)'!r}; "
-                             f"use one of {', '.join(UPLOAD_TYPES)}")
-    return base
-
-
-def _mb(n: int) -> str:
-    return f"{n / 1_048_576:.1f} MB"
 
 
 def _when(stamp: str) -> str:

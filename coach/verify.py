@@ -387,5 +387,18 @@ def guarded(llm: Generator, fallback: Generator, question: str, evidence: list[P
     yield Guarded("".join(pieces), kept, removed, fell_back=True, notice=notice)
 
 
+def collect(stream: Iterator[str | Guarded]) -> tuple[str, Guarded]:
+    """Drain a `guarded` stream: the text pieces it showed, joined, and its final `Guarded`."""
+    pieces, final = [], None
+    for piece in stream:
+        if isinstance(piece, Guarded):
+            final = piece
+        else:
+            pieces.append(piece)
+    if final is None:
+        raise RuntimeError("a guarded stream must end with a Guarded result")
+    return "".join(pieces), final
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"

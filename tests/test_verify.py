@@ -10,7 +10,7 @@ import pytest
 from coach.generators import GeneratorUnavailable, build_messages
 from coach.results import Passage
 from coach.settings import REPO_ROOT
-from coach.verify import Guarded, Verifier, guarded, neutralise, split_sentences
+from coach.verify import Verifier, collect, guarded, neutralise, split_sentences
 
 CORPUS = REPO_ROOT / "corpus" / "mentor-partnership-part-one.md"
 
@@ -353,15 +353,7 @@ def test_prompt_quotes_passages_as_data_and_keeps_only_recent_history(
 # -- guarded streaming -----------------------------------------------------------------------
 
 
-def run(stream: Iterator[str | Guarded]) -> tuple[str, Guarded]:
-    pieces, final = [], None
-    for piece in stream:
-        if isinstance(piece, Guarded):
-            final = piece
-        else:
-            pieces.append(piece)
-    assert final is not None
-    return "".join(pieces), final
+run = collect
 
 
 def test_guarded_shows_only_supported_sentences_each_with_a_citation(

@@ -129,7 +129,7 @@ def test_ingest_rejects_hidden_and_unsupported_files_with_reasons(
     ("my guide (final).html", "my guide _final_.html"),
 ])
 def test_upload_names_are_reduced_to_a_safe_basename(name: str, saved_as: str) -> None:
-    from app import safe_upload_name
+    from ingest.uploads import safe_upload_name
 
     assert safe_upload_name(name) == saved_as
 
@@ -137,7 +137,7 @@ def test_upload_names_are_reduced_to_a_safe_basename(name: str, saved_as: str) -
 @pytest.mark.parametrize("name", [".bashrc.md", "../.hidden.txt", "..", "", "notes.exe",
                                   "README"])
 def test_upload_names_that_are_hidden_empty_or_unsupported_are_refused(name: str) -> None:
-    from app import UploadRejected, safe_upload_name
+    from ingest.uploads import UploadRejected, safe_upload_name
 
     with pytest.raises(UploadRejected):
         safe_upload_name(name)

@@ -16,7 +16,7 @@ from coach.generators import LlamaCppGenerator, OpenAIGenerator
 from coach.results import Passage
 from coach.settings import Settings
 from coach.text import citations
-from coach.verify import Guarded, Verifier, guarded, split_sentences
+from coach.verify import Verifier, collect, guarded, split_sentences
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
@@ -79,15 +79,7 @@ def parts(corpus_store: Settings) -> Parts:
                  GroundedComposer(embeddings()))
 
 
-def run(stream: Iterator[str | Guarded]) -> tuple[str, Guarded]:
-    pieces, final = [], None
-    for piece in stream:
-        if isinstance(piece, Guarded):
-            final = piece
-        else:
-            pieces.append(piece)
-    assert final is not None, "guarded() must always end with a Guarded result"
-    return "".join(pieces), final
+run = collect
 
 
 def assert_every_sentence_is_supported_by_its_citation(text: str, evidence: list[Passage],
