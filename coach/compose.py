@@ -50,10 +50,7 @@ class GroundedComposer:
     def stream(self, question: str, evidence: list[Passage],
                history: list[dict] | None = None, *, focus: str | None = None) -> Iterator[str]:
         """Yield the answer a sentence at a time; raises `NothingRelevant` before yielding."""
-        picked = self.select(question, evidence, focus=focus)
-        yield lead_in(question) + "\n"
-        for passage, sentence in picked:
-            yield f"\n- {sentence} [{passage.n}]"
+        yield from render(question, self.select(question, evidence, focus=focus))
 
     def select(self, question: str, evidence: list[Passage], *,
                focus: str | None = None) -> list[tuple[Passage, str]]:
@@ -147,6 +144,13 @@ def voice(sentence: str) -> str:
     """Lift a sentence out of the article: drop flow connectives, keep the guidance's words."""
     sentence = _LEADING.sub("", sentence.strip())
     return sentence[:1].upper() + sentence[1:]
+
+
+def render(question: str, picked: list[tuple[Passage, str]]) -> Iterator[str]:
+    """The answer's pieces: a lead-in line, then each picked sentence with its citation."""
+    yield lead_in(question) + "\n"
+    for passage, sentence in picked:
+        yield f"\n- {sentence} [{passage.n}]"
 
 
 def lead_in(question: str) -> str:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from coach.compose import NothingRelevant
+from coach.compose import NothingRelevant, render
 from coach.results import Answer, Passage
 from coach.text import citations, clean_user_text, content_words
 
@@ -82,7 +82,8 @@ def respond(coach: Coach, message: str, history: list[dict[str, Any]]) -> Iterat
 
     if coach.generator is coach.composer:
         pieces = []
-        for piece in coach.composer.stream(query, evidence, history, focus=text):
+        # The relevance check above already picked the sentences: render them, don't re-pick.
+        for piece in render(query, picked):
             pieces.append(piece)
             yield piece
         answer_text = "".join(pieces)
