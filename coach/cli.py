@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import click
 
-from coach.settings import Settings, SettingsError
+from coach.errors import CoachError, SettingsError, StoreError
+from coach.settings import Settings
+from coach.vocabulary import DRAFT_KINDS, GENERATOR_NAMES
+
+log = logging.getLogger("coach.cli")
+APOLOGY = ("Sorry, something went wrong inside the coach; the details are logged above. "
+           "Please report it with the command you ran.")
 
 
 class UserError(click.ClickException):
@@ -20,33 +26,36 @@ class UserError(click.ClickException):
     exit_code = 2
 
 
-@contextmanager
-def user_errors() -> Iterator[None]:
-    """Turn `StoreError` / `SettingsError` into a clean `Error: ...` line and exit code 2."""
-    try:
-        yield
-    except SettingsError as exc:
-        raise UserError(str(exc)) from None
-    except Exception as exc:
-        # coach.store pulls in chromadb; look it up only if it is already loaded so that
-        # commands which never touch the store (and `--help`) stay fast.
-        store = sys.modules.get("coach.store")
-        if store is not None and isinstance(exc, store.StoreError):
+class CoachGroup(click.Group):
+    """The one error handler of every command.
+
+    A `CoachError` is the user's to fix: its message as `Error: ...`, exit code 2. Anything
+    else is our bug: the traceback goes to the log, the user gets an apology, exit code 1.
+    click's own exceptions (usage errors, `ctx.exit`, Ctrl-C) pass through untouched.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CoachError as exc:
             raise UserError(str(exc)) from None
-        raise
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception:
+            log.exception("unexpected error in `coach %s`", ctx.invoked_subcommand or "")
+            click.echo(f"Error: {APOLOGY}", err=True)
+            ctx.exit(1)
 
 
 def command_settings(ctx: click.Context, **overrides: object) -> Settings:
     """The group's Settings (from env and global options) with this command's options applied."""
     settings = ctx.find_root().obj
     if not isinstance(settings, Settings):
-        with user_errors():
-            settings = Settings.from_env()
-    with user_errors():
-        return settings.with_(**overrides)
+        settings = Settings.from_env()
+    return settings.with_(**overrides)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=CoachGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data-dir", type=click.Path(path_type=Path), default=None,
               help="Where the guidance store lives (default: $COACH_DATA_DIR or "
                    "~/.local/share/mentee-coach).")
@@ -55,10 +64,9 @@ def command_settings(ctx: click.Context, **overrides: object) -> Settings:
 @click.pass_context
 def main(ctx: click.Context, data_dir: Path | None, chroma_url: str | None) -> None:
     """Mentee Coach: grounded mentoring advice and email drafts from guidance documents."""
-    with user_errors():
-        # Tests may hand in ready-made Settings via `obj=`; the options still apply on top.
-        base = ctx.obj if isinstance(ctx.obj, Settings) else Settings.from_env()
-        ctx.obj = base.with_(data_dir=data_dir, chroma_url=chroma_url)
+    # Tests may hand in ready-made Settings via `obj=`; the options still apply on top.
+    base = ctx.obj if isinstance(ctx.obj, Settings) else Settings.from_env()
+    ctx.obj = base.with_(data_dir=data_dir, chroma_url=chroma_url)
 
 
 @main.command("ingest")
@@ -75,12 +83,11 @@ def ingest_command(ctx: click.Context, paths: tuple[Path, ...], as_json: bool,
     from the store. Exit code 1 if some file could not be ingested, 2 if the store is unusable.
     """
     settings = command_settings(ctx, data_dir=data_dir)
-    with user_errors():
-        from coach.store import open_store
-        from ingest.indexer import sync
+    from coach.store import open_store
+    from ingest.indexer import sync
 
-        store = open_store(settings, create=True)
-        report = sync(store, list(paths) or [settings.corpus_dir])
+    store = open_store(settings, create=True)
+    report = sync(store, list(paths) or [settings.corpus_dir])
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
@@ -100,10 +107,9 @@ def ingest_command(ctx: click.Context, paths: tuple[Path, ...], as_json: bool,
 def sources_command(ctx: click.Context, as_json: bool) -> None:
     """List the ingested documents with their chunk counts and when they were ingested."""
     settings = command_settings(ctx)
-    with user_errors():
-        from coach.store import open_store
+    from coach.store import open_store
 
-        sources = open_store(settings).sources()
+    sources = open_store(settings).sources()
     if as_json:
         click.echo(json.dumps([asdict(s) for s in sources], ensure_ascii=False))
         return
@@ -122,11 +128,10 @@ def sources_command(ctx: click.Context, as_json: bool) -> None:
 def remove_command(ctx: click.Context, source: str) -> None:
     """Delete one document (as named by `coach sources`) from the store."""
     settings = command_settings(ctx)
-    with user_errors():
-        from coach.store import open_store
-        from ingest.indexer import remove_source
+    from coach.store import open_store
+    from ingest.indexer import remove_source
 
-        removed = remove_source(open_store(settings), source)
+    removed = remove_source(open_store(settings), source)
     if not removed:
         raise click.ClickException(f"no document {source!r} in the store; `coach sources` "
                                    "lists them")
@@ -136,7 +141,7 @@ def remove_command(ctx: click.Context, source: str) -> None:
 def generator_options(command: click.Command) -> click.Command:
     """Options shared by the commands that answer: which generator, which model server."""
     options = [
-        click.option("--generator", type=click.Choice(["grounded", "openai", "llamacpp"]),
+        click.option("--generator", type=click.Choice(GENERATOR_NAMES),
                      default=None,
                      help="Answer generator (default: $COACH_GENERATOR or grounded)."),
         click.option("--base-url", "openai_base_url", default=None,
@@ -152,11 +157,9 @@ def generator_options(command: click.Command) -> click.Command:
 
 
 def _coach(ctx: click.Context, **overrides: object):  # noqa: ANN202 - Coach imports torch lazily
-    settings = command_settings(ctx, **overrides)
-    with user_errors():
-        from coach.api import Coach
+    from coach.api import Coach
 
-        return Coach(settings)
+    return Coach(command_settings(ctx, **overrides))
 
 
 def _stream_answer(coach, question: str, history: list[dict[str, str]]):  # noqa: ANN001, ANN202
@@ -193,18 +196,17 @@ def _print_answer(answer, stream_pieces: bool) -> None:  # noqa: ANN001
 def ask_command(ctx: click.Context, question: str, as_json: bool, **overrides: object) -> None:
     """Ask the coach one question; the answer cites the guidance it rests on."""
     coach = _coach(ctx, **overrides)
-    with user_errors():
-        if as_json:
-            click.echo(json.dumps(coach.ask(question).to_dict(), ensure_ascii=False))
-            return
-        answer = _stream_answer(coach, question, [])
+    if as_json:
+        click.echo(json.dumps(coach.ask(question).to_dict(), ensure_ascii=False))
+        return
+    answer = _stream_answer(coach, question, [])
     _print_answer(answer, stream_pieces=True)
     if answer.kind == "invalid":
         ctx.exit(1)
 
 
 @main.command("draft")
-@click.argument("kind", type=click.Choice(["outreach", "thank-you", "back-off", "follow-up"]))
+@click.argument("kind", type=click.Choice(DRAFT_KINDS))
 @click.option("--to", "to", required=True, help="Who the email is for.")
 @click.option("--context", required=True, help="What happened / what you want, in your words.")
 @click.option("--sender", default=None, help="Your name, for the sign-off.")
@@ -212,15 +214,8 @@ def ask_command(ctx: click.Context, question: str, as_json: bool, **overrides: o
 @click.pass_context
 def draft_command(ctx: click.Context, kind: str, to: str, context: str, sender: str | None,
                   as_json: bool) -> None:
-    """Draft an email: outreach, thank-you, back-off or follow-up."""
-    coach = _coach(ctx)
-    from coach.drafts import DraftError
-
-    try:
-        with user_errors():
-            draft = coach.draft(kind, to=to, context=context, sender=sender)
-    except DraftError as exc:
-        raise click.UsageError(str(exc)) from None
+    """Draft an email of the given KIND, citing the guidance it follows."""
+    draft = _coach(ctx).draft(kind, to=to, context=context, sender=sender)
     if as_json:
         click.echo(json.dumps(draft.to_dict(), ensure_ascii=False))
         return
@@ -252,8 +247,7 @@ def chat_command(ctx: click.Context, **overrides: object) -> None:
         if not question.strip():
             break
         click.echo("coach> ", nl=False)
-        with user_errors():
-            answer = _stream_answer(coach, question, history)
+        answer = _stream_answer(coach, question, history)
         _print_answer(answer, stream_pieces=True)
         history += [{"role": "user", "content": question},
                     {"role": "assistant", "content": answer.text}]
@@ -286,23 +280,18 @@ def eval_command(ctx: click.Context, set_path: Path | None, as_json: bool,
     2 if the store is missing or empty or the set cannot be read.
     """
     settings = command_settings(ctx, **overrides)
-    with user_errors():
-        from coach.evaluation import EvalSetError, evaluate, format_report, load_items
-        from coach.store import open_store
+    from coach.api import Coach
+    from coach.evaluation import evaluate, format_report, load_items
+    from coach.store import open_store
 
-        try:
-            items = load_items(set_path)
-        except EvalSetError as exc:
-            raise UserError(str(exc)) from None
-        store = open_store(settings)
-        if store.count() == 0:
-            raise UserError(f"the guidance store in {settings.chroma_url or settings.data_dir} "
-                            "is empty; run `coach ingest` first")
-        from coach.api import Coach
-
-        coach = Coach(settings, store=store)
-        with click.progressbar(length=len(items), label="evaluating", file=sys.stderr) as bar:
-            report = evaluate(coach, items, progress=lambda done, total: bar.update(done - bar.pos))
+    items = load_items(set_path)
+    store = open_store(settings)
+    if store.count() == 0:
+        raise StoreError(f"the guidance store in {settings.chroma_url or settings.data_dir} "
+                         "is empty; run `coach ingest` first")
+    coach = Coach(settings, store=store)
+    with click.progressbar(length=len(items), label="evaluating", file=sys.stderr) as bar:
+        report = evaluate(coach, items, progress=lambda done, total: bar.update(done - bar.pos))
     failures = report.below({"hit3": min_hit3, "mrr": min_mrr, "refusal": min_refusal,
                              "coverage": min_coverage, "support": min_support})
     if as_json:
@@ -344,11 +333,10 @@ def bench_command(ctx: click.Context, as_json: bool, quick: bool, sizes: list[in
     """
     settings = command_settings(ctx)
     if not settings.corpus_dir.is_dir():
-        raise UserError(f"the corpus folder {settings.corpus_dir} does not exist; set "
-                        "COACH_CORPUS_DIR to a folder of guidance documents")
-    with user_errors():
-        from coach.bench import format_bench, run_bench, to_json
+        raise SettingsError(f"the corpus folder {settings.corpus_dir} does not exist; set "
+                            "COACH_CORPUS_DIR to a folder of guidance documents")
+    from coach.bench import format_bench, run_bench, to_json
 
-        result = run_bench(settings, sizes=sizes, quick=quick, profile=profile,
-                           log=lambda message: click.echo(f"bench: {message}", err=True))
+    result = run_bench(settings, sizes=sizes, quick=quick, profile=profile,
+                       log=lambda message: click.echo(f"bench: {message}", err=True))
     click.echo(to_json(result) if as_json else format_bench(result))

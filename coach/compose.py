@@ -29,8 +29,12 @@ _CODE_ELEMENT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE 
 _MARKUP_TAG = re.compile(r"</?\s*[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>")
 
 
-class NothingRelevant(LookupError):
-    """The evidence holds no sentence close enough to the question to advise on it."""
+class NothingRelevant(Exception):
+    """The evidence holds no sentence close enough to the question to advise on it.
+
+    Internal control flow (the caller answers with a refusal), not a user-facing error: it is
+    deliberately not a `CoachError`, nor a `LookupError` a face might mistake for one.
+    """
 
 
 class GroundedComposer:

@@ -6,8 +6,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from coach.errors import DraftError, StoreError
 from coach.results import Draft, Passage
-from coach.store import StoreError
 from coach.text import clean_user_text, content_words, split_sentences
 from coach.verify import looks_like_injection
 
@@ -27,10 +27,6 @@ _ALIASES = {
 }
 
 Retrieve = Callable[[str], list[Passage]]
-
-
-class DraftError(ValueError):
-    """A draft request the coach cannot fill; the message tells the user what to change."""
 
 
 @dataclass(frozen=True)

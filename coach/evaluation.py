@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from coach.errors import EvalSetError
 from coach.results import Answer, Passage
 from coach.text import citations, content_words, split_sentences, strip_citations
 
@@ -29,10 +30,6 @@ THRESHOLDS = {
     "coverage": ("citation coverage", "citation_coverage"),
     "support": ("support", "support"),
 }
-
-
-class EvalSetError(ValueError):
-    """The labelled set cannot be read; the message names the file and line."""
 
 
 @dataclass

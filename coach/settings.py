@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from coach.errors import SettingsError
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 GENERATORS = ("grounded", "openai", "llamacpp")
 
@@ -14,10 +16,6 @@ GENERATORS = ("grounded", "openai", "llamacpp")
 def _default_data_dir(env: Mapping[str, str]) -> Path:
     base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "mentee-coach"
-
-
-class SettingsError(ValueError):
-    """A setting has a value the coach cannot use; the message names the variable."""
 
 
 @dataclass(frozen=True)

