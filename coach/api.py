@@ -5,9 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from coach.compose import GroundedComposer
+from coach.conversation import Collaborators, respond
+from coach.drafts import compose_draft
+from coach.generators import Generator, make_generator
 from coach.results import Answer, Draft
+from coach.retrieval import Retriever
 from coach.settings import Settings
 from coach.store import Store, open_store
+from coach.verify import Verifier
+from coach.vocabulary import DraftKind, GeneratorName
 
 History = Sequence[dict[str, Any]]
 
@@ -16,15 +23,18 @@ class Coach:
     """A mentee's coach over one guidance store.
 
     Everything it depends on can be passed in (tests swap a fake generator in one line):
-    `Coach(settings=..., store=..., generator=...)`. Keyword overrides go to the settings,
-    e.g. `Coach(data_dir="/tmp/x", generator="openai")`.
+    `Coach(settings=..., store=..., generator=...)`. `generator` is either a generator name
+    ("grounded", "openai", "llamacpp", as in `COACH_GENERATOR`) or an object with `name` and
+    `stream(question, evidence, history)` (see `coach.generators.Generator`); by default the
+    settings name it. Other keyword overrides go to the settings, e.g.
+    `Coach(data_dir="/tmp/x", top_k=6)`.
     """
 
     def __init__(self, settings: Settings | None = None, *, store: Store | None = None,
-                 generator: Any = None, **overrides: Any) -> None:
-        from coach.compose import GroundedComposer
-        from coach.retrieval import Retriever
-
+                 generator: Generator | GeneratorName | None = None, **overrides: Any) -> None:
+        if isinstance(generator, str):
+            overrides["generator"] = generator  # validated with the other settings
+            generator = None
         self.settings = (settings or Settings.from_env()).with_(**overrides)
         self.store = store or open_store(self.settings)
         self.retriever = Retriever(self.store, self.settings)
@@ -32,20 +42,14 @@ class Coach:
         # whenever a model server fails or its answer does not survive verification.
         self.composer = GroundedComposer(self.store.embeddings)
         if generator is None and self.settings.generator != "grounded":
-            from coach.generators import make_generator
-
             generator = make_generator(self.settings)
-        self.generator = generator or self.composer
-        self._verifier: Any = None
-
-    @property
-    def verifier(self) -> Any:
-        """The sentence verifier every non-default generator's output passes through."""
-        if self._verifier is None:
-            from coach.verify import Verifier
-
-            self._verifier = Verifier(self.store.embeddings)
-        return self._verifier
+        self.generator: Generator = generator or self.composer
+        # The sentence verifier every non-default generator's output passes through.
+        self.verifier = Verifier(self.store.embeddings)
+        self._turn = Collaborators(
+            retrieve=self.retriever.search, composer=self.composer, generator=self.generator,
+            verifier=self.verifier, draft=self.draft,
+            max_message_chars=self.settings.max_message_chars)
 
     def ask(self, question: str, history: History | None = None) -> Answer:
         """Answer one mentee message (a question, a follow-up, small talk or a draft request)."""
@@ -58,13 +62,10 @@ class Coach:
 
     def stream(self, question: str, history: History | None = None) -> Iterator[str | Answer]:
         """Yield text pieces as they are ready, then the final `Answer`."""
-        from coach.conversation import respond
+        yield from respond(self._turn, question, list(history or []))
 
-        yield from respond(self, question, list(history or []))
-
-    def draft(self, kind: str, to: str, context: str, sender: str | None = None) -> Draft:
-        """Draft an email of `kind` (outreach, thank-you, back-off, follow-up)."""
-        from coach.drafts import compose_draft
-
+    def draft(self, kind: DraftKind | str, to: str, context: str,
+              sender: str | None = None) -> Draft:
+        """Draft an email of `kind` (one of `coach.vocabulary.DRAFT_KINDS`, or an alias)."""
         return compose_draft(kind, to=to, context=context, sender=sender,
                              retrieve=self.retriever.search)

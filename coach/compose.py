@@ -10,8 +10,8 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from coach.results import Passage
+from coach.safety import looks_like_injection
 from coach.text import content_words, split_sentences
-from coach.verify import looks_like_injection
 
 MAX_SENTENCES = 4
 SENTENCE_FLOOR = 0.30  # below this cosine a guidance sentence is off the question's topic

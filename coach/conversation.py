@@ -3,15 +3,36 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from coach.compose import NothingRelevant, render
-from coach.results import Answer, Passage
+from coach.compose import GroundedComposer, NothingRelevant, render
+from coach.drafts import DraftRequest, parse_draft_request
+from coach.errors import DraftError
+from coach.guard import Checker, Guarded, guarded
+from coach.results import Answer, Draft, Passage
 from coach.text import citations, clean_user_text, content_words
 
 if TYPE_CHECKING:
-    from coach.api import Coach
+    from coach.generators import Generator
+
+
+@dataclass(frozen=True)
+class Collaborators:
+    """What a turn works with, passed in (the `Coach` builds one; tests can build their own).
+
+    `retrieve` finds the evidence for a query; `composer` decides what is relevant and answers
+    when `generator` is the composer itself; any other `generator` is checked by `verifier`
+    and falls back to the composer; `draft(kind, to, context)` fills a draft request.
+    """
+
+    retrieve: Callable[[str], list[Passage]]
+    composer: GroundedComposer
+    generator: Generator
+    verifier: Checker
+    draft: Callable[[str, str, str], Draft]
+    max_message_chars: int = 4000
 
 CAPABILITIES = (
     "I'm a mentoring coach grounded in the guidance documents in my library. Ask me how to find "
@@ -43,14 +64,15 @@ _FOLLOW_UP = re.compile(r"^(and|but|so|then|what if|what about|how about|after t
 _ANAPHORA = {"she", "he", "they", "her", "him", "them", "his", "their", "hers"}
 
 
-def respond(coach: Coach, message: str, history: list[dict[str, Any]]) -> Iterator[str | Answer]:
+def respond(turn: Collaborators, message: str,
+            history: list[dict[str, Any]]) -> Iterator[str | Answer]:
     """Yield the reply to `message` piece by piece, then the final `Answer`."""
     text = clean_user_text(message or "").strip()
     if not text:
         yield Answer(EMPTY, grounded=False, kind="invalid", notice=EMPTY)
         return
     notice = None
-    limit = coach.settings.max_message_chars
+    limit = turn.max_message_chars
     if len(text) > limit:
         notice = (f"Your message was {len(text):,} characters long; I read only the first "
                   f"{limit:,}.")
@@ -62,17 +84,15 @@ def respond(coach: Coach, message: str, history: list[dict[str, Any]]) -> Iterat
         yield Answer(small, grounded=False, kind="smalltalk", notice=notice)
         return
 
-    from coach.drafts import parse_draft_request
-
     request = parse_draft_request(text)
     if request is not None:
-        yield from _draft_reply(coach, request, notice)
+        yield from _draft_reply(turn, request, notice)
         return
 
     query = resolve_follow_up(text, history)
-    evidence = coach.retriever.search(query)
+    evidence = turn.retrieve(query)
     try:
-        picked = coach.composer.select(query, evidence, focus=text) if evidence else []
+        picked = turn.composer.select(query, evidence, focus=text) if evidence else []
     except NothingRelevant:
         picked = []
     if not picked:
@@ -80,7 +100,7 @@ def respond(coach: Coach, message: str, history: list[dict[str, Any]]) -> Iterat
         yield Answer(REFUSAL, grounded=False, kind="refusal", notice=notice, query=query)
         return
 
-    if coach.generator is coach.composer:
+    if turn.generator is turn.composer:
         pieces = []
         # The relevance check above already picked the sentences: render them, don't re-pick.
         for piece in render(query, picked):
@@ -88,11 +108,9 @@ def respond(coach: Coach, message: str, history: list[dict[str, Any]]) -> Iterat
             yield piece
         answer_text = "".join(pieces)
     else:
-        from coach.verify import Guarded, guarded
-
         answer_text = ""
-        for piece in guarded(coach.generator, coach.composer, query, evidence, history,
-                             verifier=coach.verifier):
+        for piece in guarded(turn.generator, turn.composer, query, evidence, history,
+                             verifier=turn.verifier):
             if isinstance(piece, Guarded):
                 answer_text = piece.text
                 notice = " ".join(n for n in (notice, piece.notice) if n) or None
@@ -103,11 +121,10 @@ def respond(coach: Coach, message: str, history: list[dict[str, Any]]) -> Iterat
                  kind="answer", notice=notice, query=query)
 
 
-def _draft_reply(coach: Coach, request: Any, notice: str | None) -> Iterator[str | Answer]:
-    from coach.drafts import DraftError
-
+def _draft_reply(turn: Collaborators, request: DraftRequest,
+                 notice: str | None) -> Iterator[str | Answer]:
     try:
-        draft = coach.draft(request.kind, request.to, request.context)
+        draft = turn.draft(request.kind, request.to, request.context)
     except DraftError as exc:
         yield str(exc)
         yield Answer(str(exc), grounded=False, kind="invalid", notice=notice)

@@ -8,8 +8,8 @@ from dataclasses import dataclass, replace
 
 from coach.errors import DraftError, StoreError
 from coach.results import Draft, Passage
+from coach.safety import looks_like_injection
 from coach.text import clean_user_text, content_words, split_sentences
-from coach.verify import looks_like_injection
 
 KINDS = ("outreach", "thank-you", "back-off", "follow-up")
 MAX_CONTEXT_CHARS = 600

@@ -9,11 +9,11 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
-from coach.errors import GeneratorUnavailable
+from coach.errors import GeneratorUnavailable, SettingsError
 from coach.results import Passage
+from coach.safety import neutralise
 from coach.settings import Settings
 from coach.text import CITATION
-from coach.verify import neutralise
 
 MAX_TOKENS = 300
 TEMPERATURE = 0.2
@@ -178,16 +178,19 @@ class LlamaCppGenerator:
         return f"The local model failed while answering ({_first_line(exc)})"
 
 
-def make_generator(settings: Settings) -> Generator:
-    """The generator `settings.generator` names: "grounded" (default), "openai" or "llamacpp"."""
-    if settings.generator == "openai":
-        return OpenAIGenerator(settings)
-    if settings.generator == "llamacpp":
-        return LlamaCppGenerator(settings)
-    from coach.compose import GroundedComposer
-    from coach.store import embeddings
+def make_generator(settings: Settings, name: str | None = None) -> Generator:
+    """The model-backed generator `name` (default: `settings.generator`): "openai" or "llamacpp".
 
-    return GroundedComposer(embeddings())
+    "grounded" is not made here: the `Coach` builds the grounded composer itself (it needs the
+    store's embeddings and is every model's fallback), so this module never imports it.
+    """
+    name = name or settings.generator
+    if name == "openai":
+        return OpenAIGenerator(settings)
+    if name == "llamacpp":
+        return LlamaCppGenerator(settings)
+    raise SettingsError(f"{name!r} is not a model-backed generator; choose openai or llamacpp "
+                        "(the grounded composer is built by the Coach)")
 
 
 _DONE = object()

@@ -11,6 +11,9 @@ CITATION = re.compile(r"\s*\[(\d+)\]")
 _BOUNDARY = re.compile(
     r"(?<=[.!?])[\"'\u201d\u2019)]*(?:\s*\[\d+\])*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9*\-])")
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "mr.", "mrs.", "ms.", "dr.", "prof.", "st.")
+_BULLET = re.compile(r"^\s*(?:[-*\u2022]+|\d+[.)]|#+)\s+")
+_MARKUP = re.compile(r"\*\*|__|`")
+_LIST_NUMBER = re.compile(r"^\d+[.)]$")
 
 STOPWORDS = frozenset("""
 a about above after again against all am an and any are as at be because been before being
@@ -58,6 +61,24 @@ def split_sentences(text: str) -> list[str]:
         if tail:
             pieces.append(tail)
     return pieces
+
+
+def answer_sentences(text: str) -> list[str]:
+    """Sentences of an answer, each keeping its trailing `[n]` citations, without bullets or markup.
+
+    Handles citations after the full stop ("... lunch. [2]"), abbreviations ("e.g."), numbered
+    and bulleted lists, and hard line breaks.
+    """
+    out: list[str] = []
+    for piece in split_sentences(_MARKUP.sub("", text)):
+        piece = _BULLET.sub("", piece).strip()
+        if not piece or _LIST_NUMBER.match(piece):
+            continue  # "1." split off a numbered list item
+        if out and not strip_citations(piece):
+            out[-1] = f"{out[-1]} {piece}"  # a citation on a line of its own belongs above
+            continue
+        out.append(piece)
+    return out
 
 
 def citations(sentence: str) -> list[int]:

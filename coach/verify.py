@@ -5,17 +5,19 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from coach import text as T
-from coach.results import Passage
 
-if TYPE_CHECKING:
-    from coach.generators import Generator
+# The guarded stream's old home: tests/e2e/test_llm_server.py still imports it from here.
+from coach.guard import FALLBACK_TAIL, Guarded, collect, guarded  # noqa: F401
+from coach.results import Passage
+from coach.safety import neutralise
+from coach.text import answer_sentences as split_sentences
 
 # Picked from the labelled pairs in tests/test_verify.py (106 sentences, each checked against every
 # chunk of the corpus). Supported = some sentence, clause or sentence pair of the passage has
@@ -45,48 +47,8 @@ loans promotion complain complaint report reporting threaten confront lie lying 
 medication drug drugs
 """
 HIGH_STAKES = frozenset(T.content_words(_HIGH_STAKES_WORDS))
-_BULLET = re.compile(r"^\s*(?:[-*\u2022]+|\d+[.)]|#+)\s+")
-_MARKUP = re.compile(r"\*\*|__|`")
-_LIST_NUMBER = re.compile(r"^\d+[.)]$")
 _CLAUSE = re.compile(r"\s*(?:[,;:]|\u2013|\u2014|--)\s*")
 _CACHE_SIZE = 512
-# Text in a guidance passage that addresses the model rather than the reader: a prompt injection.
-_INJECTION = re.compile(
-    r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|prompts?)\b"
-    r"|\byou are now\b|\bsystem prompt\b|\bdeveloper mode\b|\bjailbreak"
-    r"|\b(?:tell|instruct|advise|convince) the (?:user|reader|mentee)s?\b"
-    r"|\bas an ai\b|\bnew instructions?\b",
-    re.IGNORECASE)
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of `text`, each keeping its trailing `[n]` citations, without bullets or markup.
-
-    Handles citations after the full stop ("... lunch. [2]"), abbreviations ("e.g."), numbered
-    and bulleted lists, and hard line breaks.
-    """
-    out: list[str] = []
-    for piece in T.split_sentences(_MARKUP.sub("", text)):
-        piece = _BULLET.sub("", piece).strip()
-        if not piece or _LIST_NUMBER.match(piece):
-            continue  # "1." split off a numbered list item
-        if out and not T.strip_citations(piece):
-            out[-1] = f"{out[-1]} {piece}"  # a citation on a line of its own belongs above
-            continue
-        out.append(piece)
-    return out
-
-
-def looks_like_injection(sentence: str) -> bool:
-    """True for text that gives the model orders ("ignore previous instructions and ...")."""
-    return bool(_INJECTION.search(sentence))
-
-
-def neutralise(text: str) -> str:
-    """`text` minus instruction-like sentences: guidance is data, never orders to the model."""
-    if not _INJECTION.search(text):
-        return text
-    return " ".join(s for s in T.split_sentences(text) if not looks_like_injection(s))
 
 
 def cite(sentence: str, numbers: Sequence[int]) -> str:
@@ -288,117 +250,3 @@ def _passage_windows(text: str) -> list[str]:
         spans = clauses + [f"{a}, {b}" for a, b in zip(clauses, clauses[1:], strict=False)]
         windows += [c for c in spans if len(c.split()) >= 3]
     return windows
-
-
-# -- guarding a streamed answer ----------------------------------------------------------------
-
-
-@dataclass
-class Guarded:
-    """The end of a guarded stream.
-
-    `text` is the final answer to show (when `fell_back`, the fallback's answer, which replaces
-    anything streamed before it); `kept`/`removed` are the verdicts on the model's sentences.
-    """
-
-    text: str
-    kept: list[Verdict]
-    removed: list[Verdict]
-    fell_back: bool
-    notice: str | None = None
-
-    @property
-    def kept_share(self) -> float:
-        total = len(self.kept) + len(self.removed)
-        return len(self.kept) / total if total else 0.0
-
-
-FALLBACK_TAIL = "so this answer comes from the built-in guidance composer."
-
-
-def guarded(llm: Generator, fallback: Generator, question: str, evidence: list[Passage],
-            history: list[dict], *, verifier: Verifier,
-            min_kept: int = 1) -> Iterator[str | Guarded]:
-    """Stream `llm`'s answer sentence by sentence, showing only sentences the evidence supports.
-
-    Yields text pieces, then one `Guarded`. Kept sentences are held back until `min_kept` of
-    them exist, so a mostly-unsupported answer never reaches the user. When the model server
-    fails (down, refusing, too slow, garbled) or too little survives, the `fallback` generator
-    answers instead and `Guarded.notice` says why.
-    """
-    from coach.generators import GeneratorUnavailable
-
-    kept: list[Verdict] = []
-    removed: list[Verdict] = []
-    shown: list[str] = []
-    held: list[str] = []
-    buffer = ""
-
-    def judge(sentences: list[str]) -> Iterator[str]:
-        for sentence in sentences:
-            verdict = verifier.check(sentence, evidence)
-            (kept if verdict.supported else removed).append(verdict)
-            if verdict.supported:
-                held.append(verdict.shown)
-        if len(kept) >= min_kept and held:
-            for text in held:
-                yield (" " if shown else "") + text
-                shown.append(text)
-            held.clear()
-
-    notice: str | None = None
-    done = 0  # sentences of `buffer` already judged
-    try:
-        for chunk in llm.stream(question, evidence, history):
-            buffer += chunk
-            sentences = split_sentences(buffer)
-            # The last sentence may still grow (or gain its [n]); everything before it is final.
-            if len(sentences) - 1 > done:
-                yield from judge(sentences[done:-1])
-                done = len(sentences) - 1
-        yield from judge(split_sentences(buffer)[done:])
-    except GeneratorUnavailable as exc:
-        notice = f"{str(exc).rstrip('.')}, {FALLBACK_TAIL}"
-    except Exception as exc:  # a third-party generator's bug must not reach the user as a trace
-        notice = f"The {llm.name} generator failed ({type(exc).__name__}), {FALLBACK_TAIL}"
-
-    if notice is None and len(kept) >= max(min_kept, 1):
-        if removed:
-            one = len(removed) == 1
-            notice = (f"{_count(len(removed), 'sentence')} of the model's answer "
-                      f"{'was' if one else 'were'} left out because the guidance does not "
-                      f"support {'it' if one else 'them'}.")
-        yield Guarded(" ".join(shown), kept, removed, fell_back=False, notice=notice)
-        return
-
-    if notice is None:
-        total = len(kept) + len(removed)
-        if total == 0:
-            notice = f"The model gave an empty answer, {FALLBACK_TAIL}"
-        else:
-            notice = (f"Most of the model's answer was not supported by the guidance (kept "
-                      f"{len(kept)} of {total} sentences), {FALLBACK_TAIL}")
-    pieces: list[str] = []
-    if shown:
-        yield "\n\n"  # separates what was already shown from the replacement answer
-    for piece in fallback.stream(question, evidence, history):
-        pieces.append(piece)
-        yield piece
-    yield Guarded("".join(pieces), kept, removed, fell_back=True, notice=notice)
-
-
-def collect(stream: Iterator[str | Guarded]) -> tuple[str, Guarded]:
-    """Drain a `guarded` stream: the text pieces it showed, joined, and its final `Guarded`."""
-    pieces, final = [], None
-    for piece in stream:
-        if isinstance(piece, Guarded):
-            final = piece
-        else:
-            pieces.append(piece)
-    if final is None:
-        raise RuntimeError("a guarded stream must end with a Guarded result")
-    return "".join(pieces), final
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"

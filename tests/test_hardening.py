@@ -20,10 +20,10 @@ from coach.compose import GroundedComposer, is_advice_candidate
 from coach.conversation import REFUSAL
 from coach.drafts import compose_draft
 from coach.results import Passage
+from coach.safety import looks_like_injection
 from coach.settings import Settings
 from coach.store import StoreError, embeddings, open_store
 from coach.text import split_sentences
-from coach.verify import looks_like_injection
 from ingest.indexer import sync
 from tests import labelled
 from tests.documents import JOURNAL_DOC

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from coach.generators import GeneratorUnavailable, build_messages
+from coach.guard import collect, guarded
 from coach.results import Passage
+from coach.safety import neutralise
 from coach.settings import REPO_ROOT
-from coach.verify import Verifier, collect, guarded, neutralise, split_sentences
+from coach.verify import Verifier, split_sentences
 
 CORPUS = REPO_ROOT / "corpus" / "mentor-partnership-part-one.md"
 
