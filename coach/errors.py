@@ -51,3 +51,11 @@ class EvalSetError(CoachError):
 
 class GeneratorUnavailable(CoachError):
     """The generator cannot answer (down, refused, too slow, garbled); the message is for users."""
+
+
+class WorkspaceError(CoachError):
+    """The mentee's workspace (conversations, mentor log, feedback) cannot be used as asked.
+
+    The message names what is wrong — a database file that cannot be opened, a conversation or
+    mentor that does not exist for this user, a date that is not an ISO date — and the fix.
+    """

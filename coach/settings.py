@@ -77,12 +77,31 @@ class Settings:
 
     @property
     def auth_pair(self) -> tuple[str, str] | None:
+        """The first `user:password` pair of `COACH_AUTH` (None when login is off)."""
+        pairs = self.auth_pairs
+        return pairs[0] if pairs else None
+
+    @property
+    def auth_pairs(self) -> list[tuple[str, str]]:
+        """Every `user:password` pair of `COACH_AUTH` (comma-separated); [] when login is off.
+
+        Each user gets their own workspace (conversations, mentors, feedback). A password may
+        contain ":" (the pair splits at the first one) but not ",", which separates pairs.
+        """
         if not self.auth:
-            return None
-        user, sep, password = self.auth.partition(":")
-        if not sep or not user or not password:
-            raise SettingsError("COACH_AUTH must look like user:password")
-        return user, password
+            return []
+        pairs: list[tuple[str, str]] = []
+        for item in self.auth.split(","):
+            user, sep, password = item.strip().partition(":")
+            user = user.strip()
+            if not sep or not user or not password:
+                raise SettingsError("COACH_AUTH must look like user:password, or several "
+                                    "pairs separated by commas (user1:pw1,user2:pw2)")
+            if user in (u for u, _ in pairs):
+                raise SettingsError(f"COACH_AUTH names the user {user!r} twice; give each "
+                                    "user one password")
+            pairs.append((user, password))
+        return pairs
 
 
 def _coerce(raw: dict[str, object]) -> dict[str, object]:

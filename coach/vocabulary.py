@@ -21,3 +21,17 @@ GENERATOR_NAMES: tuple[GeneratorName, ...] = get_args(GeneratorName)
 # draft request missing what it needs) and the text says what to change.
 AnswerKind = Literal["answer", "refusal", "smalltalk", "draft", "invalid"]
 ANSWER_KINDS: tuple[AnswerKind, ...] = get_args(AnswerKind)
+
+# How a mentee was in touch with a mentor (the mentor log's `channel`).
+ContactChannel = Literal["email", "message", "call", "meeting", "other"]
+CONTACT_CHANNELS: tuple[ContactChannel, ...] = get_args(ContactChannel)
+
+# Why a question lands in the guidance-gap report: the coach declined it, answered it with low
+# confidence, or the mentee gave the reply a thumbs-down.
+GapReason = Literal["refusal", "low-confidence", "thumbs-down"]
+GAP_REASONS: tuple[GapReason, ...] = get_args(GapReason)
+
+# What the mentor log says is due: a back-off note after unanswered contacts, a follow-up
+# telling a mentor how their help turned out, a check-in after a long gap.
+DueKind = Literal["back-off", "follow-up", "check-in"]
+DUE_KINDS: tuple[DueKind, ...] = get_args(DueKind)
