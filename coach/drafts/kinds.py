@@ -6,12 +6,12 @@ import re
 
 from coach.errors import DraftError
 from coach.text import clean_user_text
-from coach.vocabulary import DRAFT_KINDS
+from coach.vocabulary import DRAFT_KINDS, DraftKind
 
 KINDS = DRAFT_KINDS  # defined once, in coach.vocabulary
 
 
-_ALIASES = {
+_ALIASES: dict[str, DraftKind] = {
     "outreach": "outreach", "reach-out": "outreach", "reachout": "outreach", "intro": "outreach",
     "introduction": "outreach", "ask": "outreach", "request": "outreach", "cold": "outreach",
     "thank-you": "thank-you", "thankyou": "thank-you", "thanks": "thank-you", "thank": "thank-you",
@@ -22,7 +22,7 @@ _ALIASES = {
 }
 
 
-def normalize_kind(kind: str) -> str:
+def normalize_kind(kind: str) -> DraftKind:
     """The canonical kind for an alias ("Thank you", "thanks", "backoff" ...); else DraftError."""
     key = re.sub(r"[\s_]+", "-", clean_user_text(kind or "").strip().lower())
     key = re.sub(r"-?(note|email|e-mail|message|letter)$", "", key).strip("-")
