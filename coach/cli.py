@@ -214,7 +214,7 @@ def ask_command(ctx: click.Context, question: str, as_json: bool, **overrides: o
 @click.pass_context
 def draft_command(ctx: click.Context, kind: str, to: str, context: str, sender: str | None,
                   as_json: bool) -> None:
-    """Draft an email of the given KIND, citing the guidance it follows."""
+    """Draft an email of the chosen kind, citing the guidance it follows."""
     draft = _coach(ctx).draft(kind, to=to, context=context, sender=sender)
     if as_json:
         click.echo(json.dumps(draft.to_dict(), ensure_ascii=False))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from coach.vocabulary import AnswerKind, DraftKind
+
 
 @dataclass
 class Passage:
@@ -27,8 +29,10 @@ class Passage:
 class Answer:
     """A reply to the mentee.
 
-    `kind` is "answer" (cited advice), "refusal" (guidance does not cover it), "smalltalk"
-    (greeting, thanks, help) or "draft" (an email drafted from chat). `grounded` is True only
+    `kind` is one of `coach.vocabulary.ANSWER_KINDS`: "answer" (cited advice), "refusal"
+    (guidance does not cover it), "smalltalk" (greeting, thanks, help), "draft" (an email
+    drafted from chat) or "invalid" (an empty message, or a draft request missing what it
+    needs; the text says what to change). `grounded` is True only
     when the text gives advice resting on `sources`. `notice` is shown to the user when
     something degraded (e.g. the model server was down and the embedded coach answered).
     """
@@ -36,7 +40,7 @@ class Answer:
     text: str
     grounded: bool
     sources: list[Passage] = field(default_factory=list)
-    kind: str = "answer"
+    kind: AnswerKind = "answer"
     notice: str | None = None
     query: str | None = None
     draft: Draft | None = None
@@ -47,9 +51,12 @@ class Answer:
 
 @dataclass
 class Draft:
-    """An email draft; `points` are the guidance points it follows, each citing `sources[n-1]`."""
+    """An email draft; `points` are the guidance points it follows, each citing `sources[n-1]`.
 
-    kind: str
+    `kind` is one of `coach.vocabulary.DRAFT_KINDS`.
+    """
+
+    kind: DraftKind
     to: str
     subject: str
     body: str
