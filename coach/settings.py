@@ -57,7 +57,9 @@ class Settings:
 
     host: str = setting("COACH_HOST", "web server address", "127.0.0.1")
     port: int = setting("COACH_PORT", "web server port", 7860)
-    auth: str | None = setting("COACH_AUTH", "`user:password` enables login on the page", None)
+    auth: str | None = setting("COACH_AUTH", "`user:password` (or several, comma-separated) "
+                               "enables login on the page; each user has their own workspace",
+                               None)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
