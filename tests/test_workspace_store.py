@@ -19,6 +19,7 @@ from coach.errors import CoachError, WorkspaceError
 from coach.results import Answer, Draft, Passage
 from coach.settings import REPO_ROOT
 from coach.workspace import Database, Workspace, open_database, workspace_path
+from coach.workspace.conversations import relay
 from coach.workspace.db import FILE_NAME, MIGRATIONS
 
 PASSAGE = Passage("doc#3", "Ask a prospective mentor for twenty minutes, not an hour.",
@@ -279,3 +280,33 @@ def test_a_rating_is_up_or_down(db: Database, rating: object):
     with pytest.raises(WorkspaceError, match="up or down"):
         ws.feedback.rate(rating, question="q", answer="a")  # type: ignore[arg-type]
     assert ws.feedback.ratings() == []
+
+
+def test_a_reply_that_fails_mid_stream_keeps_what_arrived(db: Database):
+    ws = Workspace(db, "local")
+    conv = ws.conversations.create()
+
+    def failing_stream():
+        yield "Start with people "
+        yield "you already know"
+        raise ConnectionError("model server went away")
+
+    recorder = ws.record(conv.id, "Where do I look for a mentor?")
+    seen = []
+    with pytest.raises(ConnectionError):
+        for piece in relay(recorder, failing_stream()):
+            seen.append(piece)
+    assert seen == ["Start with people ", "you already know"]
+    reply = ws.conversations.get(conv.id).messages[1]
+    assert reply.content == "Start with people you already know" and not reply.complete
+
+
+def test_a_relayed_reply_is_saved_complete_with_its_answer(db: Database):
+    ws = Workspace(db, "local")
+    conv = ws.conversations.create()
+    final = answer()
+    pieces = list(relay(ws.record(conv.id, "How do I approach a mentor?"),
+                        iter(["Ask for ", "twenty minutes. [1]", final])))
+    assert pieces[-1] is final
+    reply = ws.conversations.get(conv.id).messages[1]
+    assert reply.complete and reply.content == final.text and reply.sources == [PASSAGE]

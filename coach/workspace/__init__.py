@@ -27,6 +27,7 @@ from coach.workspace.conversations import (
     Conversations,
     Message,
     ReplyRecorder,
+    relay,
 )
 from coach.workspace.db import FILE_NAME, LOCAL_OWNER, Database, check_owner
 from coach.workspace.due import DraftMaker, DueItem, Retrieve, due_items
@@ -38,7 +39,7 @@ from coach.workspace.prep import Agenda, Debrief, Select, prepare_meeting, recor
 __all__ = [
     "LOCAL_OWNER", "Action", "Agenda", "Contact", "Conversation", "Database", "Debrief",
     "DueItem", "Feedback", "GapEntry", "GapTopic", "Mentor", "Message", "Workspace",
-    "open_database", "workspace_path",
+    "open_database", "relay", "workspace_path",
 ]
 
 

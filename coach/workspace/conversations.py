@@ -11,7 +11,7 @@ import json
 import secrets
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any
 
@@ -235,6 +235,27 @@ class ReplyRecorder:
         if self.on_finish is not None:
             self.on_finish(final, answer)
         return final
+
+
+def relay(recorder: ReplyRecorder,
+          pieces: Iterable[str | Answer]) -> Iterator[str | Answer]:
+    """Pass a reply's pieces (`Coach.stream`'s output) through, saving them as they go.
+
+    If the stream fails or is abandoned (the page closed mid-reply), what arrived is saved
+    before the failure goes on, and the reply stays marked incomplete.
+    """
+    finished = False
+    try:
+        for piece in pieces:
+            if isinstance(piece, Answer):
+                recorder.finish(piece)
+                finished = True
+            else:
+                recorder.add(str(piece))
+            yield piece
+    finally:
+        if not finished:
+            recorder.flush()
 
 
 def confidence_of(answer: Answer) -> float | None:
