@@ -198,7 +198,8 @@ def test_the_question_is_saved_before_the_reply_and_the_reply_as_it_streams(db: 
     ws = Workspace(db, "local")
     conv = ws.conversations.create()
     now = [0.0]
-    recorder = ws.record(conv.id, "What if she says no?", interval=0.5, clock=lambda: now[0])
+    recorder = ws.record(conv.id, "What if she says no?", interval=0.5, clock=lambda: now[0],
+                         autosave=None)
     saved = ws.conversations.get(conv.id).messages
     assert [(m.role, m.content, m.complete) for m in saved] == [
         ("user", "What if she says no?", True), ("assistant", "", False)]
@@ -211,6 +212,21 @@ def test_the_question_is_saved_before_the_reply_and_the_reply_as_it_streams(db: 
     assert reply.content == "Thank her for her time and move on." and not reply.complete
     recorder.finish(answer("Thank her for her time and move on. [1]"))
     assert ws.conversations.get(conv.id).messages[1].complete
+
+
+def test_a_stalled_stream_still_has_what_it_showed_on_disk_within_the_interval(db: Database):
+    ws = Workspace(db, "local")
+    conv = ws.conversations.create()
+    recorder = ws.record(conv.id, "How long should I wait for a reply?", interval=0.3)
+    recorder.add("Give it ")  # 0.3 s have not passed: not saved yet
+    recorder.add("a couple of weeks")
+    assert ws.conversations.get(conv.id).messages[1].content == ""
+    time.sleep(1.0)  # the model "thinks"; no new piece arrives
+    assert ws.conversations.get(conv.id).messages[1].content == "Give it a couple of weeks"
+    recorder.finish(answer("Give it a couple of weeks. [1]"))
+    time.sleep(0.5)  # a late autosave must not turn the finished reply back into a partial
+    reply = ws.conversations.get(conv.id).messages[1]
+    assert reply.complete and reply.content == "Give it a couple of weeks. [1]"
 
 
 def test_killing_the_process_mid_reply_keeps_the_question_and_the_reply_so_far(tmp_path: Path):

@@ -22,7 +22,9 @@ from pathlib import Path
 from coach.results import Answer
 from coach.settings import Settings
 from coach.workspace.conversations import (
+    AUTOSAVE,
     SAVE_INTERVAL_S,
+    Autosave,
     Conversation,
     Conversations,
     Message,
@@ -64,7 +66,8 @@ class Workspace:
 
     def record(self, conversation_id: str, question: str, *,
                interval: float = SAVE_INTERVAL_S,
-               clock: Callable[[], float] = time.monotonic) -> ReplyRecorder:
+               clock: Callable[[], float] = time.monotonic,
+               autosave: Autosave | None = AUTOSAVE) -> ReplyRecorder:
         """Save `question` now, and an empty reply to fill while it streams.
 
         Finishing the recorder stores the final answer and logs the question for the gap
@@ -78,7 +81,7 @@ class Workspace:
             self.feedback.note_answer(asked.content, answer, message_id=message.id)
 
         return ReplyRecorder(self.conversations, reply, interval=interval, clock=clock,
-                             on_finish=log_gap)
+                             on_finish=log_gap, autosave=autosave)
 
     def due(self, *, today: date, retrieve: Retrieve, draft: DraftMaker,
             sender: str | None = None) -> list[DueItem]:

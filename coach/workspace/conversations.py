@@ -8,8 +8,10 @@ keeps the reply as far as it got (marked incomplete).
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import MISSING, asdict, dataclass, field, fields
@@ -20,6 +22,7 @@ from coach.results import Answer, Draft, Passage
 from coach.text import clean_user_text
 from coach.workspace.db import Database, check_owner
 
+log = logging.getLogger(__name__)
 # Half a second between saves of a streaming reply: a crash loses at most that much of it, and
 # a reply that streams for ten seconds costs twenty small transactions (~1 ms each).
 SAVE_INTERVAL_S = 0.5
@@ -154,8 +157,9 @@ class Conversations:
     def save_partial(self, message_id: int, content: str) -> None:
         """Overwrite a streaming reply with what has arrived so far (still incomplete)."""
         with self.db.write() as conn:
-            conn.execute("UPDATE messages SET content = ?, complete = 0 WHERE id = ? AND "
-                         "owner = ?", (content, message_id, self.owner))
+            # `complete = 0`: a late partial save never overwrites the finished reply.
+            conn.execute("UPDATE messages SET content = ? WHERE id = ? AND owner = ? AND "
+                         "complete = 0", (content, message_id, self.owner))
 
     def finish(self, message_id: int, answer: Answer) -> Message:
         """Store the final reply with its kind, notice, confidence, sources and draft."""
@@ -202,39 +206,116 @@ class Conversations:
 class ReplyRecorder:
     """Saves one reply while it streams: `add(piece)` for each text piece, then `finish(answer)`.
 
-    The question is saved by `Conversations`' owner (see `Workspace.record`) before this
-    exists. `clock` is injectable so tests can check the save interval without sleeping.
+    A piece is saved at once when `interval` has passed since the last save; otherwise the
+    `Autosave` thread saves it once the interval is up, so a stalled stream (a model thinking)
+    still has everything it showed on disk within about `interval`. `clock` is injectable and
+    `autosave=None` turns the thread off, so tests can check the interval without sleeping.
     """
 
     def __init__(self, conversations: Conversations, message: Message, *,
                  interval: float = SAVE_INTERVAL_S,
                  clock: Callable[[], float] = time.monotonic,
-                 on_finish: Callable[[Message, Answer], None] | None = None) -> None:
+                 on_finish: Callable[[Message, Answer], None] | None = None,
+                 autosave: Autosave | None = None) -> None:
         self.conversations = conversations
         self.message = message
         self.interval = interval
         self.clock = clock
         self.on_finish = on_finish
+        self.autosave = autosave
         self.text = ""
         self.saves = 0
+        self._saved_text = ""
         self._saved_at = clock()
+        self._finished = False
+        self._lock = threading.Lock()
 
     def add(self, piece: str) -> None:
-        self.text += piece
-        if self.clock() - self._saved_at >= self.interval:
+        with self._lock:
+            self.text += piece
+            now_due = self.clock() - self._saved_at >= self.interval
+        if now_due:
             self.flush()
+        elif self.autosave is not None:
+            self.autosave.watch(self)
+
+    @property
+    def unsaved(self) -> bool:
+        return not self._finished and self.text != self._saved_text
+
+    @property
+    def overdue(self) -> bool:
+        """Unsaved text has waited at least `interval`."""
+        return self.unsaved and self.clock() - self._saved_at >= self.interval
 
     def flush(self) -> None:
-        """Save what has streamed so far, now."""
-        self.conversations.save_partial(self.message.id, self.text)
-        self._saved_at = self.clock()
-        self.saves += 1
+        """Save what has streamed so far, now (from the streaming or the autosave thread)."""
+        with self._lock:  # held while writing, so an older snapshot never lands after a newer
+            if self._finished or self.text == self._saved_text:
+                return
+            self.conversations.save_partial(self.message.id, self.text)
+            self._saved_text = self.text
+            self._saved_at = self.clock()
+            self.saves += 1
 
     def finish(self, answer: Answer) -> Message:
+        with self._lock:
+            self._finished = True
+        if self.autosave is not None:
+            self.autosave.forget(self)
         final = self.conversations.finish(self.message.id, answer)
         if self.on_finish is not None:
             self.on_finish(final, answer)
         return final
+
+
+class Autosave:
+    """One daemon thread that saves streaming replies whose newest text has waited too long.
+
+    It wakes every `tick` seconds only while some reply is waiting, and uses its own database
+    connection (one per database, for the life of the process).
+    """
+
+    def __init__(self, tick: float = 0.1) -> None:
+        self.tick = tick
+        self._waiting: set[ReplyRecorder] = set()
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, recorder: ReplyRecorder) -> None:
+        with self._lock:
+            self._waiting.add(recorder)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="coach-autosave",
+                                                daemon=True)
+                self._thread.start()
+        self._wake.set()
+
+    def forget(self, recorder: ReplyRecorder) -> None:
+        with self._lock:
+            self._waiting.discard(recorder)
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            time.sleep(self.tick)
+            with self._lock:
+                due = [r for r in self._waiting if r.overdue]
+                idle = not self._waiting
+                if idle:
+                    self._wake.clear()
+            for recorder in due:
+                try:
+                    recorder.flush()
+                except Exception:  # the stream's own next save or finish will report it
+                    log.exception("autosave of reply %s failed", recorder.message.id)
+                with self._lock:
+                    if not recorder.unsaved:
+                        self._waiting.discard(recorder)
+
+
+AUTOSAVE = Autosave()
 
 
 def relay(recorder: ReplyRecorder,
