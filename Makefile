@@ -19,8 +19,10 @@ test: $(VENV)/.installed-dev chromium
 test-fast: $(VENV)/.installed-dev
 	$(BIN)/pytest -q -m "not slow"
 
+# mypy checks coach/ and ingest/ ([tool.mypy] in pyproject.toml; coach/bench.py and app.py not yet).
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 ingest: $(VENV)/.installed
 	$(BIN)/coach ingest

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -15,6 +16,7 @@ from coach.errors import CoachError, SettingsError, StoreError
 from coach.settings import Settings
 from coach.vocabulary import DRAFT_KINDS, GENERATOR_NAMES
 
+F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("coach.cli")
 APOLOGY = ("Sorry, something went wrong inside the coach; the details are logged above. "
            "Please report it with the command you ran.")
@@ -138,7 +140,7 @@ def remove_command(ctx: click.Context, source: str) -> None:
     click.echo(f"Removed {source} ({removed} chunks).")
 
 
-def generator_options(command: click.Command) -> click.Command:
+def generator_options(command: F) -> F:
     """Options shared by the commands that answer: which generator, which model server."""
     options = [
         click.option("--generator", type=click.Choice(GENERATOR_NAMES),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -116,7 +116,8 @@ def _load_pdf(path: Path) -> Document:
         if reader.is_encrypted and not reader.decrypt(""):
             raise LoadError(path, "is a password-protected PDF")
         pages = [page.extract_text() or "" for page in reader.pages]
-        info_title = str((reader.metadata or {}).get("/Title") or "").strip()
+        metadata: Mapping[str, Any] = reader.metadata or {}
+        info_title = str(metadata.get("/Title") or "").strip()
     except LoadError:
         raise
     except Exception as exc:  # pypdf raises many unrelated types for damaged files
