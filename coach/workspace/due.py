@@ -122,11 +122,12 @@ class Guidance:
             passages = list(self.retrieve(rule.query))
         except CoachError as exc:
             return Basis(None, rule.default, False, problem=str(exc))
-        reader = {"back-off": unanswered_count, "check-in": rhythm_days}.get(rule.kind)
-        for passage in passages if reader else []:
-            found = reader(passage.text)
-            if found is not None:
-                return Basis(passage, found, True)
+        reader = THRESHOLD_READERS.get(rule.kind)
+        if reader is not None:
+            for passage in passages:
+                found = reader(passage.text)
+                if found is not None:
+                    return Basis(passage, found, True)
         return Basis(passages[0] if passages else None, rule.default, False)
 
 
@@ -161,6 +162,11 @@ def rhythm_days(text: str) -> int | None:
             if 7 <= days <= 365:
                 return days
     return None
+
+
+# Which rule reads its threshold off a passage, and how.
+THRESHOLD_READERS: dict[str, Callable[[str], int | None]] = {
+    "back-off": unanswered_count, "check-in": rhythm_days}
 
 
 def due_items(log: Sequence[tuple[Mentor, Sequence[Contact]]], *, today: date,

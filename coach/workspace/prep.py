@@ -146,7 +146,10 @@ def lexical_select(query: str, passages: Sequence[Passage]) -> list[tuple[Passag
     """
     wanted = set(content_words(query))
     if len(passages) > 1:
-        wanted -= set.intersection(*(set(content_words(p.text)) for p in passages))
+        everywhere = set(content_words(passages[0].text))
+        for passage in passages[1:]:
+            everywhere &= set(content_words(passage.text))
+        wanted -= everywhere
     picked = []
     for passage in passages:
         best = _best_sentence(passage.text, wanted)
