@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import click
 
-from coach.settings import Settings, SettingsError
+from coach.settings import REPO_ROOT, Settings, SettingsError
 
 
 class UserError(click.ClickException):
@@ -326,6 +329,24 @@ def _sizes(ctx: click.Context, param: click.Parameter, value: str | None) -> lis
     return sizes
 
 
+def load_bench() -> Any:
+    """The checkout's `bench` package: a dev tool, kept out of the installed library."""
+    root = REPO_ROOT  # the checkout, when the coach is installed from one (pip install -e)
+    if (root / "bench" / "__init__.py").is_file() and str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    try:
+        bench = importlib.import_module("bench")
+    except ModuleNotFoundError as exc:
+        if exc.name != "bench":
+            raise
+        raise UserError("coach bench needs a source checkout: run `make bench`") from None
+    missing = [name for name in bench.NEEDS if importlib.util.find_spec(name) is None]
+    if missing:
+        raise UserError(f"coach bench needs the dev extras ({', '.join(missing)} not installed): "
+                        "run `make bench`")
+    return bench
+
+
 @main.command("bench")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
 @click.option("--quick", is_flag=True,
@@ -346,9 +367,8 @@ def bench_command(ctx: click.Context, as_json: bool, quick: bool, sizes: list[in
     if not settings.corpus_dir.is_dir():
         raise UserError(f"the corpus folder {settings.corpus_dir} does not exist; set "
                         "COACH_CORPUS_DIR to a folder of guidance documents")
+    bench = load_bench()
     with user_errors():
-        from coach.bench import format_bench, run_bench, to_json
-
-        result = run_bench(settings, sizes=sizes, quick=quick, profile=profile,
-                           log=lambda message: click.echo(f"bench: {message}", err=True))
-    click.echo(to_json(result) if as_json else format_bench(result))
+        result = bench.run_bench(settings, sizes=sizes, quick=quick, profile=profile,
+                                 log=lambda message: click.echo(f"bench: {message}", err=True))
+    click.echo(bench.to_json(result) if as_json else bench.format_bench(result))

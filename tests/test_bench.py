@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from coach.bench import (
+from bench.speed import (
     bench_answers,
     bench_embeddings,
     bench_ingest,
@@ -157,10 +158,21 @@ def test_targets_say_which_are_met_and_the_table_shows_them() -> None:
     assert "MISSED  search works at 100,000 chunks: InternalError: boom" in table
 
 
-def test_bench_rejects_sizes_that_are_not_numbers(corpus_store: Settings) -> None:
-    result = CliRunner().invoke(main, ["bench", "--sizes", "ten,thousand"], obj=corpus_store)
+def test_bench_rejects_sizes_that_are_not_numbers(settings: Callable[..., Settings]) -> None:
+    result = CliRunner().invoke(main, ["bench", "--sizes", "ten,thousand"], obj=settings())
 
     assert result.exit_code == 2 and "10000,100000" in result.output
+
+
+def test_bench_outside_a_checkout_says_how_to_run_it(
+        settings: Callable[..., Settings], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("coach.cli.REPO_ROOT", tmp_path)  # an installed coach: no bench/ beside it
+    monkeypatch.setitem(sys.modules, "bench", None)
+
+    result = CliRunner().invoke(main, ["bench", "--quick"], obj=settings())
+
+    assert result.exit_code == 2
+    assert "coach bench needs a source checkout: run `make bench`" in result.output
 
 
 @pytest.mark.slow
