@@ -45,7 +45,8 @@ class CoachApi:
     def ask(self, message: str, history_json: str = "[]") -> tuple[str, list[dict]]:
         """Ask the coach; history_json is a JSON list of {"role","content"} messages."""
         with api_errors():
-            answer = self.service.coach().ask(message, parse_history(history_json))
+            history = parse_history(history_json)  # before the coach: bad input costs nothing
+            answer = self.service.coach().ask(message, history)
         return answer.text, [passage_dict(p) for p in answer_sources(answer)]
 
     def draft(self, kind: str, to: str, context: str, sender: str = "") -> tuple[str, str, list]:
