@@ -164,7 +164,7 @@ def _walk_inline(node: Any, plain: list[str], marked: list[str]) -> None:
         if kind in ("text", "code_inline"):
             plain.append(child.content)
             marked.append(child.content)
-        elif kind in ("softbreak", "hardbreak"):
+        elif kind in ("softbreak", "hardbreak") or _is_br(child):
             plain.append(" ")
             marked.append(" ")
         elif kind in ("image", "html_inline"):
@@ -175,6 +175,10 @@ def _walk_inline(node: Any, plain: list[str], marked: list[str]) -> None:
             marked.append(_LINK)
         else:  # emphasis, strong, strikethrough: keep the words, drop the markup
             _walk_inline(child, plain, marked)
+
+
+def _is_br(node: Any) -> bool:
+    return node.type == "html_inline" and bool(re.match(r"<br\b", node.content, re.IGNORECASE))
 
 
 def _is_link_list(node: Any) -> bool:
