@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from coach.errors import SettingsError
@@ -33,7 +33,10 @@ class Settings:
     llamacpp_model_path: str | None = None
 
     top_k: int = 4
-    min_score: float = 0.30
+    min_confidence: float = field(default=0.15, metadata={
+        "env": "COACH_MIN_CONFIDENCE",
+        "help": "answer only when the answerability confidence (0..1) reaches this; lower "
+                "answers more, higher declines more (see coach/answerability.py)"})
     max_message_chars: int = 4000
     max_upload_bytes: int = 10 * 1024 * 1024
 
@@ -57,7 +60,7 @@ class Settings:
             "llm_timeout": "COACH_LLM_TIMEOUT",
             "llamacpp_model_path": "COACH_LLAMACPP_MODEL",
             "top_k": "COACH_TOP_K",
-            "min_score": "COACH_MIN_SCORE",
+            "min_confidence": "COACH_MIN_CONFIDENCE",
             "max_message_chars": "COACH_MAX_MESSAGE_CHARS",
             "max_upload_bytes": "COACH_MAX_UPLOAD_BYTES",
             "host": "COACH_HOST",
