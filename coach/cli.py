@@ -268,6 +268,9 @@ _SHARE = click.FloatRange(0.0, 1.0)
                                  "documents into a temporary store and print per-document figures.")
 @click.option("--no-shipped", is_flag=True,
               help="With --suite: leave the shipped article and its labelled set out.")
+@click.option("--isolated", is_flag=True,
+              help="With --suite: each document in a store of its own (one guide per user), "
+                   "instead of one library holding them all.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
 @click.option("--min-hit3", type=_SHARE, default=None, help="Fail (exit 1) if hit@3 is lower.")
 @click.option("--min-mrr", type=_SHARE, default=None, help="Fail if MRR is lower.")
@@ -280,7 +283,7 @@ _SHARE = click.FloatRange(0.0, 1.0)
 @generator_options
 @click.pass_context
 def eval_command(ctx: click.Context, set_path: Path | None, suite_dir: Path | None,
-                 no_shipped: bool, as_json: bool, min_hit3: float | None,
+                 no_shipped: bool, isolated: bool, as_json: bool, min_hit3: float | None,
                  min_mrr: float | None, min_refusal: float | None,
                  min_coverage: float | None, min_support: float | None,
                  **overrides: object) -> None:
@@ -293,7 +296,8 @@ def eval_command(ctx: click.Context, set_path: Path | None, suite_dir: Path | No
     """
     settings = command_settings(ctx, **overrides)
     if suite_dir is not None:
-        _eval_suite(settings, suite_dir, with_shipped=not no_shipped, as_json=as_json)
+        _eval_suite(settings, suite_dir, with_shipped=not no_shipped, isolated=isolated,
+                    as_json=as_json)
         return
     from coach.api import Coach
     from coach.evaluation import evaluate, format_report, load_items
@@ -318,7 +322,8 @@ def eval_command(ctx: click.Context, set_path: Path | None, suite_dir: Path | No
     ctx.exit(1 if failures else 0)
 
 
-def _eval_suite(settings: Settings, folder: Path, *, with_shipped: bool, as_json: bool) -> None:
+def _eval_suite(settings: Settings, folder: Path, *, with_shipped: bool, isolated: bool,
+                as_json: bool) -> None:
     from coach import suite
     from coach.api import Coach
     from coach.errors import EvalSetError
@@ -329,7 +334,7 @@ def _eval_suite(settings: Settings, folder: Path, *, with_shipped: bool, as_json
                            "COACH_CORPUS_DIR to the folder that holds it")
     docs, items = suite.load_suite(folder, with_shipped=shipped if with_shipped else None)
     with click.progressbar(length=len(items), label="evaluating", file=sys.stderr) as bar:
-        report = suite.run_suite(lambda s: Coach(s), settings, docs, items,
+        report = suite.run_suite(lambda s: Coach(s), settings, docs, items, isolated=isolated,
                                  progress=lambda done, total: bar.update(done - bar.pos))
     click.echo(suite.dump(report) if as_json else suite.format_suite(report))
 

@@ -156,25 +156,47 @@ def score_item(coach: Coach, item: dict[str, Any]) -> SuiteItem:
 
 
 def run_suite(make_coach: Callable[[Settings], Coach], settings: Settings, docs: Sequence[Path],
-              items: Sequence[dict[str, Any]],
+              items: Sequence[dict[str, Any]], *, isolated: bool = False,
               progress: Callable[[int, int], None] | None = None) -> SuiteReport:
-    """Ingest `docs` into a fresh store in a temporary data dir, ask every item, score per doc."""
+    """Ask every item of a fresh store holding `docs` (in a temporary data dir); score per doc.
+
+    `isolated`: each document in a store of its own, asked its own questions and its share of
+    the out-of-scope ones — a user who ingests one guide. Otherwise one library holds them all,
+    and a question may be answered from any document (only its own document's gold counts).
+    """
+    groups = _isolated_groups(docs, items) if isolated else [(list(docs), list(items))]
+    scored: list[SuiteItem] = []
+    for group_docs, group_items in groups:
+        with tempfile.TemporaryDirectory(prefix="coach-suite-") as tmp:
+            coach = make_coach(_ingested(settings, Path(tmp), group_docs))
+            for item in group_items:
+                scored.append(score_item(coach, item))
+                if progress is not None:
+                    progress(len(scored), len(items))
+    return summarise(scored)
+
+
+def _isolated_groups(docs: Sequence[Path], items: Sequence[dict[str, Any]]
+                     ) -> list[tuple[list[Path], list[dict[str, Any]]]]:
+    """One (document, its questions + a round-robin share of the out-of-scope ones) per doc."""
+    outside = [i for i in items if i.get("out_of_scope")]
+    groups = []
+    for n, doc in enumerate(docs):
+        mine = [i for i in items if i.get("doc") == doc.name and not i.get("out_of_scope")]
+        groups.append(([doc], mine + outside[n::len(docs)]))
+    return groups
+
+
+def _ingested(settings: Settings, data_dir: Path, docs: Sequence[Path]) -> Settings:
     from coach.store import open_store
     from ingest.indexer import sync
 
-    with tempfile.TemporaryDirectory(prefix="coach-suite-") as tmp:
-        local = settings.with_(data_dir=Path(tmp), chroma_url=None)
-        report = sync(open_store(local, create=True), list(docs), progress=False)
-        if not report.ok:
-            raise EvalSetError("some suite documents could not be ingested: "
-                               + "; ".join(report.errors))
-        coach = make_coach(local)
-        scored = []
-        for done, item in enumerate(items, 1):
-            scored.append(score_item(coach, item))
-            if progress is not None:
-                progress(done, len(items))
-    return summarise(scored)
+    local = settings.with_(data_dir=data_dir, chroma_url=None)
+    report = sync(open_store(local, create=True), list(docs), progress=False)
+    if not report.ok:
+        raise EvalSetError("some suite documents could not be ingested: "
+                           + "; ".join(report.errors))
+    return local
 
 
 def summarise(items: Sequence[SuiteItem]) -> SuiteReport:
