@@ -6,11 +6,11 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from coach.answerability import Answerability
-from coach.compose import GroundedComposer
+from coach.compose import GroundedComposer, NothingRelevant
 from coach.conversation import Collaborators, respond
 from coach.drafts import compose_draft
 from coach.generators import Generator, make_generator
-from coach.results import Answer, Draft
+from coach.results import Answer, Draft, Passage
 from coach.retrieval import Retriever
 from coach.settings import Settings
 from coach.store import Store, open_store
@@ -65,6 +65,17 @@ class Coach:
     def stream(self, question: str, history: History | None = None) -> Iterator[str | Answer]:
         """Yield text pieces as they are ready, then the final `Answer`."""
         yield from respond(self._turn, question, list(history or []))
+
+    def select(self, query: str, passages: list[Passage]) -> list[tuple[Passage, str]]:
+        """The guidance sentences in `passages` that speak to `query` ([] if none do).
+
+        The composer's own choice, for callers that list guidance points without a full answer
+        (the workspace's meeting agenda).
+        """
+        try:
+            return self.composer.select(query, passages)
+        except NothingRelevant:
+            return []
 
     def draft(self, kind: DraftKind | str, to: str, context: str,
               sender: str | None = None) -> Draft:

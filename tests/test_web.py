@@ -50,7 +50,7 @@ def service_with(settings: Callable[..., Settings], coach: Any) -> CoachService:
 
 
 def last_reply(tab: ChatTab, message: str) -> str:
-    *_, (chat, _history) = tab.reply(message, [], [])
+    *_, (chat, _conversation, _reply_ids) = tab.reply(message, [], None, [])
     return chat[-1]["content"]
 
 

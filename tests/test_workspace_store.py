@@ -35,11 +35,9 @@ def db(tmp_path: Path) -> Database:
 
 def answer(text: str = "Ask for twenty minutes. [1]", kind: str = "answer",
            confidence: float | None = None) -> Answer:
-    reply = Answer(text, grounded=kind == "answer", sources=[PASSAGE] if kind == "answer" else [],
-                   kind=kind, query="how do I approach a mentor")
-    if confidence is not None:
-        reply.confidence = confidence  # type: ignore[attr-defined]  # the field is coming
-    return reply
+    return Answer(text, grounded=kind == "answer", sources=[PASSAGE] if kind == "answer" else [],
+                  kind=kind, query="how do I approach a mentor",  # type: ignore[arg-type]
+                  confidence=confidence)
 
 
 def converse(ws: Workspace, question: str, reply: Answer | None = None) -> str:

@@ -15,6 +15,8 @@ from coach.web.events import COACH_QUEUE
 from coach.web.failures import shown
 from coach.web.render import answer_sources, passage_dict
 from coach.web.service import CoachService
+from coach.web.workspace import WorkspaceService, username
+from coach.workspace.export import conversation_json
 
 
 @contextmanager
@@ -29,12 +31,15 @@ def api_errors() -> Iterator[None]:
 class CoachApi:
     """`build()` inside the page's Blocks adds the endpoints (and /ingest's hidden inputs)."""
 
-    def __init__(self, service: CoachService) -> None:
+    def __init__(self, service: CoachService, workspace: WorkspaceService | None = None) -> None:
         self.service = service
+        self.workspace = workspace or WorkspaceService(service.settings)
 
     def build(self) -> None:
         gr.api(self.ask, api_name="ask", **COACH_QUEUE)
         gr.api(self.draft, api_name="draft", **COACH_QUEUE)
+        gr.api(self.conversations, api_name="conversations")
+        gr.api(self.conversation, api_name="conversation")
         # /ingest takes files, which gr.api cannot: the same upload path as the page, through
         # hidden components.
         files = gr.File(file_count="multiple", visible=False)
@@ -54,6 +59,20 @@ class CoachApi:
         with api_errors():
             draft = self.service.coach().draft(kind, to, context, sender or None)
         return draft.subject, draft.body, list(draft.points)
+
+    def conversations(self, search: str = "",
+                      request: gr.Request | None = None) -> list[dict[str, str]]:
+        """The caller's saved conversations, newest first (`search` filters by text)."""
+        with api_errors():
+            found = self.workspace.for_user(username(request)).conversations.list(search)
+        return [{"id": c.id, "title": c.shown_title, "updated_at": c.updated_at} for c in found]
+
+    def conversation(self, conversation_id: str,
+                     request: gr.Request | None = None) -> dict[str, Any]:
+        """One saved conversation as JSON: every message with its sources and draft."""
+        with api_errors():
+            saved = self.workspace.for_user(username(request)).conversations.get(conversation_id)
+        return conversation_json(saved)
 
     def ingest(self, files: list[str] | None) -> dict[str, Any]:
         with api_errors():

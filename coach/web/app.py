@@ -17,8 +17,11 @@ from coach.settings import Settings
 from coach.web.api import CoachApi
 from coach.web.chat import ChatTab
 from coach.web.draft import DraftTab
+from coach.web.gaps import GapsPanel
 from coach.web.guidance import GuidanceTab
+from coach.web.mentors import MentorsTab
 from coach.web.service import CoachService
+from coach.web.workspace import WorkspaceService
 
 TITLE = "Mentee Coach"
 SUBTITLE = ("Practical, cited advice on finding and keeping a mentor — "
@@ -35,23 +38,32 @@ footer { display: none !important; }
 """
 
 
-def build_app(settings: Settings, service: CoachService | None = None) -> gr.Blocks:
-    """The whole page; `service` may be passed in (tests), otherwise it opens `settings`' store."""
+def build_app(settings: Settings, service: CoachService | None = None,
+              workspace: WorkspaceService | None = None) -> gr.Blocks:
+    """The whole page; `service` and `workspace` may be passed in (tests), otherwise they open
+    `settings`' store and workspace database."""
     svc = service or CoachService(settings)
-    chat, draft, guidance = ChatTab(svc, settings), DraftTab(svc), GuidanceTab(svc)
+    ws = workspace or WorkspaceService(settings)
+    chat, mentors = ChatTab(svc, settings, ws), MentorsTab(svc, ws)
+    draft, guidance, gaps = DraftTab(svc, ws), GuidanceTab(svc), GapsPanel(ws)
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         gr.Markdown(f"# {TITLE}\n{SUBTITLE}", elem_id="coach-header")
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
                 chat.build()
+            with gr.Tab("Mentors", id="mentors"):
+                mentors.build()
             with gr.Tab("Draft an email", id="draft"):
                 draft.build()
             with gr.Tab("Guidance", id="guidance"):
                 guidance.build()
-        CoachApi(svc).build()
-        chat.wire()
+                gaps.build()
+        CoachApi(svc, ws).build()
+        chat.wire(demo)
+        mentors.wire(demo)
         draft.wire()
         guidance.wire(demo)
+        gaps.wire(demo)
     return demo
 
 
@@ -63,7 +75,7 @@ def theme() -> gr.themes.Base:
 
 def launch_kwargs(settings: Settings) -> dict[str, Any]:
     """Everything `launch()` needs besides host and port (shared with in-process tests)."""
-    return {"auth": settings.auth_pair, "theme": theme(), "css": CSS,
+    return {"auth": settings.auth_pairs or None, "theme": theme(), "css": CSS,
             "max_file_size": settings.max_upload_bytes, "footer_links": [],
             "ssr_mode": False, "show_error": True}
 
@@ -77,10 +89,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.monotonic()
     try:
         settings = Settings.from_env(host=args.host, port=args.port)
-        settings.auth_pair  # noqa: B018  (validates COACH_AUTH before anything starts)
+        settings.auth_pairs  # noqa: B018  (validates COACH_AUTH before anything starts)
         service = CoachService(settings)
+        workspace = WorkspaceService(settings)
         service.ensure_corpus()
-        demo = build_app(settings, service)
+        demo = build_app(settings, service, workspace)
     except CoachError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import gradio as gr
 
+from coach.results import Draft
 from coach.vocabulary import DRAFT_KINDS
 from coach.web.events import COACH_QUEUE, PRIVATE
 from coach.web.failures import shown
 from coach.web.render import render_passages, render_points, warning
 from coach.web.service import CoachService
+from coach.web.workspace import WorkspaceService
 
 # status, subject, body, guidance points, cited passages
 DraftView = tuple[str, str, str, str, str]
@@ -17,8 +21,9 @@ DraftView = tuple[str, str, str, str, str]
 class DraftTab:
     """`build()` inside a `gr.Tab` lays the tab out; `wire()` connects its events."""
 
-    def __init__(self, service: CoachService) -> None:
+    def __init__(self, service: CoachService, workspace: WorkspaceService | None = None) -> None:
         self.service = service
+        self.workspace = workspace or WorkspaceService(service.settings)
 
     def build(self) -> None:
         gr.Markdown("Draft a short email to a mentor, following the guidance.")
@@ -46,24 +51,42 @@ class DraftTab:
                 self.points = gr.Markdown(elem_id="draft-points")
                 with gr.Accordion("Cited passages", open=False):
                     self.cited = gr.Markdown(elem_id="draft-cited")
+                self.export = gr.Button("Download as Markdown", elem_id="draft-export")
+                self.file = gr.File(label="Draft", interactive=False, elem_id="draft-file")
+        self.last = gr.State(None)
 
     def wire(self) -> None:
-        self.make.click(self.make_draft, [self.kind, self.to, self.sender, self.context],
-                        [self.status, self.subject, self.body, self.points, self.cited],
-                        **COACH_QUEUE, **PRIVATE)
+        self.make.click(self.make_and_keep, [self.kind, self.to, self.sender, self.context],
+                        [self.status, self.subject, self.body, self.points, self.cited,
+                         self.last], **COACH_QUEUE, **PRIVATE)
+        self.export.click(self.export_draft, [self.last, self.subject, self.body], [self.file],
+                          queue=False, **PRIVATE)
 
     def make_draft(self, kind: str, to: str, sender: str, context: str) -> DraftView:
+        return self.make_and_keep(kind, to, sender, context)[:5]
+
+    def make_and_keep(self, kind: str, to: str, sender: str,
+                      context: str) -> tuple[str, str, str, str, str, Draft | None]:
+        """The draft's view, and the draft itself for "Download as Markdown"."""
         fields = (("the kind of email", kind), ("a recipient", to), ("some context", context))
         missing = [label for label, value in fields if not (value or "").strip()]
         if missing:
-            return refused(f"Please fill in {' and '.join(missing)} first.")
+            return (*refused(f"Please fill in {' and '.join(missing)} first."), None)
         try:
             draft = self.service.coach().draft(kind, to.strip(), context.strip(),
                                                (sender or "").strip() or None)
         except Exception as exc:
-            return refused(shown(exc))
+            return (*refused(shown(exc)), None)
         cited = render_passages(draft.sources) or "No passages were cited."
-        return "", draft.subject, draft.body, render_points(draft), cited
+        return "", draft.subject, draft.body, render_points(draft), cited, draft
+
+    def export_draft(self, draft: Draft | None, subject: str, body: str) -> str | None:
+        """The draft as a Markdown file, with the subject and body as edited on the page."""
+        if draft is None:
+            gr.Warning("Draft an email first, then download it.")
+            return None
+        edited = replace(draft, subject=subject or draft.subject, body=body or draft.body)
+        return self.workspace.export_draft(edited)
 
 
 def refused(text: str) -> DraftView:

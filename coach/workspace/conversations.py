@@ -341,7 +341,7 @@ def relay(recorder: ReplyRecorder,
 
 def confidence_of(answer: Answer) -> float | None:
     """`Answer.confidence` when the coach reports one (None means unknown)."""
-    value = getattr(answer, "confidence", None)
+    value = answer.confidence
     return float(value) if isinstance(value, int | float) else None
 
 
