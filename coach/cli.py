@@ -9,11 +9,13 @@ import logging
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from coach.cli_workspace import COMMANDS
 from coach.errors import CoachError, SettingsError, StoreError
 from coach.settings import REPO_ROOT, Settings
 from coach.vocabulary import DRAFT_KINDS, GENERATOR_NAMES
@@ -166,10 +168,11 @@ def _coach(ctx: click.Context, **overrides: object):  # noqa: ANN202 - Coach imp
     return Coach(command_settings(ctx, **overrides))
 
 
-def _stream_answer(coach, question: str, history: list[dict[str, str]]):  # noqa: ANN001, ANN202
-    """Echo the answer as it streams; return the final `Answer`."""
+def _stream_answer(coach, question: str, history: list[dict[str, str]],  # noqa: ANN001, ANN202
+                   through: Callable[[Any], Any] = lambda pieces: pieces):
+    """Echo the answer as it streams (`through` may save it); return the final `Answer`."""
     answer = None
-    for piece in coach.stream(question, history):
+    for piece in through(coach.stream(question, history)):
         if isinstance(piece, str):
             click.echo(piece, nl=False)
         else:
@@ -235,12 +238,22 @@ def draft_command(ctx: click.Context, kind: str, to: str, context: str, sender: 
 
 
 @main.command("chat")
+@click.option("--resume", "resume_id", default=None,
+              help="Continue a saved conversation (`coach conversations` lists them).")
+@click.option("--user", default=None,
+              help="Whose workspace: a COACH_AUTH login (default: the local user).")
 @generator_options
 @click.pass_context
-def chat_command(ctx: click.Context, **overrides: object) -> None:
-    """A conversation in the terminal (empty line or Ctrl-D to quit)."""
+def chat_command(ctx: click.Context, resume_id: str | None, user: str | None,
+                 **overrides: object) -> None:
+    """A conversation in the terminal, saved as you go (empty line or Ctrl-D to quit)."""
+    from coach.workspace import LOCAL_OWNER, Workspace, open_database, relay
+
+    ws = Workspace(open_database(command_settings(ctx)), user or LOCAL_OWNER)
+    conversation_id = ws.conversations.get(resume_id).id if resume_id else None
+    if conversation_id:
+        _replay(ws.conversations.get(conversation_id).history())
     coach = _coach(ctx, **overrides)
-    history: list[dict[str, str]] = []
     click.echo("Ask about finding or working with a mentor, or ask for a draft. "
                "Empty line to quit.")
     while True:
@@ -250,11 +263,26 @@ def chat_command(ctx: click.Context, **overrides: object) -> None:
             break
         if not question.strip():
             break
+        conversation_id = conversation_id or ws.conversations.create().id
+        history = ws.conversations.get(conversation_id).history()
+        recorder = ws.record(conversation_id, question)  # saved before the coach starts
         click.echo("coach> ", nl=False)
-        answer = _stream_answer(coach, question, history)
+        answer = _stream_answer(coach, question, history, partial(relay, recorder))
         _print_answer(answer, stream_pieces=True)
-        history += [{"role": "user", "content": question},
-                    {"role": "assistant", "content": answer.text}]
+    if conversation_id:
+        click.echo(f"\nSaved as conversation {conversation_id}: `coach chat --resume "
+                   f"{conversation_id}` continues it.")
+
+
+def _replay(history: list[dict[str, str]], turns: int = 3) -> None:
+    """The last few turns of a resumed conversation, so the user knows where they were."""
+    earlier = history[-2 * turns:]
+    if len(history) > len(earlier):
+        click.echo(f"({len(history) - len(earlier)} earlier messages)")
+    for message in earlier:
+        who = "you" if message["role"] == "user" else "coach"
+        text = " ".join(message["content"].split())
+        click.echo(f"{who}> {text if len(text) <= 300 else text[:297] + '...'}")
 
 
 _SHARE = click.FloatRange(0.0, 1.0)
@@ -393,3 +421,7 @@ def bench_command(ctx: click.Context, as_json: bool, quick: bool, sizes: list[in
     result = bench.run_bench(settings, sizes=sizes, quick=quick, profile=profile,
                              log=lambda message: click.echo(f"bench: {message}", err=True))
     click.echo(bench.to_json(result) if as_json else bench.format_bench(result))
+
+
+for _command in COMMANDS:  # conversations, export, mentors, log, due, prep, debrief, gaps
+    main.add_command(_command)

@@ -27,7 +27,7 @@ LAYER_OF = [
                 "coach.drafts")),
     ("state", ("coach.workspace",)),
     ("service", ("coach.api", "coach.conversation")),
-    ("faces", ("coach.cli", "coach.web")),
+    ("faces", ("coach.cli", "coach.cli_workspace", "coach.web")),
     ("tools", ("coach.bench", "coach.evaluation", "coach.suite")),
 ]
 # The package `coach` itself only exports `Coach` (lazily): it sits with the faces.

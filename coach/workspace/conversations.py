@@ -199,7 +199,7 @@ class Conversations:
                            (str(conversation_id or "").strip(), self.owner)).fetchone()
         if row is None:
             raise WorkspaceError(f"no conversation {conversation_id!r} for this user; "
-                                 "`coach chat --list` shows your conversations")
+                                 "`coach conversations` lists yours")
         return row
 
 

@@ -1,10 +1,11 @@
 """The guidance-gap report: questions the guidance served badly, grouped by topic, as CSV.
 
-Grouping is by shared content words, deliberately simple and deterministic (no model, same
-input → same groups): each question joins the topic of its content word that the most gap
-questions share (ties: alphabetical). Words in more than two thirds of the questions (say
-"mentor" in a mentoring coach) cannot tell topics apart and are skipped once there are four or
-more questions; a question sharing no word with any other goes under "Other questions".
+Grouping is by shared content words, deliberately simple and deterministic (no model; the same
+questions in any order give the same groups): each question joins the topic of the word that
+ties it most strongly to the other questions (see `_key`). Words in more than two thirds of
+the questions (say "mentor" in a mentoring coach) cannot tell topics apart and are skipped once
+there are four or more questions; a question that shares no word with another, or ends up
+alone, goes under "Other questions".
 """
 
 from __future__ import annotations
@@ -45,18 +46,42 @@ class GapTopic:
 
 def group_gaps(entries: Sequence[GapEntry]) -> list[GapTopic]:
     """Topics, largest first (then most recent, then by name), "Other questions" last."""
-    words = [_stems(e.question) for e in entries]
-    df = Counter(stem_ for stems in words for stem_ in set(stems))
+    words = [set(_stems(e.question)) for e in entries]
+    df = Counter(w for ws in words for w in ws)
     common = {w for w, n in df.items() if len(entries) >= 4 and n > len(entries) * 2 / 3}
+    words = [ws - common for ws in words]
     groups: dict[str, list[int]] = {}
-    for i, stems in enumerate(words):
-        shared = [w for w in set(stems) if df[w] >= 2 and w not in common]
-        key = min(shared, key=lambda w: (-df[w], w)) if shared else OTHER
-        groups.setdefault(key, []).append(i)
+    for i in range(len(entries)):
+        groups.setdefault(_key(i, words, df), []).append(i)
     surface = _surface_forms(entries)
-    topics = [GapTopic(OTHER if key == OTHER else _label(key, idx, words, surface, common),
-                       [entries[i] for i in idx]) for key, idx in groups.items()]
-    return sorted(topics, key=lambda t: (t.topic == OTHER, -t.count, _neg(t.latest), t.topic))
+    topics, other = [], GapTopic(OTHER)
+    for key, members in groups.items():
+        if key == OTHER or len(members) < 2:
+            other.entries += [entries[i] for i in members]
+        else:
+            topics.append(GapTopic(_label(key, members, words, surface),
+                                   [entries[i] for i in members]))
+    other.entries.sort(key=lambda e: e.created_at)
+    topics.sort(key=lambda t: (-t.count, _neg(t.latest), t.topic))
+    return topics + ([other] if other.entries else [])
+
+
+def _key(i: int, words: list[set[str]], df: Counter[str]) -> str:
+    """The word of question `i` that ties it most strongly to the others.
+
+    For each word it shares, add up how many words each question containing it shares with
+    question `i`; the highest total wins (ties: the word more questions have, then
+    alphabetical). So "negotiate salary" questions gather on their two shared words rather
+    than on a word each shares with one unrelated question.
+    """
+    best, best_score = OTHER, (0, 0, "")
+    for word in sorted(words[i]):
+        pull = sum(len(words[i] & other) for j, other in enumerate(words)
+                   if j != i and word in other)
+        score = (pull, df[word], word)
+        if pull and (score[:2] > best_score[:2]):
+            best, best_score = word, score
+    return best
 
 
 def gaps_csv(topics: Sequence[GapTopic], *, with_owner: bool = False) -> str:
@@ -92,10 +117,9 @@ def _surface_forms(entries: Sequence[GapEntry]) -> dict[str, str]:
     return {s: min(c, key=lambda w: (-c[w], w)) for s, c in seen.items()}
 
 
-def _label(key: str, members: list[int], words: list[list[str]], surface: dict[str, str],
-           common: set[str]) -> str:
+def _label(key: str, members: list[int], words: list[set[str]], surface: dict[str, str]) -> str:
     """The key word, plus the next word most of the group shares (if two or more share it)."""
-    inside = Counter(w for i in members for w in set(words[i]) if w != key and w not in common)
+    inside = Counter(w for i in members for w in words[i] if w != key)
     extra = [w for w, n in sorted(inside.items(), key=lambda x: (-x[1], x[0])) if n >= 2][:1]
     return " / ".join(surface.get(w, w) for w in [key, *extra])
 

@@ -226,7 +226,7 @@ class MentorLog:
                                (contact_id, self.owner)).fetchone()
         if row is None:
             raise WorkspaceError(f"no contact {contact_id} in your mentor log; "
-                                 "`coach log NAME --list` shows the ids")
+                                 "`coach log NAME --list` shows their ids")
         return _contact(row)
 
     def contacts(self, name: str | None = None) -> list[Contact]:
