@@ -45,8 +45,9 @@ def start_app(data_dir: Path, log: Path, env: dict[str, str] | None = None) -> R
     `env` adds settings (e.g. COACH_CHROMA_URL) on top of a clean environment.
     """
     port = free_port()
-    env = clean_env(data_dir, COACH_GENERATOR="grounded",
-                    PYTHONUNBUFFERED="1", **(env or {}))
+    # `env` may override these (e.g. another COACH_GENERATOR).
+    env = clean_env(data_dir, **{"COACH_GENERATOR": "grounded", "PYTHONUNBUFFERED": "1",
+                                 **(env or {})})
     with log.open("w") as out:
         process = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--port", str(port)],
                                    cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -90,7 +91,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, app_server: RunningApp) -> Iterator[Any]:
-    """A fresh browser tab on the app's page, loaded."""
+    """A fresh browser tab on the app's page, loaded, on a new conversation."""
     from playwright.sync_api import expect
 
     expect.set_options(timeout=90_000)  # answers on a busy 2-core box; not a timing assertion
@@ -99,6 +100,9 @@ def page(browser: Any, app_server: RunningApp) -> Iterator[Any]:
     tab.set_default_timeout(90_000)
     tab.goto(app_server.url, wait_until="load")
     tab.locator("#chatbot").wait_for()
+    # The page reopens the latest saved conversation; each test starts a new one.
+    tab.locator("#new-conversation").click()
+    expect(tab.locator("#chatbot [data-testid='user']")).to_have_count(0)
     try:
         yield tab
     finally:

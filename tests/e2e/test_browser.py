@@ -108,7 +108,7 @@ def test_chat_answers_shows_sources_and_takes_a_follow_up(page: Any, screenshot:
     expect(replies.last).not_to_be_empty()
     screenshot("chat")
 
-    page.get_by_role("button", name="Clear conversation").click()
+    page.get_by_role("button", name="New conversation").click()
     expect(page.locator("#chatbot [data-testid='user']")).to_have_count(0)
 
 

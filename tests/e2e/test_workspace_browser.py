@@ -92,7 +92,17 @@ def login(browser: Any, app: App, user: str) -> Any:
     tab.locator("input[type=password]").fill(USERS[user])
     tab.get_by_role("button", name="Login").click()
     tab.locator("#chatbot").wait_for()
+    # The page's load event has reopened the latest conversation (if there is one).
+    if saved(app, user).conversations.list(limit=1):
+        expect(tab.locator(QUESTIONS).first).to_be_visible()
     return tab
+
+
+def new_conversation(tab: Any) -> None:
+    from playwright.sync_api import expect
+
+    tab.locator("#new-conversation").click()
+    expect(tab.locator(QUESTIONS)).to_have_count(0)
 
 
 REPLIES = "#chatbot .message:not(.thought) > [data-testid='bot']"
@@ -162,10 +172,9 @@ def test_the_sidebar_opens_an_old_conversation_and_continues_it_with_follow_ups(
     from playwright.sync_api import expect
 
     tab = login(browser, app, "ana")
-    tab.locator("#new-conversation").click()
-    expect(tab.locator(QUESTIONS)).to_have_count(0)
+    new_conversation(tab)
     ask(tab, "How should I approach a potential mentor for the first time?")
-    tab.locator("#new-conversation").click()
+    new_conversation(tab)
     ask(tab, "How should I thank my mentor for her help?")
 
     sidebar(tab).get_by_text("How should I approach a potential mentor").click()
@@ -210,6 +219,21 @@ def test_two_users_never_see_each_others_conversations_or_mentors(browser, app):
     assert [m.name for m in saved(app, "ana").mentors.all()] == ["Priyanka"]
     ana.context.close()
     bob.context.close()
+
+
+def test_the_api_returns_only_the_callers_conversations_as_json(app):
+    from gradio_client import Client
+
+    ana = Client(app.url, auth=("ana", USERS["ana"]), verbose=False)
+    listed = ana.predict("", api_name="/conversations")
+    assert listed and all(set(c) == {"id", "title", "updated_at"} for c in listed)
+    exported = ana.predict(listed[0]["id"], api_name="/conversation")
+    assert exported["format"] == 1 and exported["conversation"]["messages"]
+    bob = Client(app.url, auth=("bob", USERS["bob"]), verbose=False)
+    assert not {c["id"] for c in bob.predict("", api_name="/conversations")} & {
+        c["id"] for c in listed}
+    with pytest.raises(Exception, match="no conversation"):
+        bob.predict(listed[0]["id"], api_name="/conversation")
 
 
 # -- feedback --------------------------------------------------------------------------------
@@ -288,7 +312,7 @@ def test_killing_the_app_mid_reply_loses_nothing_the_user_sent(browser, app, smo
     app.stop()
     app.start(COACH_GENERATOR="llamacpp", COACH_LLAMACPP_MODEL=str(smollm2_gguf))
     tab = login(browser, app, "ana")
-    tab.locator("#new-conversation").click()
+    new_conversation(tab)
     question = "How often should I contact my mentor between meetings?"
     tab.locator("#chat-input textarea").fill(question)
     tab.locator("#chat-input textarea").press("Enter")
