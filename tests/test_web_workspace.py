@@ -146,3 +146,19 @@ def test_a_bad_contact_date_is_shown_and_nothing_is_logged(settings):
                                                    "", "", "good", "", None)
     assert status.startswith("⚠ the contact date 'last tuesday' is not a date")
     assert table["value"][0][3] == 0
+
+
+def test_a_reply_marked_on_a_logged_contact_stops_the_silence_clock(settings):
+    _, mentors, _ = tabs(settings)
+    mentors.add_mentor("Ana", "", "", None)
+    for age in (30, 9):
+        mentors.log_contact("Ana", (TODAY - timedelta(days=age)).isoformat(), "email", "coffee?",
+                            "no reply (yet)", "", "", "not known yet", "", None)
+    assert "time to back off" in mentors.whats_due("", None)
+    *_, status, rows = mentors.replied_to("Ana", 2, None)
+    assert status == "Marked contact 2 with **Ana** as replied."
+    assert rows["value"][1][4] == "yes"
+    assert mentors.whats_due("", None).startswith("Nothing is due")
+    mentors.add_mentor("Bea", "", "", None)
+    *_, status, _ = mentors.replied_to("Bea", 1, None)
+    assert status == "⚠ contact 1 is not with Bea"

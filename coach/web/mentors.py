@@ -10,6 +10,7 @@ from typing import Any
 
 import gradio as gr
 
+from coach.errors import WorkspaceError
 from coach.results import Passage
 from coach.vocabulary import CONTACT_CHANNELS, DRAFT_KINDS
 from coach.web.events import COACH_QUEUE, PRIVATE
@@ -49,6 +50,11 @@ class MentorsTab:
                 self._log_form()
         self.contacts = gr.Dataframe(headers=CONTACT_HEADERS, interactive=False, wrap=True,
                                      elem_id="contact-table", label="Contacts with this mentor")
+        with gr.Row():
+            self.contact_id = gr.Number(label="Contact id", precision=0, minimum=1, scale=1,
+                                        elem_id="reply-contact-id")
+            self.mark_replied = gr.Button("They replied to it", scale=1,
+                                          elem_id="mark-replied-btn")
         gr.Markdown("## What's due")
         with gr.Row():
             self.sender = gr.Textbox(label="Your name (for the drafts' sign-off)",
@@ -112,6 +118,8 @@ class MentorsTab:
                        [*listing, self.contacts, self.asked, self.advice, self.outcome],
                        queue=False, **PRIVATE)
         self.who.input(self.contact_rows, [self.who], [self.contacts], queue=False, **PRIVATE)
+        self.mark_replied.click(self.replied_to, [self.who, self.contact_id],
+                                [*listing, self.contacts], queue=False, **PRIVATE)
         self.check.click(self.whats_due, [self.sender], [self.due], **COACH_QUEUE, **PRIVATE)
         self.prepare.click(self.prepare_meeting, [self.prep_who], [self.agenda], **COACH_QUEUE,
                            **PRIVATE)
@@ -177,6 +185,23 @@ class MentorsTab:
         done = f"Logged your {contact.channel} with **{esc(name)}** on {contact.on_date}."
         return (*self.mentor_view(request, name, done), self.contact_rows(name, request),
                 "", "", "")
+
+    def replied_to(self, name: str | None, contact_id: float | None,
+                   request: gr.Request | None = None) -> tuple[Any, ...]:
+        """A reply came to a logged contact: the silence clock stops there."""
+        if not name or not contact_id:
+            status = warning("Choose the mentor and the contact id from the table first.")
+            return (*self.mentor_view(request, name, status), self.contact_rows(name, request))
+        ws = self._ws(request)
+        try:
+            contact = ws.mentors.contact(int(contact_id))
+            if contact.mentor_id != ws.mentors.get(name).id:
+                raise WorkspaceError(f"contact {int(contact_id)} is not with {name}")
+            ws.mentors.update_contact(contact.id, today=self.workspace.today(), replied=True)
+            status = f"Marked contact {contact.id} with **{esc(name)}** as replied."
+        except Exception as exc:
+            status = warning(shown(exc))
+        return (*self.mentor_view(request, name, status), self.contact_rows(name, request))
 
     def contact_rows(self, name: str | None, request: gr.Request | None = None) -> Any:
         if not name:
