@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 from coach.errors import SettingsError
+from coach.vocabulary import GENERATOR_NAMES, GeneratorName
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-GENERATORS = ("grounded", "openai", "llamacpp")
 
 
 def _default_data_dir(env: Mapping[str, str]) -> Path:
@@ -18,55 +19,56 @@ def _default_data_dir(env: Mapping[str, str]) -> Path:
     return Path(base) / "mentee-coach"
 
 
+def setting(env: str, meaning: str, default: Any = MISSING) -> Any:
+    """A settings field that names its environment variable and says what it is for."""
+    return field(default=default, metadata={"env": env, "help": meaning})
+
+
 @dataclass(frozen=True)
 class Settings:
-    data_dir: Path
-    corpus_dir: Path = REPO_ROOT / "corpus"
-    chroma_url: str | None = None
-    collection: str = "guidance"
+    """Every knob of the coach; `from_env` reads each field from the variable it names."""
 
-    generator: str = "grounded"
-    openai_base_url: str = "http://127.0.0.1:11434/v1"
-    openai_api_key: str = "not-needed"
-    model: str = "llama3.2"
-    llm_timeout: float = 30.0
-    llamacpp_model_path: str | None = None
+    data_dir: Path = setting("COACH_DATA_DIR", "where the Chroma store and uploads live "
+                             "(default `$XDG_DATA_HOME/mentee-coach` or "
+                             "`~/.local/share/mentee-coach`)")
+    corpus_dir: Path = setting("COACH_CORPUS_DIR", "the guidance folder `coach ingest` reads "
+                               "when given no path", REPO_ROOT / "corpus")
+    chroma_url: str | None = setting("COACH_CHROMA_URL", "use a Chroma server (`http://host:port`) "
+                                     "instead of the store on disk", None)
+    collection: str = setting("COACH_COLLECTION", "the Chroma collection holding the guidance",
+                              "guidance")
 
-    top_k: int = 4
-    min_score: float = 0.30
-    max_message_chars: int = 4000
-    max_upload_bytes: int = 10 * 1024 * 1024
+    generator: GeneratorName = setting("COACH_GENERATOR", "who writes answers: "
+                                       + ", ".join(f"`{g}`" for g in GENERATOR_NAMES), "grounded")
+    openai_base_url: str = setting("OPENAI_BASE_URL", "the OpenAI-compatible server",
+                                   "http://127.0.0.1:11434/v1")
+    openai_api_key: str = setting("OPENAI_API_KEY", "its API key, if it wants one", "not-needed")
+    model: str = setting("COACH_MODEL", "the model name on that server", "llama3.2")
+    llm_timeout: float = setting("COACH_LLM_TIMEOUT", "seconds before falling back to the "
+                                 "grounded answer", 30.0)
+    llamacpp_model_path: str | None = setting("COACH_LLAMACPP_MODEL", "the `.gguf` file the "
+                                              "`llamacpp` generator runs", None)
 
-    host: str = "127.0.0.1"
-    port: int = 7860
-    auth: str | None = None
+    top_k: int = setting("COACH_TOP_K", "passages per answer", 4)
+    min_confidence: float = setting(
+        "COACH_MIN_CONFIDENCE", "answer only when the answerability confidence (0..1) reaches "
+        "this; lower answers more, higher declines more (see `coach/answerability.py`)", 0.15)
+    max_message_chars: int = setting("COACH_MAX_MESSAGE_CHARS", "longest message read", 4000)
+    max_upload_bytes: int = setting("COACH_MAX_UPLOAD_BYTES", "largest upload accepted",
+                                    10 * 1024 * 1024)
+
+    host: str = setting("COACH_HOST", "web server address", "127.0.0.1")
+    port: int = setting("COACH_PORT", "web server port", 7860)
+    auth: str | None = setting("COACH_AUTH", "`user:password` enables login on the page", None)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
-        """Read `COACH_*` (and `OPENAI_*`) variables, then apply non-None overrides."""
+        """Read each field's variable (`COACH_*`, `OPENAI_*`), then apply non-None overrides."""
         env = os.environ if env is None else env
-        raw: dict[str, object] = {"data_dir": env.get("COACH_DATA_DIR") or _default_data_dir(env)}
-        names = {
-            "corpus_dir": "COACH_CORPUS_DIR",
-            "chroma_url": "COACH_CHROMA_URL",
-            "collection": "COACH_COLLECTION",
-            "generator": "COACH_GENERATOR",
-            "openai_base_url": "OPENAI_BASE_URL",
-            "openai_api_key": "OPENAI_API_KEY",
-            "model": "COACH_MODEL",
-            "llm_timeout": "COACH_LLM_TIMEOUT",
-            "llamacpp_model_path": "COACH_LLAMACPP_MODEL",
-            "top_k": "COACH_TOP_K",
-            "min_score": "COACH_MIN_SCORE",
-            "max_message_chars": "COACH_MAX_MESSAGE_CHARS",
-            "max_upload_bytes": "COACH_MAX_UPLOAD_BYTES",
-            "host": "COACH_HOST",
-            "port": "COACH_PORT",
-            "auth": "COACH_AUTH",
-        }
-        for field_name, var in names.items():
-            if env.get(var):
-                raw[field_name] = env[var]
+        raw: dict[str, object] = {"data_dir": _default_data_dir(env)}
+        for f in fields(cls):
+            if env.get(f.metadata["env"]):
+                raw[f.name] = env[f.metadata["env"]]
         raw.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**_coerce(raw))
 
@@ -85,9 +87,9 @@ class Settings:
         return user, password
 
 
-def _coerce(raw: dict[str, object]) -> dict[str, object]:
+def _coerce(raw: Mapping[str, Any]) -> dict[str, Any]:
     types = {f.name: f.type for f in fields(Settings)}
-    out: dict[str, object] = {}
+    out: dict[str, Any] = {}
     for name, value in raw.items():
         if name not in types:
             raise SettingsError(f"unknown setting {name!r}")
@@ -96,13 +98,14 @@ def _coerce(raw: dict[str, object]) -> dict[str, object]:
             if "Path" in kind:
                 value = Path(str(value)).expanduser()
             elif kind == "int":
-                value = int(value)  # type: ignore[arg-type]
+                value = int(value)
             elif kind == "float":
-                value = float(value)  # type: ignore[arg-type]
+                value = float(value)
         except ValueError as exc:
             raise SettingsError(f"setting {name} has a bad value {value!r}: {exc}") from None
         out[name] = value
     gen = out.get("generator")
-    if gen is not None and gen not in GENERATORS:
-        raise SettingsError(f"COACH_GENERATOR must be one of {', '.join(GENERATORS)}, not {gen!r}")
+    if gen is not None and gen not in GENERATOR_NAMES:
+        raise SettingsError(f"COACH_GENERATOR must be one of {', '.join(GENERATOR_NAMES)}, "
+                            f"not {gen!r}")
     return out

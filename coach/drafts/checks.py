@@ -1,0 +1,80 @@
+"""The properties a draft of each kind must show (for tests and `coach eval`)."""
+
+from __future__ import annotations
+
+import re
+
+from coach.drafts.compose import OUTREACH_MAX_WORDS
+from coach.drafts.kinds import normalize_kind
+from coach.drafts.wording import (
+    _address,
+    _first_name,
+    _one_line,
+    _outreach_areas_text,
+    _split_outcome,
+    _split_topic,
+)
+from coach.results import Draft
+
+_QUESTION = re.compile(r"\?")
+_DEADLINE = re.compile(
+    r"\b(?:by\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|"
+    r"the\s+end|end\s+of|next|eod|cob)|asap|as\s+soon\s+as\s+possible|deadline|urgent(?:ly)?|"
+    r"today|tomorrow|this\s+week|waiting|haven't\s+heard|still\s+waiting|any\s+update|"
+    r"remind(?:er)?|following\s+up\s+again)\b", re.I)
+_NEW_REQUEST = re.compile(r"\b(?:could|would|can|will)\s+you\b|\bplease\s+let\s+me\s+know\b|"
+                          r"\blet\s+me\s+know\s+if\b|\bi\s+was\s+wondering\b|\bfavou?r\b", re.I)
+_BIG_ASK = re.compile(r"\bbe\s+my\s+mentor\b|\bmentor\s+me\b|\blong[\s-]term\b|\blifelong\b|"
+                      r"\bongoing\b|\bcommit(?:ment)?\b|\bevery\s+week\b|\bweekly\b|"
+                      r"\bregular(?:ly)?\s+(?:meet|call|check)", re.I)
+
+
+def check_draft(draft: Draft, context: str) -> dict[str, bool]:
+    """The properties a draft of its kind must show, each True/False (for tests and `coach eval`).
+
+    Wording checks look at the note minus the user's context, so what the user typed cannot
+    make a draft pass or fail.
+    """
+    kind = normalize_kind(draft.kind)
+    ctx = _address(_one_line(context), draft.to)
+    body = draft.body
+    own = body.replace(ctx, " ")
+    structure = bool(draft.subject.strip()) and _first_name(draft.to) in body.split("\n", 1)[0]
+    checks: dict[str, bool] = {"has_subject_and_greeting": structure}
+    if kind == "outreach":
+        checks.update(
+            short=len(body.split()) <= OUTREACH_MAX_WORDS,
+            introduces_sender=bool(re.search(r"\bmy name is\b|\breaching out\b", own, re.I)),
+            names_areas=_outreach_areas_text(ctx) in body,
+            small_ask=bool(re.search(r"\b(?:coffee|lunch|short\s+(?:\d+-minute\s+)?call|"
+                                     r"quick\s+call|\d+-minute)\b", own, re.I))
+            and "?" in own,
+            easy_to_say_no=bool(re.search(r"no worries|completely understand|isn't a good time|"
+                                          r"no pressure|totally fine", own, re.I)),
+            no_big_commitment=not _BIG_ASK.search(own),
+        )
+    elif kind == "thank-you":
+        what, outcome = _split_outcome(ctx)
+        checks.update(
+            thanks=bool(re.search(r"\bthank", own, re.I)),
+            specific=(what or ctx).strip().rstrip(".;,:?!").lower() in body.lower(),
+            tells_outcome=(outcome.rstrip(".!") in body) if outcome else
+            bool(re.search(r"let you know how (?:it|things) turns? out", own, re.I)),
+            no_new_request=not _QUESTION.search(own) and not _NEW_REQUEST.search(own),
+        )
+    elif kind == "back-off":
+        checks.update(
+            thanks=bool(re.search(r"\bthank", own, re.I)),
+            no_pressure=not _QUESTION.search(own) and not _DEADLINE.search(own),
+            offers_reconnect=bool(re.search(r"when(?:ever)? you(?:'re| are) ready|back in touch",
+                                            own, re.I)),
+        )
+    else:
+        topic, outcome = _split_topic(ctx)
+        checks.update(
+            tells_outcome=bool(outcome and outcome.rstrip(".!") in body),
+            credits_their_help=bool(re.search(r"\byour (?:advice|help|guidance|support|input)\b|"
+                                              r"\bthe part you played\b", own, re.I)),
+            thanks=bool(re.search(r"\bthank", own, re.I)),
+        )
+    return checks
