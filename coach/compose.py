@@ -92,10 +92,8 @@ class GroundedComposer:
 
     def __init__(self, embeddings: Embeddings, verifier: Checker | None = None) -> None:
         self.embeddings = embeddings
-        if verifier is None:
-            from coach.verify import Verifier
-
-            verifier = Verifier(embeddings)
+        # Checks each reworded sentence against its passage (`coach.verify.Verifier`); without
+        # one the guidance's own wording is kept, since an unchecked rewrite is never said.
         self.verifier = verifier
         self._cache: dict[tuple[str, int], tuple[list[V.Unit], np.ndarray]] = {}
         self._lock = threading.Lock()
@@ -176,6 +174,9 @@ class GroundedComposer:
         """The unit in the coach's voice: each reworded sentence kept only if its passage still
         supports it (else the guidance's own wording)."""
         original = item.unit.sentences
+        if self.verifier is None:
+            return Point(item.passage, [V.drop_connective(s) for s in original],
+                         list(item.unit.items))
         reworded = V.reword(original)
         said = [new if new == old or self.verifier.check(new, [item.passage]).supported
                 else old for old, new in zip(original, reworded, strict=True)]

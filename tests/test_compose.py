@@ -7,6 +7,7 @@ import pytest
 from coach.compose import GroundedComposer, NothingRelevant, is_advice_candidate
 from coach.results import Passage
 from coach.store import embeddings
+from coach.verify import Verifier
 
 SILENT = ("Mentor relationships are like any other relationships. If your mentor stops returning "
           "calls, your best bet is to back way off. Likely, she feels overwhelmed and can't deal "
@@ -24,7 +25,7 @@ def passage(n: int, text: str, section: str, score: float = 0.6) -> Passage:
 
 @pytest.fixture(scope="module")
 def composer() -> GroundedComposer:
-    return GroundedComposer(embeddings())
+    return GroundedComposer(embeddings(), Verifier(embeddings()))
 
 
 def test_answers_with_the_guidance_sentences_closest_to_the_question(composer):
