@@ -46,6 +46,7 @@ class Answer:
     needs; the text says what to change). `grounded` is True only
     when the text gives advice resting on `sources`. `notice` is shown to the user when
     something degraded (e.g. the model server was down and the embedded coach answered).
+    `suggestions` are next steps to offer (a draft, a follow-up question).
     """
 
     text: str
@@ -55,6 +56,7 @@ class Answer:
     notice: str | None = None
     query: str | None = None
     draft: Draft | None = None
+    suggestions: list[Suggestion] = field(default_factory=list)
     confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -81,3 +83,16 @@ class Draft:
 
     def as_text(self) -> str:
         return f"Subject: {self.subject}\n\n{self.body}"
+
+
+@dataclass
+class Suggestion:
+    """A next step the page can offer under an answer.
+
+    `kind` is "draft" (offer to draft a note of `draft_kind`, one of
+    `coach.vocabulary.DRAFT_KINDS`) or "question" (a follow-up the guidance answers).
+    """
+
+    kind: str
+    label: str
+    draft_kind: str | None = None
