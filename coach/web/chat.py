@@ -22,6 +22,9 @@ EXAMPLES = [
 ]
 Chat = list[dict[str, Any]]
 History = list[dict[str, str]]
+# What the draft button says back: the coach reads it as "yes" to the draft it just offered.
+ACCEPT_OFFER = "Yes, please draft it."
+HIDDEN = gr.update(visible=False)
 
 
 class ChatTab:
@@ -45,31 +48,41 @@ class ChatTab:
                                   max_length=self.settings.max_message_chars)
             self.send = gr.Button("Send", variant="primary", scale=1, min_width=90)
             self.clear = gr.Button("Clear conversation", scale=1, min_width=210)
+        with gr.Row():
+            # Next steps the last reply offered: a draft, a follow-up question the guidance has.
+            self.offer = gr.Button(visible=False, variant="secondary", size="sm",
+                                   elem_id="offer-draft")
+            self.follow_up = gr.Button(visible=False, variant="secondary", size="sm",
+                                       elem_id="suggested-question")
         gr.Examples(EXAMPLES, inputs=[self.msg], label="Try asking")
 
     def wire(self) -> None:
-        for trigger in (self.msg.submit, self.send.click):
-            trigger(take_message, [self.msg], [self.msg, self.pending], queue=False,
-                    **PRIVATE).then(
-                self.reply, [self.pending, self.chatbot, self.history],
-                [self.chatbot, self.history], show_progress="hidden", **COACH_QUEUE,
-                **PRIVATE).then(
+        replies = [self.chatbot, self.history, self.offer, self.follow_up]
+        asks = [(self.msg.submit, take_message, [self.msg]),
+                (self.send.click, take_message, [self.msg]),
+                (self.offer.click, accept_offer, None),
+                (self.follow_up.click, take_message, [self.follow_up])]
+        for trigger, take, inputs in asks:
+            trigger(take, inputs, [self.msg, self.pending], queue=False, **PRIVATE).then(
+                self.reply, [self.pending, self.chatbot, self.history], replies,
+                show_progress="hidden", **COACH_QUEUE, **PRIVATE).then(
                 unlock_input, None, [self.msg], queue=False, **PRIVATE)
-        self.clear.click(clear_chat, None, [self.chatbot, self.history], queue=False, **PRIVATE)
+        cleared = [self.chatbot, self.history, self.offer, self.follow_up]
+        self.clear.click(clear_chat, None, cleared, queue=False, **PRIVATE)
         # The chatbot's own trash icon empties the view; forget the conversation with it.
-        self.chatbot.clear(clear_chat, None, [self.chatbot, self.history], queue=False,
-                           **PRIVATE)
+        self.chatbot.clear(clear_chat, None, cleared, queue=False, **PRIVATE)
 
     def reply(self, message: str, chat: Chat, history: History
-              ) -> Iterator[tuple[Chat, History]]:
-        """Stream the coach's answer into the chat, then its sources; failures shown in place."""
+              ) -> Iterator[tuple[Chat, History, Any, Any]]:
+        """Stream the coach's answer into the chat, then its sources and the next steps it
+        offers (buttons); failures shown in place."""
         message = (message or "").strip()
         if not message:
-            yield chat, history
+            yield chat, history, gr.skip(), gr.skip()
             return
         chat = [*chat, {"role": "user", "content": esc(message)},
                 {"role": "assistant", "content": "…"}]
-        yield chat, history
+        yield chat, history, HIDDEN, HIDDEN
         streamed = ""
         try:
             for piece in self.service.coach().stream(message, list(history)):
@@ -80,13 +93,27 @@ class ChatTab:
                         chat.append(sources_message(sources))
                     history = [*history, {"role": "user", "content": message},
                                {"role": "assistant", "content": piece.text}]
-                else:
-                    streamed += str(piece)
-                    chat[-1] = {"role": "assistant", "content": esc(streamed) + " …"}
-                yield chat, history
+                    yield (chat, history, *next_steps(piece))
+                    return
+                streamed += str(piece)
+                chat[-1] = {"role": "assistant", "content": esc(streamed) + " …"}
+                yield chat, history, HIDDEN, HIDDEN
         except Exception as exc:
             chat[-1] = {"role": "assistant", "content": warning(shown(exc))}
-            yield chat, history
+            yield chat, history, HIDDEN, HIDDEN
+
+
+def next_steps(answer: Answer) -> tuple[Any, Any]:
+    """The draft-offer and follow-up-question buttons for `answer` (hidden when it has none)."""
+    offer = next((s for s in answer.suggestions if s.kind == "draft" and s.draft_kind), None)
+    question = next((s for s in answer.suggestions if s.kind == "question"), None)
+    return (gr.update(visible=True, value=f"✉ Draft the {offer.draft_kind} note")
+            if offer else HIDDEN,
+            gr.update(visible=True, value=question.label) if question else HIDDEN)
+
+
+def accept_offer() -> tuple[Any, str]:
+    return gr.update(value="", interactive=False), ACCEPT_OFFER
 
 
 def take_message(message: str) -> tuple[Any, str]:
@@ -98,5 +125,5 @@ def unlock_input() -> Any:
     return gr.update(interactive=True)
 
 
-def clear_chat() -> tuple[list, list]:
-    return [], []
+def clear_chat() -> tuple[list, list, Any, Any]:
+    return [], [], HIDDEN, HIDDEN

@@ -52,11 +52,32 @@ def render_answer(answer: Answer) -> str:
     if answer.notice and answer.notice.strip() != text.strip():
         parts.append(f"> **Note:** {esc(answer.notice)}")
     if text:
-        parts.append(esc(text))
+        parts.append(answer_first(esc(text)) if answer.kind == "answer" else esc(text))
     # A draft from chat normally arrives written into the text; show it if it was not.
     if answer.draft is not None and answer.draft.subject not in text:
         parts.append(render_draft(answer.draft))
     return "\n\n".join(parts) or "…"
+
+
+def answer_first(text: str) -> str:
+    """The reply's opening paragraph — the direct answer — in bold; supporting points stay plain.
+
+    A lead-in's list stays under it unbolded ("Before the meeting, do the following:" then the
+    steps), so only the paragraph's first line is emphasised.
+    """
+    head, sep, rest = text.partition("\n")
+    if not head.strip() or head.lstrip().startswith("- "):
+        return text
+    body, marks = _split_citations(head.strip())
+    return f"**{body}**{marks}{sep}{rest}"
+
+
+def _split_citations(line: str) -> tuple[str, str]:
+    """("Send a note.", " [1]") — citations stay outside the emphasis so they read as marks."""
+    match = re.search(r"((?:\s*\[\d+\])+)([.:;!?]?)$", line)
+    if not match:
+        return line, ""
+    return line[:match.start()] + match.group(2), match.group(1)
 
 
 def answer_sources(answer: Answer) -> list[Passage]:
