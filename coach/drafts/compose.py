@@ -198,8 +198,9 @@ def _meeting(to: str, ctx: str, sender: str | None, steps: Steps) -> _Built:
     topic = parts.want or " ".join(parts.other).rstrip(".") or None
     prepare = steps.facts("prepare")
     if topic and prepare.in_advance:
-        agenda = (f"So you know what I'd like to talk about, I'll send {prepare.questions or 'a few'}"
-                  f" questions in advance; they will be about {topic}.")
+        count = prepare.questions or "a few"
+        agenda = (f"So you know what I'd like to talk about, I'll send {count} questions in "
+                  f"advance; they will be about {topic}.")
     elif topic:
         agenda = f"What I'd most like to talk about is {topic}."
     else:

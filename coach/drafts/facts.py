@@ -29,8 +29,9 @@ _CHANNELS = (
     ("meeting", r"in[\s-]person\s+meeting|face[\s-]to[\s-]face"),
     ("call", r"\bcall\b|\bchat\b"),
 )
-_COUNT_OF = re.compile(rf"\b(?P<count>{_NUMBER}(?:\s+or\s+{_NUMBER})?)\s+(?:possible\s+|different\s+|short\s+|"
-                       r"focused\s+|specific\s+)?(?P<what>questions?|"
+_COUNT_OF = re.compile(rf"\b(?P<count>{_NUMBER}(?:\s+or\s+{_NUMBER})?)\s+"
+                       r"(?:possible\s+|different\s+|short\s+|focused\s+|specific\s+)?"
+                       r"(?P<what>questions?|"
                        r"topics?|slots?|times?|dates?|options?|points?|unanswered\s+"
                        r"(?:messages?|emails?|notes?))\b", re.I)
 _SPAN = re.compile(rf"\b(?P<span>(?:within|after|for|in|wait(?:ing)?)\s+(?:about\s+)?(?:a|an|"

@@ -271,7 +271,8 @@ def _conflict_notice(steps) -> str | None:
         why = ("it matches this note more closely" if both_uploads
                else "it is your own upload, so it is more specific to you")
         lines.append(f"Your guidance differs on this note ({', '.join(labels)}): the draft "
-                     f"follows \u201c{winner}\u201d rather than \u201c{loser}\u201d, because {why}.")
+                     f"follows \u201c{winner}\u201d rather than \u201c{loser}\u201d, "
+                     f"because {why}.")
     return " ".join(lines) or None
 
 
