@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import json
 import logging
 import sys
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from coach.errors import CoachError, SettingsError, StoreError
-from coach.settings import Settings
+from coach.settings import REPO_ROOT, Settings
 from coach.vocabulary import DRAFT_KINDS, GENERATOR_NAMES
 
+F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("coach.cli")
 APOLOGY = ("Sorry, something went wrong inside the coach; the details are logged above. "
            "Please report it with the command you ran.")
@@ -138,7 +142,7 @@ def remove_command(ctx: click.Context, source: str) -> None:
     click.echo(f"Removed {source} ({removed} chunks).")
 
 
-def generator_options(command: click.Command) -> click.Command:
+def generator_options(command: F) -> F:
     """Options shared by the commands that answer: which generator, which model server."""
     options = [
         click.option("--generator", type=click.Choice(GENERATOR_NAMES),
@@ -282,6 +286,14 @@ _SHARE = click.FloatRange(0.0, 1.0)
 @main.command("eval")
 @click.option("--set", "set_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="A labelled JSONL set (default: the one shipped in coach/eval/).")
+@click.option("--suite", "suite_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=None, help="A guidance suite folder (docs/ and questions/): ingest its "
+                                 "documents into a temporary store and print per-document figures.")
+@click.option("--no-shipped", is_flag=True,
+              help="With --suite: leave the shipped article and its labelled set out.")
+@click.option("--isolated", is_flag=True,
+              help="With --suite: each document in a store of its own (one guide per user), "
+                   "instead of one library holding them all.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
 @click.option("--min-hit3", type=_SHARE, default=None, help="Fail (exit 1) if hit@3 is lower.")
 @click.option("--min-mrr", type=_SHARE, default=None, help="Fail if MRR is lower.")
@@ -293,16 +305,23 @@ _SHARE = click.FloatRange(0.0, 1.0)
               help="Fail if fewer cited sentences are supported (verifier and lexical check).")
 @generator_options
 @click.pass_context
-def eval_command(ctx: click.Context, set_path: Path | None, as_json: bool,
-                 min_hit3: float | None, min_mrr: float | None, min_refusal: float | None,
+def eval_command(ctx: click.Context, set_path: Path | None, suite_dir: Path | None,
+                 no_shipped: bool, isolated: bool, as_json: bool, min_hit3: float | None,
+                 min_mrr: float | None, min_refusal: float | None,
                  min_coverage: float | None, min_support: float | None,
                  **overrides: object) -> None:
     """Grounding quality on the labelled set, through the real pipeline and store.
 
     Thresholds are shares between 0 and 1. Exit code 1 if a result is below a threshold,
-    2 if the store is missing or empty or the set cannot be read.
+    2 if the store is missing or empty or the set cannot be read. With `--suite DIR`, the
+    suite's documents (and the shipped article, unless `--no-shipped`) are ingested into a
+    temporary store, your own store is left alone, and the table has one row per document.
     """
     settings = command_settings(ctx, **overrides)
+    if suite_dir is not None:
+        _eval_suite(settings, suite_dir, with_shipped=not no_shipped, isolated=isolated,
+                    as_json=as_json)
+        return
     from coach.api import Coach
     from coach.evaluation import evaluate, format_report, load_items
     from coach.store import open_store
@@ -326,6 +345,23 @@ def eval_command(ctx: click.Context, set_path: Path | None, as_json: bool,
     ctx.exit(1 if failures else 0)
 
 
+def _eval_suite(settings: Settings, folder: Path, *, with_shipped: bool, isolated: bool,
+                as_json: bool) -> None:
+    from coach import suite
+    from coach.api import Coach
+    from coach.errors import EvalSetError
+
+    shipped = settings.corpus_dir / suite.SHIPPED_DOC
+    if with_shipped and not shipped.is_file():
+        raise EvalSetError(f"the shipped article {shipped} is missing; pass --no-shipped or set "
+                           "COACH_CORPUS_DIR to the folder that holds it")
+    docs, items = suite.load_suite(folder, with_shipped=shipped if with_shipped else None)
+    with click.progressbar(length=len(items), label="evaluating", file=sys.stderr) as bar:
+        report = suite.run_suite(lambda s: Coach(s), settings, docs, items, isolated=isolated,
+                                 progress=lambda done, total: bar.update(done - bar.pos))
+    click.echo(suite.dump(report) if as_json else suite.format_suite(report))
+
+
 def _sizes(ctx: click.Context, param: click.Parameter, value: str | None) -> list[int] | None:
     if value is None:
         return None
@@ -336,6 +372,24 @@ def _sizes(ctx: click.Context, param: click.Parameter, value: str | None) -> lis
     if not sizes or any(n < 10 for n in sizes):
         raise click.BadParameter("give one or more store sizes of at least 10, e.g. 10000,100000")
     return sizes
+
+
+def load_bench() -> Any:
+    """The checkout's `bench` package: a dev tool, kept out of the installed library."""
+    root = REPO_ROOT  # the checkout, when the coach is installed from one (pip install -e)
+    if (root / "bench" / "__init__.py").is_file() and str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    try:
+        bench = importlib.import_module("bench")
+    except ModuleNotFoundError as exc:
+        if exc.name != "bench":
+            raise
+        raise CoachError("coach bench needs a source checkout: run `make bench`") from None
+    missing = [name for name in bench.NEEDS if importlib.util.find_spec(name) is None]
+    if missing:
+        raise CoachError(f"coach bench needs the dev extras ({', '.join(missing)} not installed): "
+                        "run `make bench`")
+    return bench
 
 
 @main.command("bench")
@@ -358,8 +412,7 @@ def bench_command(ctx: click.Context, as_json: bool, quick: bool, sizes: list[in
     if not settings.corpus_dir.is_dir():
         raise SettingsError(f"the corpus folder {settings.corpus_dir} does not exist; set "
                             "COACH_CORPUS_DIR to a folder of guidance documents")
-    from coach.bench import format_bench, run_bench, to_json
-
-    result = run_bench(settings, sizes=sizes, quick=quick, profile=profile,
-                       log=lambda message: click.echo(f"bench: {message}", err=True))
-    click.echo(to_json(result) if as_json else format_bench(result))
+    bench = load_bench()
+    result = bench.run_bench(settings, sizes=sizes, quick=quick, profile=profile,
+                             log=lambda message: click.echo(f"bench: {message}", err=True))
+    click.echo(bench.to_json(result) if as_json else bench.format_bench(result))

@@ -7,7 +7,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from coach.answerability import Judgement
 from coach.compose import GroundedComposer, NothingRelevant, render
+from coach.declines import REFUSAL
 from coach.drafts import DraftRequest, parse_draft_request
 from coach.errors import DraftError
 from coach.guard import Checker, Guarded, guarded
@@ -24,7 +26,9 @@ class Collaborators:
 
     `retrieve` finds the evidence for a query; `composer` decides what is relevant and answers
     when `generator` is the composer itself; any other `generator` is checked by `verifier`
-    and falls back to the composer; `draft(kind, to, context)` fills a draft request.
+    and falls back to the composer; `draft(kind, to, context)` fills a draft request;
+    `judge(query, evidence)` decides whether the evidence answers the question (None: always
+    answer when the composer finds relevant sentences).
     """
 
     retrieve: Callable[[str], list[Passage]]
@@ -33,6 +37,7 @@ class Collaborators:
     verifier: Checker
     draft: Callable[[str, str, str], Draft]
     max_message_chars: int = 4000
+    judge: Callable[[str, list[Passage]], Judgement] | None = None
 
 CAPABILITIES = (
     "I'm a mentoring coach grounded in the guidance documents in my library. Ask me how to find "
@@ -40,12 +45,6 @@ CAPABILITIES = (
     "to do when a mentor goes quiet — every piece of advice comes with the passage it rests on. "
     "I can also draft emails: an outreach note to a prospective mentor, a thank-you, a "
     "follow-up telling a mentor how things turned out, or a gentle back-off note."
-)
-REFUSAL = (
-    "The guidance I have doesn't cover that, so I won't guess. I can help with finding and "
-    "approaching a mentor, making the most of a first meeting, respecting a mentor's time, "
-    "thanking a mentor, and what to do when a mentor goes quiet — or draft an outreach, "
-    "thank-you, follow-up or back-off email."
 )
 EMPTY = ("Please type a question about finding or working with a mentor, or ask me to draft "
          "an email.")
@@ -91,13 +90,19 @@ def respond(turn: Collaborators, message: str,
 
     query = resolve_follow_up(text, history)
     evidence = turn.retrieve(query)
-    try:
-        picked = turn.composer.select(query, evidence, focus=text) if evidence else []
-    except NothingRelevant:
-        picked = []
+    judgement = turn.judge(query, evidence) if turn.judge is not None else None
+    confidence = judgement.confidence if judgement is not None else None
+    picked: list = []
+    if judgement is None or judgement.answerable:
+        try:
+            picked = turn.composer.select(query, evidence, focus=text) if evidence else []
+        except NothingRelevant:
+            picked = []
     if not picked:
-        yield REFUSAL
-        yield Answer(REFUSAL, grounded=False, kind="refusal", notice=notice, query=query)
+        reply = judgement.reply if judgement is not None and judgement.reply else REFUSAL
+        yield reply
+        yield Answer(reply, grounded=False, kind="refusal", notice=notice, query=query,
+                     confidence=confidence)
         return
 
     if turn.generator is turn.composer:
@@ -109,16 +114,16 @@ def respond(turn: Collaborators, message: str,
         answer_text = "".join(pieces)
     else:
         answer_text = ""
-        for piece in guarded(turn.generator, turn.composer, query, evidence, history,
-                             verifier=turn.verifier):
-            if isinstance(piece, Guarded):
-                answer_text = piece.text
-                notice = " ".join(n for n in (notice, piece.notice) if n) or None
+        for part in guarded(turn.generator, turn.composer, query, evidence, history,
+                            verifier=turn.verifier):
+            if isinstance(part, Guarded):
+                answer_text = part.text
+                notice = " ".join(n for n in (notice, part.notice) if n) or None
             else:
-                yield piece
+                yield part
     cited = set(citations(answer_text))
     yield Answer(answer_text, grounded=bool(cited), sources=_cited(evidence, cited),
-                 kind="answer", notice=notice, query=query)
+                 kind="answer", notice=notice, query=query, confidence=confidence)
 
 
 def _draft_reply(turn: Collaborators, request: DraftRequest,

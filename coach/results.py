@@ -19,16 +19,27 @@ class Passage:
     source: str
     score: float
     n: int = 0
+    sentence_score: float | None = None  # cosine of its sentence closest to the question
 
     @property
     def label(self) -> str:
         return f"{self.title} — {self.section}" if self.section else self.title
 
 
+@dataclass(frozen=True)
+class Library:
+    """The library's vocabulary: in how many of its `chunks` each stemmed word occurs."""
+
+    df: dict[str, int]
+    chunks: int
+
+
 @dataclass
 class Answer:
     """A reply to the mentee.
 
+    `confidence` (0..1) is how sure the coach is that the guidance answers the question, set on
+    every answered or refused question (None for small talk, drafts and invalid input).
     `kind` is one of `coach.vocabulary.ANSWER_KINDS`: "answer" (cited advice), "refusal"
     (guidance does not cover it), "smalltalk" (greeting, thanks, help), "draft" (an email
     drafted from chat) or "invalid" (an empty message, or a draft request missing what it
@@ -44,6 +55,7 @@ class Answer:
     notice: str | None = None
     query: str | None = None
     draft: Draft | None = None
+    confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -71,6 +71,7 @@ def _assert_cited(d: Draft) -> None:
 # --------------------------------------------------------------------------- two handbooks
 
 
+@pytest.mark.model
 def test_north_outreach_asks_for_a_30_minute_video_call_with_questions_in_advance(libraries):
     d = _draft(libraries["north"], "outreach", *OUTREACH)
     assert "Would you be open to a 30-minute video call" in d.body
@@ -82,6 +83,7 @@ def test_north_outreach_asks_for_a_30_minute_video_call_with_questions_in_advanc
     assert all(check_draft(d, OUTREACH[1]).values())
 
 
+@pytest.mark.model
 def test_south_outreach_asks_for_a_15_minute_phone_call_and_no_questions_ahead(libraries):
     d = _draft(libraries["south"], "outreach", *OUTREACH)
     assert "Would you be open to a 15-minute phone call" in d.body
@@ -91,6 +93,7 @@ def test_south_outreach_asks_for_a_15_minute_phone_call_and_no_questions_ahead(l
     assert all(check_draft(d, OUTREACH[1]).values())
 
 
+@pytest.mark.model
 def test_north_back_off_mentions_the_programme_coordinator_and_south_does_not(libraries):
     north = _draft(libraries["north"], "back-off", *BACK_OFF)
     south = _draft(libraries["south"], "back-off", *BACK_OFF)
@@ -106,6 +109,7 @@ def test_north_back_off_mentions_the_programme_coordinator_and_south_does_not(li
         assert all(check_draft(d, BACK_OFF[1]).values())
 
 
+@pytest.mark.model
 def test_follow_up_timing_comes_from_the_handbook(libraries):
     context = "how the portfolio review went — I got two interviews"
     assert any("within a week" in p for p in _draft(libraries["north"], "follow-up", "Ana",
@@ -114,6 +118,7 @@ def test_follow_up_timing_comes_from_the_handbook(libraries):
                                                      context).points)
 
 
+@pytest.mark.model
 def test_meeting_note_follows_each_handbook(libraries):
     context = "she agreed to meet; I want guidance on moving into UX leadership"
     north = _draft(libraries["north"], "meeting", "Jordan", context)
@@ -126,6 +131,7 @@ def test_meeting_note_follows_each_handbook(libraries):
         _assert_cited(d)
 
 
+@pytest.mark.model
 def test_an_upload_wins_over_the_shipped_article_and_the_draft_says_so(libraries):
     d = _draft(libraries["corpus+north"], "outreach", *OUTREACH)
     assert "30-minute video call" in d.body and "coffee" not in d.body
@@ -136,12 +142,14 @@ def test_an_upload_wins_over_the_shipped_article_and_the_draft_says_so(libraries
     assert d.sources[n - 1].source.startswith("uploads/")
 
 
+@pytest.mark.model
 def test_the_shipped_article_alone_still_asks_for_coffee(libraries):
     d = _draft(libraries["corpus"], "outreach", *OUTREACH)
     assert "Would you be open to a coffee" in d.body and d.notice is None
     assert all(check_draft(d, OUTREACH[1]).values())
 
 
+@pytest.mark.model
 def test_with_no_relevant_guidance_the_draft_says_so_and_keeps_the_neutral_structure(settings):
     d = _draft(_retriever(settings), "outreach", *OUTREACH)
     assert d.points == [] and d.notice.startswith("I couldn't find the guidance")
@@ -178,6 +186,7 @@ def _status(result, label_start):
     return next(i.status for i in result.items if i.label.startswith(label_start))
 
 
+@pytest.mark.model
 @pytest.mark.parametrize(("kind", "name"), [("outreach", "outreach-good"),
                                             ("thank-you", "thank-you-good"),
                                             ("back-off", "back-off-good")])
@@ -187,6 +196,7 @@ def test_good_emails_pass(libraries, kind, name):
     assert all(i.quote in result.sources[i.n - 1].text for i in result.items if i.n)
 
 
+@pytest.mark.model
 def test_an_over_long_outreach_with_a_big_ask_is_flagged(libraries):
     result = _check(libraries, "corpus", "outreach", "outreach-long")
     assert not result.ok and result.words > 150
@@ -195,6 +205,7 @@ def test_an_over_long_outreach_with_a_big_ask_is_flagged(libraries):
     assert _status(result, "Makes it easy to say no") == "missing"
 
 
+@pytest.mark.model
 def test_a_missing_ask_is_flagged_with_the_handbooks_own_ask(libraries):
     email = "Dear Dr. Lee,\n\nMy name is Alex. I'd value your perspective on UX leadership.\n\nAlex"
     result = check_email("outreach", email, libraries["south"])
@@ -203,18 +214,21 @@ def test_a_missing_ask_is_flagged_with_the_handbooks_own_ask(libraries):
     assert item.quote == "Ask for a 15-minute phone call."
 
 
+@pytest.mark.model
 def test_asking_for_coffee_contradicts_a_handbook_that_asks_for_a_video_call(libraries):
     result = _check(libraries, "north", "outreach", "outreach-good")
     assert _status(result, "Asks for a 30-minute video call") == "contradicted"
     assert _status(result, "Offers to send two or three questions") in ("met", "missing")
 
 
+@pytest.mark.model
 def test_a_thank_you_without_thanks_and_with_a_new_request_is_flagged(libraries):
     result = _check(libraries, "corpus", "thank-you", "thank-you-no-thanks")
     assert _status(result, "Thanks them for something specific") == "missing"
     assert _status(result, "Keeps it a sincere note") == "contradicted"
 
 
+@pytest.mark.model
 def test_guilt_in_a_back_off_note_is_flagged_line_by_line(libraries):
     result = _check(libraries, "corpus", "back-off", "back-off-guilt")
     guilt = next(i for i in result.items if i.label == "No guilt or pressure")
@@ -225,6 +239,7 @@ def test_guilt_in_a_back_off_note_is_flagged_line_by_line(libraries):
     assert _status(result, "Thanks them and offers to reconnect") == "missing"
 
 
+@pytest.mark.model
 def test_north_back_off_check_asks_for_the_coordinator(libraries):
     result = _check(libraries, "north", "back-off", "back-off-good")
     assert _status(result, "Lets your programme coordinator know") == "missing"
@@ -281,6 +296,7 @@ def _north_draft(libraries):
     return _draft(libraries["north"], "outreach", *OUTREACH)
 
 
+@pytest.mark.model
 def test_a_faithful_phrasing_is_used_without_its_citation_marks(libraries, verifier):
     d = _north_draft(libraries)
     reply = ("Dear Dr. Lee,\n\nIt was lovely meeting you at the design meetup last month. My name "
@@ -307,6 +323,7 @@ def test_a_faithful_phrasing_is_used_without_its_citation_marks(libraries, verif
      "lost"),
     (GeneratorUnavailable("the model server at http://x is down"), "down"),
 ])
+@pytest.mark.model
 def test_an_unfaithful_or_failed_phrasing_falls_back_to_the_grounded_draft(libraries, verifier,
                                                                            reply, why):
     d = _north_draft(libraries)
@@ -327,6 +344,7 @@ def test_the_coach_phrases_drafts_only_with_a_model_configured(corpus_store):
     assert plain.notice is None and plain.body == d.body
 
 
+@pytest.mark.model
 def test_passages_in_check_results_are_numbered_from_one(libraries):
     result = _check(libraries, "south", "back-off", "back-off-good")
     assert [p.n for p in result.sources] == list(range(1, len(result.sources) + 1))

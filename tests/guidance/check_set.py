@@ -89,7 +89,7 @@ def check_history(item: dict) -> list[str]:
     roles = [turn.get("role") for turn in history]
     problems = [] if roles[-1] == "assistant" else ["history should end with an assistant turn"]
     if any(role not in {"user", "assistant"} or not turn.get("content")
-           for role, turn in zip(roles, history)):
+           for role, turn in zip(roles, history, strict=True)):
         problems.append("history turns need role user/assistant and content")
     return problems
 

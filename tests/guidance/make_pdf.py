@@ -15,7 +15,7 @@ from fpdf import FPDF
 OUT = Path(__file__).resolve().parent / "docs" / "cross-cultural-mentoring.pdf"
 RUNNING_HEADER = "Bridging Differences \u2014 A Mentee\u2019s Guide"
 ORGANISATION = "Meridian Mentoring Collective"
-FIXED_DATE = datetime.datetime(2024, 3, 1, 9, 0, tzinfo=datetime.timezone.utc)
+FIXED_DATE = datetime.datetime(2024, 3, 1, 9, 0, tzinfo=datetime.UTC)
 
 # ("title", text) | ("h", heading) | ("p", paragraph) | ("ul", [items])
 BLOCKS: list[tuple[str, object]] = [
