@@ -96,3 +96,52 @@ class Suggestion:
     kind: str
     label: str
     draft_kind: str | None = None
+
+
+@dataclass
+class CheckItem:
+    """One thing a checked email was held to: a guidance point, or its length or tone.
+
+    `status` is "met", "missing" or "contradicted"; `quote` is the guidance sentence it rests
+    on and `n` its passage in `DraftCheck.sources` (both None for the general checks).
+    """
+
+    label: str
+    status: str
+    suggestion: str
+    quote: str | None = None
+    n: int | None = None
+
+
+@dataclass
+class DraftCheck:
+    """The result of checking a mentee's own email (`Coach.check`)."""
+
+    kind: DraftKind
+    items: list[CheckItem] = field(default_factory=list)
+    sources: list[Passage] = field(default_factory=list)
+    notice: str | None = None
+    words: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is missing or contradicted."""
+        return all(item.status == "met" for item in self.items)
+
+    def problems(self) -> list[CheckItem]:
+        return [item for item in self.items if item.status != "met"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "ok": self.ok}
+
+    def as_text(self) -> str:
+        marks = {"met": "✓ met", "missing": "✗ missing", "contradicted": "✗ contradicted"}
+        lines = []
+        for item in self.items:
+            cite = f" [{item.n}]" if item.n else ""
+            lines.append(f"{marks.get(item.status, item.status):15} {item.label}{cite}")
+            if item.suggestion:
+                lines.append(f"{'':15} → {item.suggestion}")
+            if item.quote:
+                lines.append(f"{'':15}   guidance: \u201c{item.quote}\u201d")
+        return "\n".join(lines)

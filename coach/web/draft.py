@@ -7,7 +7,7 @@ import gradio as gr
 from coach.vocabulary import DRAFT_KINDS
 from coach.web.events import COACH_QUEUE, PRIVATE
 from coach.web.failures import shown
-from coach.web.render import render_passages, render_points, warning
+from coach.web.render import render_check, render_passages, render_points, warning
 from coach.web.service import CoachService
 
 # status, subject, body, guidance points, cited passages
@@ -46,11 +46,40 @@ class DraftTab:
                 self.points = gr.Markdown(elem_id="draft-points")
                 with gr.Accordion("Cited passages", open=False):
                     self.cited = gr.Markdown(elem_id="draft-cited")
+        with gr.Accordion("Check my draft", open=False, elem_id="check-box"):
+            gr.Markdown("Paste an email you wrote; it is checked against the guidance for the "
+                        "kind chosen above.")
+            with gr.Row():
+                with gr.Column(scale=2):
+                    self.email = gr.Textbox(label="Your email", lines=10, max_lines=30,
+                                            elem_id="check-email",
+                                            placeholder="Hi Ana, I wanted to thank you ...")
+                    self.check_btn = gr.Button("Check my draft", elem_id="check-btn")
+                with gr.Column(scale=3):
+                    self.verdict = gr.Markdown(elem_id="check-result")
+                    with gr.Accordion("Guidance passages", open=False):
+                        self.check_cited = gr.Markdown(elem_id="check-cited")
 
     def wire(self) -> None:
         self.make.click(self.make_draft, [self.kind, self.to, self.sender, self.context],
                         [self.status, self.subject, self.body, self.points, self.cited],
                         **COACH_QUEUE, **PRIVATE)
+        self.check_btn.click(self.check_email, [self.kind, self.email],
+                             [self.verdict, self.check_cited], **COACH_QUEUE, **PRIVATE)
+
+    def check_email(self, kind: str, email: str) -> tuple[str, str]:
+        """(the verdicts, the passages they rest on) for the pasted email."""
+        if not (kind or "").strip() or not (email or "").strip():
+            text = "Please choose the kind of email and paste the email you wrote first."
+            gr.Warning(text)
+            return warning(text), ""
+        try:
+            result = self.service.coach().check(kind, email)
+        except Exception as exc:
+            text = shown(exc)
+            gr.Warning(text)
+            return warning(text), ""
+        return render_check(result), render_passages(result.sources)
 
     def make_draft(self, kind: str, to: str, sender: str, context: str) -> DraftView:
         fields = (("the kind of email", kind), ("a recipient", to), ("some context", context))

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from coach.results import Answer, Draft, Passage
+from coach.results import Answer, Draft, DraftCheck, Passage
 from ingest.uploads import UploadOutcome
 
 
@@ -99,6 +99,28 @@ def render_points(draft: Draft) -> str:
     if draft.points:
         lines.append("**Guidance this draft follows**\n")
         lines.extend(f"- {esc(point)}" for point in draft.points)
+    return "\n".join(lines)
+
+
+_MARKS = {"met": "✓ met", "missing": "✗ missing", "contradicted": "✗ contradicted"}
+
+
+def render_check(result: DraftCheck) -> str:
+    """A checked email: each point's verdict, suggestion and the guidance it rests on [n]."""
+    lines = []
+    if result.notice:
+        lines.append(f"> **Note:** {esc(result.notice)}\n")
+    problems = len(result.problems())
+    lines.append("**Your email follows the guidance.**\n" if not problems else
+                 f"**{problems} thing{'s' if problems > 1 else ''} to change** "
+                 f"({result.words} words)\n")
+    for item in result.items:
+        cite = f" [{item.n}]" if item.n else ""
+        lines.append(f"- **{_MARKS.get(item.status, esc(item.status))}** — {esc(item.label)}{cite}")
+        if item.suggestion:
+            lines.append(f"  - {esc(item.suggestion)}")
+        if item.quote:
+            lines.append(f"  - guidance: “{esc(item.quote)}”")
     return "\n".join(lines)
 
 
