@@ -8,9 +8,10 @@ from typing import Any
 from coach.answerability import Answerability
 from coach.compose import GroundedComposer, NothingRelevant
 from coach.conversation import Collaborators, respond
-from coach.drafts import compose_draft
+from coach.drafts import check_email, compose_draft
+from coach.drafts.phrasing import phrase_draft
 from coach.generators import Generator, make_generator
-from coach.results import Answer, Draft, Passage
+from coach.results import Answer, Draft, DraftCheck, Passage
 from coach.retrieval import Retriever
 from coach.settings import Settings
 from coach.store import Store, open_store
@@ -41,12 +42,13 @@ class Coach:
         self.retriever = Retriever(self.store, self.settings)
         # The composer is always there: it decides what counts as relevant and is the fallback
         # whenever a model server fails or its answer does not survive verification.
-        self.composer = GroundedComposer(self.store.embeddings)
+        # The sentence verifier every non-default generator's output passes through; the
+        # composer checks its own reworded sentences with it too.
+        self.verifier = Verifier(self.store.embeddings)
+        self.composer = GroundedComposer(self.store.embeddings, self.verifier)
         if generator is None and self.settings.generator != "grounded":
             generator = make_generator(self.settings)
         self.generator: Generator = generator or self.composer
-        # The sentence verifier every non-default generator's output passes through.
-        self.verifier = Verifier(self.store.embeddings)
         self.answerability = Answerability(self.retriever.library, self.settings.min_confidence)
         self._turn = Collaborators(
             retrieve=self.retriever.search, composer=self.composer, generator=self.generator,
@@ -80,5 +82,13 @@ class Coach:
     def draft(self, kind: DraftKind | str, to: str, context: str,
               sender: str | None = None) -> Draft:
         """Draft an email of `kind` (one of `coach.vocabulary.DRAFT_KINDS`, or an alias)."""
-        return compose_draft(kind, to=to, context=context, sender=sender,
-                             retrieve=self.retriever.search)
+        draft = compose_draft(kind, to=to, context=context, sender=sender,
+                              retrieve=self.retriever.search)
+        if self.generator is self.composer or not draft.sources:
+            return draft  # the grounded draft; nothing for a model to phrase from
+        return phrase_draft(draft, context, self.generator, self.verifier)
+
+    def check(self, kind: DraftKind | str, text: str) -> DraftCheck:
+        """Check the mentee's own email of `kind` against the guidance: each point met, missing
+        or contradicted, with its passage and a suggestion; plus length and tone."""
+        return check_email(kind, text, retrieve=self.retriever.search)

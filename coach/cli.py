@@ -237,6 +237,29 @@ def draft_command(ctx: click.Context, kind: str, to: str, context: str, sender: 
         click.echo(f"  [{p.n}] {p.label}")
 
 
+@main.command("check")
+@click.argument("kind", type=click.Choice(DRAFT_KINDS))
+@click.argument("file", type=click.File("r", encoding="utf-8", errors="replace"))
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@click.pass_context
+def check_command(ctx: click.Context, kind: str, file: Any, as_json: bool) -> None:
+    """Check an email you wrote (FILE, or - for stdin) against the guidance for its KIND.
+
+    Exits 1 when a guidance point is missing or contradicted.
+    """
+    result = _coach(ctx).check(kind, file.read())
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        click.echo(result.as_text())
+        if result.notice:
+            click.secho(f"\nNote: {result.notice}", fg="yellow", err=True)
+        for p in result.sources:
+            click.echo(f"  [{p.n}] {p.label}")
+    if not result.ok:
+        ctx.exit(1)
+
+
 @main.command("chat")
 @click.option("--resume", "resume_id", default=None,
               help="Continue a saved conversation (`coach conversations` lists them).")

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from coach.answerability import Judgement
-from coach.compose import GroundedComposer, NothingRelevant, render
+from coach.compose import Composition, GroundedComposer, NothingRelevant, render
 from coach.declines import REFUSAL
 from coach.drafts import DraftRequest, parse_draft_request
 from coach.errors import DraftError
 from coach.guard import Checker, Guarded, guarded
-from coach.results import Answer, Draft, Passage
+from coach.results import Answer, Draft, Passage, Suggestion
 from coach.text import citations, clean_user_text, content_words
+from coach.voice import draft_offer, parse_offer
 
 if TYPE_CHECKING:
     from coach.generators import Generator
@@ -77,6 +78,12 @@ def respond(turn: Collaborators, message: str,
                   f"{limit:,}.")
         text = text[:limit]
 
+    accepted = accepted_offer(text, history)
+    if accepted is not None:
+        kind, to = accepted
+        yield from _draft_reply(turn, DraftRequest(kind, to, mentee_context(history)), notice)
+        return
+
     small = small_talk(text)
     if small is not None:
         yield small
@@ -92,13 +99,13 @@ def respond(turn: Collaborators, message: str,
     evidence = turn.retrieve(query)
     judgement = turn.judge(query, evidence) if turn.judge is not None else None
     confidence = judgement.confidence if judgement is not None else None
-    picked: list = []
-    if judgement is None or judgement.answerable:
+    composition = None
+    if evidence and (judgement is None or judgement.answerable):
         try:
-            picked = turn.composer.select(query, evidence, focus=text) if evidence else []
+            composition = turn.composer.compose(query, evidence, focus=text)
         except NothingRelevant:
-            picked = []
-    if not picked:
+            composition = None
+    if composition is None:
         reply = judgement.reply if judgement is not None and judgement.reply else REFUSAL
         yield reply
         yield Answer(reply, grounded=False, kind="refusal", notice=notice, query=query,
@@ -107,23 +114,85 @@ def respond(turn: Collaborators, message: str,
 
     if turn.generator is turn.composer:
         pieces = []
-        # The relevance check above already picked the sentences: render them, don't re-pick.
-        for piece in render(query, picked):
+        # The relevance check above already picked the points: render them, don't re-pick.
+        for piece in render(composition):
             pieces.append(piece)
             yield piece
         answer_text = "".join(pieces)
     else:
         answer_text = ""
         for part in guarded(turn.generator, turn.composer, query, evidence, history,
-                            verifier=turn.verifier):
+                             verifier=turn.verifier, points=cited_points(composition)):
             if isinstance(part, Guarded):
                 answer_text = part.text
                 notice = " ".join(n for n in (notice, part.notice) if n) or None
             else:
                 yield part
+    suggestions = _addressed(composition.suggestions, mentor_name(history + [
+        {"role": "user", "content": text}]))
+    offer = next((s for s in suggestions if s.kind == "draft"), None)
+    if offer is not None:
+        # The offer ends the reply, so the history carries it to the mentee's "yes".
+        yield "\n\n" + offer.label
+        answer_text += "\n\n" + offer.label
     cited = set(citations(answer_text))
     yield Answer(answer_text, grounded=bool(cited), sources=_cited(evidence, cited),
-                 kind="answer", notice=notice, query=query, confidence=confidence)
+                 kind="answer", notice=notice, query=query, suggestions=suggestions,
+                 confidence=confidence)
+
+
+def cited_points(composition: Composition) -> list[str]:
+    """The composer's points, each ending with its passage number, for a model to phrase."""
+    return [f"{p.text} [{p.passage.n}]" for p in composition.points]
+
+
+def _addressed(suggestions: list[Suggestion], name: str | None) -> list[Suggestion]:
+    if not name:
+        return suggestions
+    return [Suggestion(s.kind, draft_offer(s.draft_kind, name), s.draft_kind)
+            if s.kind == "draft" and s.draft_kind else s for s in suggestions]
+
+
+_YES = re.compile(r"^(?:yes|yeah|yep|yup|sure|ok(?:ay)?|please|go ahead|do it|draft it|"
+                  r"write it|sounds good|that would be great|why not)\b[\s\w,!.']*$", re.I)
+
+
+def accepted_offer(message: str, history: list[dict[str, Any]]) -> tuple[str, str] | None:
+    """(draft kind, recipient) when `message` says yes to the draft the last reply offered."""
+    if len(message.split()) > 6 or not _YES.match(message.strip()):
+        return None
+    last = next((t for t in reversed(history) if t.get("role") == "assistant"), None)
+    if last is None:
+        return None
+    lines = str(last.get("content") or "").strip().splitlines()
+    return parse_offer(lines[-1]) if lines else None
+
+
+_NAMED = re.compile(r"\b[Mm]y (?:mentor|new mentor|old mentor|former mentor)[,\s]+"
+                    r"(?:is\s+|called\s+|named\s+)?([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)|"
+                    r"\b([A-Z][a-z]+),? my mentor\b")
+_NOT_NAMES = frozenset({"I", "She", "He", "They", "It", "What", "How", "Hi", "Thanks", "But",
+                        "And", "So", "Is", "Has", "Have", "Should", "Can", "The", "This"})
+
+
+def mentor_name(history: list[dict[str, Any]]) -> str | None:
+    """The mentor's name if the mentee gave one ("my mentor Ana ...", "Ana, my mentor"), latest
+    mention first."""
+    for turn in reversed(history):
+        if turn.get("role") != "user":
+            continue
+        for m in _NAMED.finditer(str(turn.get("content") or "")):
+            name = m.group(1) or m.group(2)
+            if name and name.split()[0] not in _NOT_NAMES:
+                return name
+    return None
+
+
+def mentee_context(history: list[dict[str, Any]]) -> str:
+    """What the mentee said earlier in the thread (not small talk), as a draft's context."""
+    said = [str(t.get("content") or "").strip() for t in history if t.get("role") == "user"]
+    said = [m for m in said if m and small_talk(m) is None and accepted_offer(m, []) is None]
+    return " ".join(said)[-500:]
 
 
 def _draft_reply(turn: Collaborators, request: DraftRequest,

@@ -46,6 +46,7 @@ class Answer:
     needs; the text says what to change). `grounded` is True only
     when the text gives advice resting on `sources`. `notice` is shown to the user when
     something degraded (e.g. the model server was down and the embedded coach answered).
+    `suggestions` are next steps to offer (a draft, a follow-up question).
     """
 
     text: str
@@ -55,6 +56,7 @@ class Answer:
     notice: str | None = None
     query: str | None = None
     draft: Draft | None = None
+    suggestions: list[Suggestion] = field(default_factory=list)
     confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -81,3 +83,65 @@ class Draft:
 
     def as_text(self) -> str:
         return f"Subject: {self.subject}\n\n{self.body}"
+
+
+@dataclass
+class Suggestion:
+    """A next step the page can offer under an answer.
+
+    `kind` is "draft" (offer to draft a note of `draft_kind`, one of
+    `coach.vocabulary.DRAFT_KINDS`) or "question" (a follow-up the guidance answers).
+    """
+
+    kind: str
+    label: str
+    draft_kind: str | None = None
+
+
+@dataclass
+class CheckItem:
+    """One thing a checked email was held to: a guidance point, or its length or tone.
+
+    `status` is "met", "missing" or "contradicted"; `quote` is the guidance sentence it rests
+    on and `n` its passage in `DraftCheck.sources` (both None for the general checks).
+    """
+
+    label: str
+    status: str
+    suggestion: str
+    quote: str | None = None
+    n: int | None = None
+
+
+@dataclass
+class DraftCheck:
+    """The result of checking a mentee's own email (`Coach.check`)."""
+
+    kind: DraftKind
+    items: list[CheckItem] = field(default_factory=list)
+    sources: list[Passage] = field(default_factory=list)
+    notice: str | None = None
+    words: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is missing or contradicted."""
+        return all(item.status == "met" for item in self.items)
+
+    def problems(self) -> list[CheckItem]:
+        return [item for item in self.items if item.status != "met"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "ok": self.ok}
+
+    def as_text(self) -> str:
+        marks = {"met": "✓ met", "missing": "✗ missing", "contradicted": "✗ contradicted"}
+        lines = []
+        for item in self.items:
+            cite = f" [{item.n}]" if item.n else ""
+            lines.append(f"{marks.get(item.status, item.status):15} {item.label}{cite}")
+            if item.suggestion:
+                lines.append(f"{'':15} → {item.suggestion}")
+            if item.quote:
+                lines.append(f"{'':15}   guidance: \u201c{item.quote}\u201d")
+        return "\n".join(lines)

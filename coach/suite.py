@@ -50,6 +50,7 @@ class SuiteItem:
     rank: int | None = None
     gold_in_answer: bool = False
     gold_first: bool = False
+    gold_retrieved: bool = False
     sentences: int = 0
     debris: list[str] = field(default_factory=list)
     dangling: list[str] = field(default_factory=list)
@@ -69,6 +70,8 @@ class DocFigures:
     declined: float | None = None
     gold_in_answer: float | None = None
     gold_first: float | None = None
+    gold_when_retrieved: float | None = None
+    gold_first_when_retrieved: float | None = None
     avg_sentences: float | None = None
     debris: int = 0
     dangling: int = 0
@@ -145,13 +148,48 @@ def score_item(coach: Coach, item: dict[str, Any]) -> SuiteItem:
     out.rank = first_hit(passages, item["expect"])
     if answer.kind != "answer":
         return out
-    sentences = advice_sentences(answer.text)
+    out.gold_retrieved = out.rank is not None and out.rank <= coach.settings.top_k
+    # An offer ("Want me to draft ...?") ends the reply; it is a next step, not advice.
+    offers = {s.label for s in getattr(answer, "suggestions", None) or []}
+    text = "\n".join(line for line in answer.text.splitlines() if line.strip() not in offers)
+    sentences = advice_sentences(text)
     out.sentences = len(sentences)
     out.gold_in_answer = any(gold_hit(s, item["expect"]) for s in sentences)
     out.gold_first = bool(sentences) and gold_hit(sentences[0], item["expect"])
     out.debris = [s for s in sentences if DEBRIS.search(strip_citations(s))]
-    out.dangling = [s for s in sentences if DANGLING.match(strip_citations(s))
-                    or strip_citations(s).rstrip().endswith(":")]
+    leads = lead_ins_with_lists(text)
+    openers = line_openers(text)
+    # A pointing word dangles only where a reader meets it first: at the start of a paragraph
+    # or bullet. After the sentence it points to, in the same paragraph, it reads fine.
+    out.dangling = [s for s in sentences
+                    if (DANGLING.match(strip_citations(s)) and strip_citations(s)[:40] in openers
+                        and strip_citations(s) not in leads)
+                    or (strip_citations(s).rstrip().endswith(":")
+                        and strip_citations(s) not in leads)]
+    return out
+
+
+_BULLET_LINE = re.compile(r"^(\s*)[-*\u2022]\s+(.*)$")
+
+
+def line_openers(text: str) -> set[str]:
+    """The first 40 characters of each paragraph or bullet, citations and bullets removed."""
+    return {strip_citations(_BULLET_LINE.sub(r"\2", line.strip()))[:40]
+            for line in text.splitlines() if line.strip()}
+
+
+def lead_ins_with_lists(text: str) -> set[str]:
+    """Lines ending in ":" whose list follows, indented deeper: they do not dangle."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    out = set()
+    for line, nxt in zip(lines, lines[1:], strict=False):
+        body = strip_citations(line)
+        if not body.rstrip().endswith(":"):
+            continue
+        own = _BULLET_LINE.match(line)
+        item = _BULLET_LINE.match(nxt)
+        if item and len(item.group(1)) > (len(own.group(1)) if own else -1):
+            out.add(strip_citations(own.group(2) if own else line.strip()))
     return out
 
 
@@ -229,6 +267,10 @@ def figures(doc: str, items: Sequence[SuiteItem]) -> DocFigures:
     row.declined = _share(sum(i.answer_kind == "refusal" for i in outside), len(outside))
     row.gold_in_answer = _share(sum(i.gold_in_answer for i in scoped), len(scoped))
     row.gold_first = _share(sum(i.gold_first for i in scoped), len(scoped))
+    # What the composer controls: the gold passage was in the evidence it was given.
+    retrieved = [i for i in scoped if i.gold_retrieved]
+    row.gold_when_retrieved = _share(sum(i.gold_in_answer for i in retrieved), len(retrieved))
+    row.gold_first_when_retrieved = _share(sum(i.gold_first for i in retrieved), len(retrieved))
     row.avg_sentences = _share(sum(i.sentences for i in answered), len(answered))
     row.debris = sum(bool(i.debris) for i in scoped)
     row.dangling = sum(bool(i.dangling) for i in scoped)
@@ -292,13 +334,14 @@ def _share(part: float, whole: float) -> float | None:
 def format_suite(report: SuiteReport) -> str:
     """The per-document table `coach eval --suite` prints, then what needs attention."""
     header = ("document", "Q", "OOS", "hit@1", "hit@3", "MRR", "refused", "declined", "gold",
-              "gold 1st", "sent.", "debris", "dangl.", "LODO cut", "LODO refused",
-              "LODO declined")
+              "gold 1st", "gold|ret", "1st|ret", "sent.", "debris", "dangl.", "LODO cut",
+              "LODO refused", "LODO declined")
     lines = []
     for row in [*report.docs, report.total]:
         lines.append((row.doc[:34], str(row.questions), str(row.out_of_scope), _p(row.hit_at_1),
                       _p(row.hit_at_3), _f(row.mrr), _p(row.false_refusals), _p(row.declined),
-                      _p(row.gold_in_answer), _p(row.gold_first), _f(row.avg_sentences, 1),
+                      _p(row.gold_in_answer), _p(row.gold_first), _p(row.gold_when_retrieved),
+                      _p(row.gold_first_when_retrieved), _f(row.avg_sentences, 1),
                       str(row.debris), str(row.dangling), _f(row.lodo_threshold),
                       _p(row.lodo_false_refusals), _p(row.lodo_declined)))
     widths = [max(len(r[c]) for r in [header, *lines]) for c in range(len(header))]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-DraftKind = Literal["outreach", "thank-you", "back-off", "follow-up"]
+DraftKind = Literal["outreach", "thank-you", "back-off", "follow-up", "meeting"]
 DRAFT_KINDS: tuple[DraftKind, ...] = get_args(DraftKind)
 
 # "grounded" is the embedded composer (no LLM); the others are checked by the verifier.

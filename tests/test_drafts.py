@@ -29,6 +29,8 @@ EXAMPLES = {
     "thank-you": ("Marcus", "for the referral to the product team — I got the interview"),
     "back-off": ("Sam", "your help with my promotion case last spring"),
     "follow-up": ("Priya", "how the interview went — I got the job!"),
+    "meeting": ("Jordan", "we met at the design meetup last month; I want guidance on moving "
+                "into UX leadership"),
 }
 # The mentee's own words each note must carry (the rest of the context is reworded around them).
 CARRIED = {
@@ -36,6 +38,8 @@ CARRIED = {
     "thank-you": ["the referral to the product team", "I got the interview"],
     "back-off": ["my promotion case last spring"],
     "follow-up": ["how the interview went", "I got the job!"],
+    "meeting": ["It was great to meet you at the design meetup last month.",
+                "moving into UX leadership"],
 }
 POINT = re.compile(r'^(?P<label>[^"]+): "(?P<quote>.+)" \[(?P<n>\d+)\]$')
 
@@ -99,6 +103,7 @@ WRONG = {
     "back-off": ("Sam", "Following up", "Hi Sam,\n\nYou haven't replied to my last three emails. "
                  "Can you get back to me by Friday? It's urgent."),
     "follow-up": ("Priya", "Hello", "Hi Priya,\n\nJust checking in."),
+    "meeting": ("Jordan", "Hi", "Hi Jordan,\n\nLet's meet."),
 }
 
 
@@ -113,6 +118,7 @@ def test_check_draft_fails_a_draft_that_ignores_the_guidance(kind):
         "thank-you": {"specific", "tells_outcome", "no_new_request"},
         "back-off": {"thanks", "no_pressure", "offers_reconnect"},
         "follow-up": {"tells_outcome", "credits_their_help", "thanks"},
+        "meeting": {"asks_for_a_meeting", "names_topics", "offers_times", "thanks"},
     }[kind]
     assert expected <= failed, checks
 
@@ -120,17 +126,28 @@ def test_check_draft_fails_a_draft_that_ignores_the_guidance(kind):
 def test_outreach_is_short_names_the_areas_and_asks_for_something_small(retrieve):
     d = draft(retrieve, "outreach")
     assert len(d.body.split()) <= 150
-    assert "I'd especially value your perspective on public speaking and negotiating salary." \
-        in d.body
+    assert "I'd value your perspective on public speaking and negotiating salary." in d.body
     assert "My name is Alex Kim" in d.body
     assert "coffee" in d.body and "If now isn't a good time, no worries at all." in d.body
     assert "be my mentor" not in d.body.lower()
 
 
-def test_outreach_keeps_a_first_person_context_as_the_mentee_wrote_it(retrieve):
+def test_outreach_uses_a_first_person_context_instead_of_pasting_it(retrieve):
     context = "I'm a junior analyst at Acme and I'd like advice on moving into product management"
     d = draft(retrieve, "outreach", context=context)
-    assert context + "." in d.body
+    assert "I'm a junior analyst at Acme." in d.body
+    assert "I'd value your perspective on moving into product management." in d.body
+    assert context not in d.body
+    assert all(check_draft(d, context).values())
+
+
+def test_how_you_met_and_what_you_want_go_where_a_note_says_them(retrieve):
+    context = "We met at the design meetup last month. I want guidance on moving into UX leadership"
+    d = draft(retrieve, "outreach", context=context)
+    first = d.body.split("\n\n")[1]
+    assert first.startswith("It was great to meet you at the design meetup last month. My name")
+    assert first.endswith("I'd value your perspective on moving into UX leadership.")
+    assert "We met" not in d.body and "I want guidance" not in d.body
     assert all(check_draft(d, context).values())
 
 
@@ -171,6 +188,10 @@ def test_the_recipient_is_spoken_to_not_about(retrieve):
     # Someone else the pronoun could mean: left as the mentee wrote it.
     d = draft(retrieve, "follow-up", context="the hiring manager said she loved my portfolio")
     assert "the hiring manager said she loved my portfolio" in d.body
+    # The recipient's "her" becomes "your" until someone else is named; that person's stays.
+    d = draft(retrieve, "thank-you", context="she introduced me to her team lead, who said her "
+              "team is hiring")
+    assert "you introduced me to your team lead, who said her team is hiring" in d.body
 
 
 def test_back_off_thanks_them_puts_no_pressure_and_offers_to_reconnect(retrieve):

@@ -23,7 +23,7 @@ LAYER_OF = [
     ("store", ("coach.store",)),
     ("ingest", ("ingest",)),
     ("evidence", ("coach.retrieval", "coach.answerability")),
-    ("saying", ("coach.compose", "coach.generators", "coach.verify", "coach.guard",
+    ("saying", ("coach.compose", "coach.voice", "coach.generators", "coach.verify", "coach.guard",
                 "coach.drafts")),
     ("state", ("coach.workspace",)),
     ("service", ("coach.api", "coach.conversation")),

@@ -50,7 +50,8 @@ def service_with(settings: Callable[..., Settings], coach: Any) -> CoachService:
 
 
 def last_reply(tab: ChatTab, message: str) -> str:
-    *_, (chat, _conversation, _reply_ids) = tab.reply(message, [], None, [])
+    *_, (chat, _conversation, _reply_ids, _offer, _question) = tab.reply(message, [], None,
+                                                                          [])
     return chat[-1]["content"]
 
 
@@ -101,3 +102,25 @@ def test_the_ask_endpoint_rejects_a_malformed_history_by_name(
     with pytest.raises(gr.Error, match="history_json must be a JSON list"):
         api.ask("How do I find a mentor?", history)
     assert coach.calls == 0
+
+
+def test_the_check_box_asks_for_an_email_without_calling_the_coach(
+        settings: Callable[..., Settings]) -> None:
+    coach = FailingCoach(RuntimeError("must not be called"))
+    verdict, cited = DraftTab(service_with(settings, coach)).check_email("back-off", "  ")
+    assert verdict.startswith("⚠ Please") and "paste the email" in verdict and cited == ""
+    assert coach.calls == 0
+
+
+@pytest.mark.model
+def test_the_check_box_marks_a_guilt_tripping_back_off_note(
+        settings: Callable[..., Settings], corpus_store: Settings) -> None:
+    from coach.api import Coach
+
+    service = CoachService(corpus_store, coach_factory=lambda *a, **k: Coach(settings=corpus_store))
+    email = ("Hi Ana,\n\nI'm still waiting for an answer. I guess you're too busy for me. "
+             "<b>Why haven't you replied?</b>\n\nSam")
+    verdict, cited = DraftTab(service).check_email("back-off", email)
+    assert "✗ contradicted** — No guilt or pressure" in verdict
+    assert "still waiting" in verdict and "<b>" not in verdict
+    assert "guidance: “" in verdict and "[1]" in verdict and "[1]" in cited

@@ -1,8 +1,11 @@
-"""Email drafts (outreach, thank-you, back-off, follow-up): fixed structures citing the guidance.
+"""Email drafts (outreach, meeting, thank-you, back-off, follow-up) built from the guidance.
 
 The package's rooms: `kinds` (the kinds and their aliases), `requests` (draft requests in
-chat), `wording` (the user's context worded into the note), `guidance` (the guidance points a
-kind follows), `compose` (the per-kind structures, `compose_draft`) and `checks` (`check_draft`).
+chat), `context` (the user's context split into a note's parts), `wording` (those parts worded
+for the recipient), `facts` (the concrete detail of a guidance sentence), `steps` (what the
+library says to do in each kind of note), `guidance` (the points a draft shows), `compose`
+(`compose_draft`), `checks` (`check_draft`, the properties tests and `coach eval` need),
+`review` (`check_email`: "check my draft") and `phrasing` (an LLM phrasing the same steps).
 """
 
 from coach.drafts.checks import check_draft
@@ -16,10 +19,12 @@ from coach.drafts.compose import (
 from coach.drafts.guidance import Retrieve
 from coach.drafts.kinds import KINDS, normalize_kind
 from coach.drafts.requests import DraftRequest, parse_draft_request
+from coach.drafts.review import check_email
 from coach.errors import DraftError
 
 __all__ = [
     "KINDS", "MAX_CONTEXT_CHARS", "MAX_NAME_CHARS", "NO_GUIDANCE", "OUTREACH_MAX_WORDS",
-    "DraftError", "DraftRequest", "Retrieve", "check_draft", "compose_draft", "normalize_kind",
+    "DraftError", "DraftRequest", "Retrieve", "check_draft", "check_email", "compose_draft",
+    "normalize_kind",
     "parse_draft_request",
 ]

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 from coach.drafts.compose import OUTREACH_MAX_WORDS
+from coach.drafts.context import parse_context
 from coach.drafts.kinds import normalize_kind
 from coach.drafts.wording import (
     _address,
     _first_name,
     _one_line,
-    _outreach_areas_text,
     _split_outcome,
     _split_topic,
 )
@@ -45,7 +45,7 @@ def check_draft(draft: Draft, context: str) -> dict[str, bool]:
         checks.update(
             short=len(body.split()) <= OUTREACH_MAX_WORDS,
             introduces_sender=bool(re.search(r"\bmy name is\b|\breaching out\b", own, re.I)),
-            names_areas=_outreach_areas_text(ctx) in body,
+            names_areas=_names_what_they_want(ctx, body),
             small_ask=bool(re.search(r"\b(?:coffee|lunch|short\s+(?:\d+-minute\s+)?call|"
                                      r"quick\s+call|\d+-minute)\b", own, re.I))
             and "?" in own,
@@ -66,8 +66,16 @@ def check_draft(draft: Draft, context: str) -> dict[str, bool]:
         checks.update(
             thanks=bool(re.search(r"\bthank", own, re.I)),
             no_pressure=not _QUESTION.search(own) and not _DEADLINE.search(own),
-            offers_reconnect=bool(re.search(r"when(?:ever)? you(?:'re| are) ready|back in touch",
-                                            own, re.I)),
+            offers_reconnect=bool(re.search(r"when(?:ever)? you(?:'re| are) ready|back in touch|"
+                                            r"reconnect", own, re.I)),
+        )
+    elif kind == "meeting":
+        checks.update(
+            asks_for_a_meeting=bool(re.search(r"\b(?:would|could|can)\b[^.?]*\b(?:call|meeting|"
+                                              r"coffee|lunch|chat|meet)\b[^.?]*\?", own, re.I)),
+            names_topics=_names_what_they_want(ctx, body),
+            offers_times=bool(re.search(r"\btimes?\b|\bsuits?\b|\bschedule\b", own, re.I)),
+            thanks=bool(re.search(r"\bthank", own, re.I)),
         )
     else:
         topic, outcome = _split_topic(ctx)
@@ -78,3 +86,12 @@ def check_draft(draft: Draft, context: str) -> dict[str, bool]:
             thanks=bool(re.search(r"\bthank", own, re.I)),
         )
     return checks
+
+
+def _names_what_they_want(ctx: str, body: str) -> bool:
+    """The note names what the mentee wants guidance on (or else keeps what they told)."""
+    parts = parse_context(ctx)
+    if parts.want:
+        return parts.want in body
+    said = [s.rstrip(".!?") for s in (parts.met, *parts.intro_sentences()) if s]
+    return bool(said) and all(s in body for s in said)

@@ -1,18 +1,25 @@
-"""Building a draft: a fixed structure per kind, the user's context as data, guidance cited."""
+"""Building a draft from the steps the guidance gives, filled with the user's details, cited.
+
+Each kind has a neutral structure (used as it is when the library has no relevant guidance);
+every step found in the guidance (`coach.drafts.steps`) replaces its part of that structure
+with the concrete thing the guidance says: the ask and its size and channel, what to send in
+advance, the timing, whom to tell.
+"""
 
 from __future__ import annotations
 
 import re
 
-from coach.drafts.guidance import Retrieve, _guidance
+from coach.drafts.context import Parts, parse_context
+from coach.drafts.guidance import Retrieve, guidance_points
 from coach.drafts.kinds import normalize_kind
+from coach.drafts.steps import Steps, find_steps
 from coach.drafts.wording import (
     _address,
     _finish,
     _first_name,
     _help_part,
     _one_line,
-    _outreach_areas_sentence,
     _sentence_case,
     _split_outcome,
     _split_topic,
@@ -56,14 +63,15 @@ def compose_draft(kind: str, *, to: str, context: str, sender: str | None,
     sender = _one_line(sender or "")[:MAX_NAME_CHARS] or None
     ctx = _address(raw, to)
 
-    subject, paragraphs, sign_off, notice = _BUILDERS[kind](to, ctx, sender)
+    steps = find_steps(kind, retrieve)
+    subject, paragraphs, sign_off, notice = _BUILDERS[kind](to, ctx, sender, steps)
     greeting = f"Dear {to}," if kind == "outreach" else f"Hi {_first_name(to)},"
     closing = f"{sign_off},\n{sender}" if sender else f"{sign_off},"
-    body = "\n\n".join([greeting, *paragraphs, closing])
+    body = "\n\n".join([greeting, *(p for p in paragraphs if p), closing])
 
-    points, sources, found = _guidance(kind, retrieve)
-    if not found:
-        notice = " ".join(n for n in (NO_GUIDANCE, notice) if n)
+    points, sources = guidance_points(steps)
+    first = NO_GUIDANCE if not steps else steps.notice
+    notice = " ".join(n for n in (first, notice) if n) or None
     return Draft(kind=kind, to=to, subject=subject, body=body, points=points, sources=sources,
                  notice=notice)
 
@@ -75,18 +83,23 @@ _CONTEXT_HINTS = {
                  "interview\".",
     "back-off": "Say what they've helped you with, e.g. \"your help with my promotion case\".",
     "follow-up": "Say how things turned out, e.g. \"how the interview went — I got the job\".",
+    "meeting": "Say what you'd like to talk about, e.g. \"she agreed to meet; I want guidance on "
+               "moving into UX leadership\".",
 }
 
+_Built = tuple[str, list[str], str, str | None]  # subject, paragraphs, sign-off, notice
 
-def _outreach(to: str, ctx: str, sender: str | None) -> tuple[str, list[str], str, str | None]:
+
+def _outreach(to: str, ctx: str, sender: str | None, steps: Steps) -> _Built:
+    parts = parse_context(ctx)
     intro = (f"My name is {sender}, and I'm reaching out because I'm looking for some guidance "
              "as I grow in my field." if sender else
              "I hope you don't mind me reaching out: I'm looking for some guidance as I grow in "
              "my field.")
+    about = [parts.met, intro, *parts.intro_sentences(), _want_sentence(parts)]
     paragraphs = [
-        f"{intro} {_outreach_areas_sentence(ctx)}",
-        "Would you be open to a coffee or a short 20-minute call sometime in the next few weeks? "
-        "I'm happy to work around your schedule, and I'll come with a few focused questions.",
+        " ".join(s for s in about if s),
+        " ".join(s for s in (_ask_sentence(steps), _prepare_sentence(steps)) if s),
         "If now isn't a good time, no worries at all. I completely understand how busy things "
         "get.",
         "Thank you for considering it.",
@@ -96,10 +109,42 @@ def _outreach(to: str, ctx: str, sender: str | None) -> tuple[str, list[str], st
     if words > OUTREACH_MAX_WORDS:
         notice = (f"This note is about {words} words; a first approach works best short "
                   f"(under {OUTREACH_MAX_WORDS}), so consider trimming the details.")
-    return "Could I ask your advice over coffee?", paragraphs, "Best regards", notice
+    ask = steps.facts("ask").ask
+    channel = steps.facts("ask").channel
+    subject = (f"Could I ask your advice over {channel}?" if channel in ("coffee", "lunch") else
+               f"Could I ask your advice on {ask}?" if ask else "Could I ask your advice?")
+    return subject, paragraphs, "Best regards", notice
 
 
-def _thank_you(to: str, ctx: str, sender: str | None) -> tuple[str, list[str], str, str | None]:
+def _want_sentence(parts: Parts) -> str | None:
+    return f"I'd value your perspective on {parts.want}." if parts.want else None
+
+
+def _ask_sentence(steps: Steps) -> str:
+    """The request: what the guidance says to ask for, else a small neutral ask."""
+    facts = steps.facts("ask")
+    ask = facts.ask or "a coffee or a short call"
+    when = " at a time that suits you" if steps.get("slots") or facts.slots else \
+        " sometime in the next few weeks"
+    slots = steps.facts("slots").slots or facts.slots
+    offer = (f"I'm happy to suggest {slots} possible times." if slots else
+             "I'm happy to work around your schedule.")
+    return f"Would you be open to {ask}{when}? {offer}"
+
+
+def _prepare_sentence(steps: Steps) -> str | None:
+    """What to send ahead: questions in advance when the guidance says so, nothing when it
+    says there is no need, else the neutral promise to come prepared."""
+    facts = steps.facts("prepare")
+    if facts.in_advance:
+        return (f"I'll send {facts.questions or 'a few'} questions in advance, so you know what "
+                "I'd like to talk about.")
+    if facts.no_advance:
+        return None
+    return "I'll come with a few focused questions."
+
+
+def _thank_you(to: str, ctx: str, sender: str | None, steps: Steps) -> _Built:
     what, outcome = _split_outcome(ctx)
     paragraphs = []
     if what:
@@ -122,21 +167,61 @@ def _thank_you(to: str, ctx: str, sender: str | None) -> tuple[str, list[str], s
     return subject, paragraphs, "With thanks", notice
 
 
-def _back_off(to: str, ctx: str, sender: str | None) -> tuple[str, list[str], str, str | None]:
+def _back_off(to: str, ctx: str, sender: str | None, steps: Steps) -> _Built:
     helped = _help_part(ctx)
     thing = _thanks_object(helped) if helped else "for all the help and advice you've given me"
     thanks = (f"I wanted to send a quick note to thank you {thing}." if thing else
               f"I wanted to send a quick note to say thank you: {_finish(helped)}")
+    step_back = ("I know how full your plate is, so I'll step back for now. There's no need to "
+                 "reply to this note.")
+    who = steps.facts("escalate").escalate_to
+    if who:  # the guidance names someone to tell: the note says so, openly and without blame
+        step_back += (f" As our programme suggests, I'll let the {who} know we've lost touch "
+                      "for now, so there's no pressure on either of us.")
     paragraphs = [
         f"{thanks} It has meant a lot to me.",
-        "I know how full your plate is, so I'll step back for now. There's no need to reply to "
-        "this note.",
+        step_back,
         "Whenever you're ready, I'd love to be back in touch. Until then, I wish you all the best.",
     ]
     return "Thank you for all your help", paragraphs, "Warm wishes", None
 
 
-def _follow_up(to: str, ctx: str, sender: str | None) -> tuple[str, list[str], str, str | None]:
+def _meeting(to: str, ctx: str, sender: str | None, steps: Steps) -> _Built:
+    """A note asking for (or setting up) a first meeting, with a short agenda."""
+    parts = parse_context(ctx)
+    opener = parts.met or "Thank you for being open to meeting with me."
+    facts = steps.facts("ask")
+    ask = facts.ask or "a short first meeting"
+    slots = steps.facts("slots").slots or facts.slots
+    times = (f"I can suggest {slots} possible times, or fit around whatever suits you best."
+             if slots else "I'm happy to fit around whatever time suits you best.")
+    topic = parts.want or " ".join(parts.other).rstrip(".") or None
+    prepare = steps.facts("prepare")
+    if topic and prepare.in_advance:
+        count = prepare.questions or "a few"
+        agenda = (f"So you know what I'd like to talk about, I'll send {count} questions in "
+                  f"advance; they will be about {topic}.")
+    elif topic:
+        agenda = f"What I'd most like to talk about is {topic}."
+    else:
+        agenda = "I'll come with a short list of questions, and I'm glad to let you guide the " \
+            "conversation."
+    paragraphs = [
+        " ".join(s for s in (opener, *(x for x in (parts.about_me,) if x)) if s),
+        f"Would {ask} work for you? {times}",
+        agenda,
+        "Thank you for your time; I'm looking forward to it.",
+    ]
+    subject = f"A first {facts.channel or 'meeting'}" + (f": {_short(topic)}" if topic else "")
+    return subject, paragraphs, "Best regards", None
+
+
+def _short(topic: str) -> str:
+    words = topic.split()
+    return topic if len(words) <= 8 else " ".join(words[:8]) + " …"
+
+
+def _follow_up(to: str, ctx: str, sender: str | None, steps: Steps) -> _Built:
     topic, outcome = _split_topic(ctx)
     notice = None
     if outcome:
@@ -161,4 +246,4 @@ def _follow_up(to: str, ctx: str, sender: str | None) -> tuple[str, list[str], s
 
 
 _BUILDERS = {"outreach": _outreach, "thank-you": _thank_you, "back-off": _back_off,
-             "follow-up": _follow_up}
+             "follow-up": _follow_up, "meeting": _meeting}

@@ -19,6 +19,8 @@ _ALIASES: dict[str, DraftKind] = {
     "back-off": "back-off", "backoff": "back-off", "back-away": "back-off", "step-back": "back-off",
     "follow-up": "follow-up", "followup": "follow-up", "update": "follow-up",
     "outcome": "follow-up",
+    "meeting": "meeting", "meeting-request": "meeting", "first-meeting": "meeting",
+    "agenda": "meeting", "meet": "meeting",
 }
 
 

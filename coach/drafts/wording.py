@@ -17,25 +17,6 @@ _FIRST_PERSON = re.compile(r"(?:^|[\s,;:—–(])(?:I|I'm|I’m|I've|I’ve|I'd|
                            re.I)
 
 
-def _outreach_areas_text(ctx: str) -> str:
-    """The context as the outreach note names it (an area list, or the user's own sentence)."""
-    text = ctx.strip().rstrip(".;,:?!")
-    match = _AREAS_ONLY.match(text)
-    if match:
-        return match.group("areas").strip().rstrip(".;,:?!")
-    if _FIRST_PERSON.search(text):
-        return _sentence_case(text)
-    return re.sub(r"^(?:with|on|about|in|regarding)\s+", "", text, flags=re.I)
-
-
-def _outreach_areas_sentence(ctx: str) -> str:
-    text = ctx.strip().rstrip(".;,:?!")
-    areas = _outreach_areas_text(ctx)
-    if not _AREAS_ONLY.match(text) and _FIRST_PERSON.search(text):
-        return _as_clause(areas)
-    return f"I'd especially value your perspective on {areas}."
-
-
 _OUTCOME_SPLIT = re.compile(
     r"\s+[—–]\s+|\s+--?\s+|;\s+|(?<=[a-z0-9)])[.!]\s+(?=[A-Z])|:\s+|"
     r",?\s+and\s+(?=(?:I|we|they|it|she|he)\b)|,\s+(?=(?:I|we|they|it|she|he)\b)|"
@@ -165,7 +146,10 @@ _AGREEMENT = ((r"\byou was\b", "you were"), (r"\byou wasn't\b", "you weren't"),
 def _address(ctx: str, to: str) -> str:
     """Speak to the recipient: "Marcus's referral" -> "your referral", "she helped" -> "you helped".
 
-    Pronouns are only swapped when the context names no one else they could refer to.
+    A pronoun means the recipient until the context first names someone else ("her team lead",
+    "the hiring manager", "Acme's CEO"); from there on, "she"/"her" could be that person and
+    stay as the mentee wrote them. So "she introduced me to her team lead, who said her team is
+    hiring" becomes "you introduced me to your team lead, who said her team is hiring".
     """
     names = {to, _first_name(to), to.split()[-1]} - {""}
     text = ctx
@@ -174,15 +158,19 @@ def _address(ctx: str, to: str) -> str:
         text = re.sub(rf"\b{esc}['’]s\b", "your", text)
         text = re.sub(rf"\b{esc}\b(?=\s+[a-z])", "you", text)
         text = re.sub(rf"\b(to|for|with|thank|told|asked)\s+{esc}\b", r"\1 you", text)
-    capitalised = [w for w in re.findall(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+", text)
-                   if w not in {"I", "I'm", "I’m"}]
-    if not capitalised and not _OTHER_PEOPLE.search(text):
-        text = _PRONOUN_RE.sub(_to_you, text)
-    elif _PRONOUN_RE.match(text):
-        text = _PRONOUN_RE.sub(_to_you, text, count=1)  # a context opening "he ..." means them
+    cut = _first_other_person(text)
+    text = _PRONOUN_RE.sub(lambda m: _to_you(m) if m.start() < cut else m.group(0), text)
     for pattern, fixed in _AGREEMENT:
         text = re.sub(pattern, fixed, text, flags=re.I)
     return text
+
+
+def _first_other_person(text: str) -> int:
+    """Where the context first mentions someone other than the mentee and the recipient."""
+    starts = [m.start() for m in _OTHER_PEOPLE.finditer(text)]
+    starts += [m.start() for m in re.finditer(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+", text)
+               if m.group() not in {"I", "I'm", "I’m"}]
+    return min(starts, default=len(text))
 
 
 _PRONOUN_RE = re.compile(r"\b(she|he|him|his|hers|herself|himself|her)\b(?=(\s*[\w'’]*))", re.I)

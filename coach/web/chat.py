@@ -29,6 +29,9 @@ EXAMPLES = [
     "How should I thank my mentor for her help?",
 ]
 INTERRUPTED = "*(this reply was interrupted before it finished)*"
+# What the draft button says back: the coach reads it as "yes" to the draft it just offered.
+ACCEPT_OFFER = "Yes, please draft it."
+HIDDEN = gr.update(visible=False)
 Chat = list[dict[str, Any]]
 # Per chat message: the saved reply's id (assistant replies) or None (questions, source panels).
 ReplyIds = list[int | None]
@@ -72,6 +75,12 @@ class ChatTab:
                                           max_length=self.settings.max_message_chars)
                     self.send = gr.Button("Send", variant="primary", scale=1, min_width=90)
                 with gr.Row():
+                    # Next steps the last reply offered: a draft, a follow-up question.
+                    self.offer = gr.Button(visible=False, variant="secondary", size="sm",
+                                           elem_id="offer-draft")
+                    self.follow_up = gr.Button(visible=False, variant="secondary", size="sm",
+                                               elem_id="suggested-question")
+                with gr.Row():
                     self.comment = gr.Textbox(
                         placeholder="Optional: say why, then rate a reply with the thumbs "
                                     "(or save it for the last one you rated)",
@@ -87,19 +96,24 @@ class ChatTab:
 
     def wire(self, demo: gr.Blocks) -> None:
         opened = [self.chatbot, self.conversation, self.reply_ids, self.title]
-        for trigger in (self.msg.submit, self.send.click):
-            trigger(take_message, [self.msg], [self.msg, self.pending], queue=False,
-                    **PRIVATE).then(
+        replies = [self.chatbot, self.conversation, self.reply_ids, self.offer, self.follow_up]
+        asks = [(self.msg.submit, take_message, [self.msg]),
+                (self.send.click, take_message, [self.msg]),
+                (self.offer.click, accept_offer, None),
+                (self.follow_up.click, take_message, [self.follow_up])]
+        for trigger, take, inputs in asks:
+            trigger(take, inputs, [self.msg, self.pending], queue=False, **PRIVATE).then(
                 self.reply, [self.pending, self.chatbot, self.conversation, self.reply_ids],
-                [self.chatbot, self.conversation, self.reply_ids], show_progress="hidden",
-                **COACH_QUEUE, **PRIVATE).then(
+                replies, show_progress="hidden", **COACH_QUEUE, **PRIVATE).then(
                 self.sidebar, [self.search, self.conversation], [self.picker, self.title],
                 queue=False, **PRIVATE).then(
                 unlock_input, None, [self.msg], queue=False, **PRIVATE)
         for start_over in (self.new.click, self.chatbot.clear):  # the chat's own trash icon too
             start_over(self.new_conversation, None, [*opened, self.picker], queue=False,
-                       **PRIVATE)
-        self.picker.input(self.open, [self.picker], opened, queue=False, **PRIVATE)
+                       **PRIVATE).then(hide_next_steps, None, [self.offer, self.follow_up],
+                                       queue=False, **PRIVATE)
+        self.picker.input(self.open, [self.picker], opened, queue=False, **PRIVATE).then(
+            hide_next_steps, None, [self.offer, self.follow_up], queue=False, **PRIVATE)
         self.search.change(self.sidebar, [self.search, self.conversation],
                            [self.picker, self.title], queue=False, **PRIVATE)
         self.rename.click(self.rename_conversation, [self.conversation, self.title,
@@ -121,16 +135,17 @@ class ChatTab:
 
     def reply(self, message: str, chat: Chat, conversation_id: str | None,
               reply_ids: ReplyIds, request: gr.Request | None = None
-              ) -> Iterator[tuple[Chat, str | None, ReplyIds]]:
-        """Save the question, stream the answer into the chat (saving it), then its sources."""
+              ) -> Iterator[tuple[Chat, str | None, ReplyIds, Any, Any]]:
+        """Save the question, stream the answer into the chat (saving it), then its sources and
+        the next steps it offers (buttons); failures shown in place."""
         message = (message or "").strip()
         if not message:
-            yield chat, conversation_id, reply_ids
+            yield chat, conversation_id, reply_ids, gr.skip(), gr.skip()
             return
         chat = [*chat, {"role": "user", "content": esc(message)},
                 {"role": "assistant", "content": "…"}]
         reply_ids = [*reply_ids, None, None]
-        yield chat, conversation_id, reply_ids
+        yield chat, conversation_id, reply_ids, HIDDEN, HIDDEN
         streamed = ""
         try:
             ws = self.workspace.for_user(username(request))
@@ -147,13 +162,14 @@ class ChatTab:
                     if sources:
                         chat.append(sources_message(sources))
                         reply_ids.append(None)
-                else:
-                    streamed += str(piece)
-                    chat[-1] = {"role": "assistant", "content": esc(streamed) + " …"}
-                yield chat, conversation_id, reply_ids
+                    yield (chat, conversation_id, reply_ids, *next_steps(piece))
+                    continue  # let relay() see the end of the stream
+                streamed += str(piece)
+                chat[-1] = {"role": "assistant", "content": esc(streamed) + " …"}
+                yield chat, conversation_id, reply_ids, HIDDEN, HIDDEN
         except Exception as exc:
             chat[-1] = {"role": "assistant", "content": warning(shown(exc))}
-            yield chat, conversation_id, reply_ids
+            yield chat, conversation_id, reply_ids, HIDDEN, HIDDEN
 
     def open(self, conversation_id: str | None, request: gr.Request | None = None
              ) -> tuple[Chat, str | None, ReplyIds, str]:
@@ -275,6 +291,23 @@ def chat_view(conversation: Conversation) -> tuple[Chat, ReplyIds]:
             chat.append(sources_message(sources))
             ids.append(None)
     return chat, ids
+
+
+def next_steps(answer: Answer) -> tuple[Any, Any]:
+    """The draft-offer and follow-up-question buttons for `answer` (hidden when it has none)."""
+    offer = next((s for s in answer.suggestions if s.kind == "draft" and s.draft_kind), None)
+    question = next((s for s in answer.suggestions if s.kind == "question"), None)
+    return (gr.update(visible=True, value=f"✉ Draft the {offer.draft_kind} note")
+            if offer else HIDDEN,
+            gr.update(visible=True, value=question.label) if question else HIDDEN)
+
+
+def hide_next_steps() -> tuple[Any, Any]:
+    return HIDDEN, HIDDEN
+
+
+def accept_offer() -> tuple[Any, str]:
+    return gr.update(value="", interactive=False), ACCEPT_OFFER
 
 
 def take_message(message: str) -> tuple[Any, str]:

@@ -10,7 +10,7 @@ from coach.results import Draft
 from coach.vocabulary import DRAFT_KINDS
 from coach.web.events import COACH_QUEUE, PRIVATE
 from coach.web.failures import shown
-from coach.web.render import render_passages, render_points, warning
+from coach.web.render import render_check, render_passages, render_points, warning
 from coach.web.service import CoachService
 from coach.web.workspace import WorkspaceService
 
@@ -53,6 +53,19 @@ class DraftTab:
                     self.cited = gr.Markdown(elem_id="draft-cited")
                 self.export = gr.Button("Download as Markdown", elem_id="draft-export")
                 self.file = gr.File(label="Draft", interactive=False, elem_id="draft-file")
+        with gr.Accordion("Check my draft", open=False, elem_id="check-box"):
+            gr.Markdown("Paste an email you wrote; it is checked against the guidance for the "
+                        "kind chosen above.")
+            with gr.Row():
+                with gr.Column(scale=2):
+                    self.email = gr.Textbox(label="Your email", lines=10, max_lines=30,
+                                            elem_id="check-email",
+                                            placeholder="Hi Ana, I wanted to thank you ...")
+                    self.check_btn = gr.Button("Check my draft", elem_id="check-btn")
+                with gr.Column(scale=3):
+                    self.verdict = gr.Markdown(elem_id="check-result")
+                    with gr.Accordion("Guidance passages", open=False):
+                        self.check_cited = gr.Markdown(elem_id="check-cited")
         self.last = gr.State(None)
 
     def wire(self) -> None:
@@ -61,6 +74,22 @@ class DraftTab:
                          self.last], **COACH_QUEUE, **PRIVATE)
         self.export.click(self.export_draft, [self.last, self.subject, self.body], [self.file],
                           queue=False, **PRIVATE)
+        self.check_btn.click(self.check_email, [self.kind, self.email],
+                             [self.verdict, self.check_cited], **COACH_QUEUE, **PRIVATE)
+
+    def check_email(self, kind: str, email: str) -> tuple[str, str]:
+        """(the verdicts, the passages they rest on) for the pasted email."""
+        if not (kind or "").strip() or not (email or "").strip():
+            text = "Please choose the kind of email and paste the email you wrote first."
+            gr.Warning(text)
+            return warning(text), ""
+        try:
+            result = self.service.coach().check(kind, email)
+        except Exception as exc:
+            text = shown(exc)
+            gr.Warning(text)
+            return warning(text), ""
+        return render_check(result), render_passages(result.sources)
 
     def make_draft(self, kind: str, to: str, sender: str, context: str) -> DraftView:
         return self.make_and_keep(kind, to, sender, context)[:5]

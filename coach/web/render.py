@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from coach.results import Answer, Draft, Passage
+from coach.results import Answer, Draft, DraftCheck, Passage
 from ingest.uploads import UploadOutcome
 
 
@@ -52,11 +52,32 @@ def render_answer(answer: Answer) -> str:
     if answer.notice and answer.notice.strip() != text.strip():
         parts.append(f"> **Note:** {esc(answer.notice)}")
     if text:
-        parts.append(esc(text))
+        parts.append(answer_first(esc(text)) if answer.kind == "answer" else esc(text))
     # A draft from chat normally arrives written into the text; show it if it was not.
     if answer.draft is not None and answer.draft.subject not in text:
         parts.append(render_draft(answer.draft))
     return "\n\n".join(parts) or "…"
+
+
+def answer_first(text: str) -> str:
+    """The reply's opening paragraph — the direct answer — in bold; supporting points stay plain.
+
+    A lead-in's list stays under it unbolded ("Before the meeting, do the following:" then the
+    steps), so only the paragraph's first line is emphasised.
+    """
+    head, sep, rest = text.partition("\n")
+    if not head.strip() or head.lstrip().startswith("- "):
+        return text
+    body, marks = _split_citations(head.strip())
+    return f"**{body}**{marks}{sep}{rest}"
+
+
+def _split_citations(line: str) -> tuple[str, str]:
+    """("Send a note.", " [1]") — citations stay outside the emphasis so they read as marks."""
+    match = re.search(r"((?:\s*\[\d+\])+)([.:;!?]?)$", line)
+    if not match:
+        return line, ""
+    return line[:match.start()] + match.group(2), match.group(1)
 
 
 def answer_sources(answer: Answer) -> list[Passage]:
@@ -78,6 +99,28 @@ def render_points(draft: Draft) -> str:
     if draft.points:
         lines.append("**Guidance this draft follows**\n")
         lines.extend(f"- {esc(point)}" for point in draft.points)
+    return "\n".join(lines)
+
+
+_MARKS = {"met": "✓ met", "missing": "✗ missing", "contradicted": "✗ contradicted"}
+
+
+def render_check(result: DraftCheck) -> str:
+    """A checked email: each point's verdict, suggestion and the guidance it rests on [n]."""
+    lines = []
+    if result.notice:
+        lines.append(f"> **Note:** {esc(result.notice)}\n")
+    problems = len(result.problems())
+    lines.append("**Your email follows the guidance.**\n" if not problems else
+                 f"**{problems} thing{'s' if problems > 1 else ''} to change** "
+                 f"({result.words} words)\n")
+    for item in result.items:
+        cite = f" [{item.n}]" if item.n else ""
+        lines.append(f"- **{_MARKS.get(item.status, esc(item.status))}** — {esc(item.label)}{cite}")
+        if item.suggestion:
+            lines.append(f"  - {esc(item.suggestion)}")
+        if item.quote:
+            lines.append(f"  - guidance: “{esc(item.quote)}”")
     return "\n".join(lines)
 
 

@@ -132,6 +132,27 @@ def test_a_draft_asked_for_in_chat_appears_in_the_chat(page: Any) -> None:
     expect(replies.last).to_contain_text("Marcus")
 
 
+def test_the_answer_leads_and_its_draft_offer_is_one_click_away(page: Any, screenshot: Any
+                                                                ) -> None:
+    from playwright.sync_api import expect
+
+    replies = ask(page, "My mentor Ana has stopped replying to my emails. What should I do?")
+
+    # The direct answer opens the reply, set apart from the supporting points.
+    expect(replies.last.locator("strong").first).to_be_visible()
+    offer = page.locator("#offer-draft")
+    expect(offer).to_be_visible()
+    expect(offer).to_contain_text("back-off")
+    screenshot("answer-with-offer")
+
+    offer.click()
+    expect(page.locator("#chatbot [data-testid='user']").last).to_contain_text("draft it")
+    expect(page.locator("#chat-input textarea")).to_be_editable(timeout=120_000)
+    expect(replies.last).to_contain_text("Subject:")
+    expect(replies.last).to_contain_text("Ana")
+    expect(offer).to_be_hidden()
+
+
 def test_draft_tab_writes_a_copyable_email_with_its_guidance(page: Any, screenshot: Any) -> None:
     from playwright.sync_api import expect
 
