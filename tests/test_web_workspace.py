@@ -13,7 +13,7 @@ from typing import Any
 
 import gradio as gr
 
-from coach.results import Answer, Draft, Passage
+from coach.results import Answer, Draft, Passage, Suggestion
 from coach.settings import Settings
 from coach.web.chat import INTERRUPTED, ChatTab
 from coach.web.mentors import MentorsTab
@@ -162,3 +162,18 @@ def test_a_reply_marked_on_a_logged_contact_stops_the_silence_clock(settings):
     mentors.add_mentor("Bea", "", "", None)
     *_, status, _ = mentors.replied_to("Bea", 1, None)
     assert status == "⚠ contact 1 is not with Bea"
+
+
+def test_the_draft_offer_button_follows_a_saved_reply(settings):
+    chat_tab, _, coach = tabs(settings)
+
+    def offering(question: str, history: list) -> Iterator[str | Answer]:
+        yield Answer("Step back. [1]", True, [PASSAGE], query=question,
+                     suggestions=[Suggestion("draft", "Draft it", "back-off")])
+
+    coach.stream = offering  # type: ignore[method-assign]
+    *_, (chat, conversation_id, ids, offer, question) = chat_tab.reply(
+        "My mentor went quiet.", [], None, [])
+    assert offer["visible"] and offer["value"] == "✉ Draft the back-off note"
+    assert question["visible"] is False
+    assert chat_tab.workspace.for_user(None).conversations.get(conversation_id).messages[1].complete
