@@ -1,40 +1,48 @@
-"""Can the guidance answer this question? One confidence in 0..1 from several signals, one cut.
+"""Can the guidance answer this question? One confidence in 0..1, one cut, two sensitive rules.
 
-A single cosine floor failed on unseen guides: near-topic questions ("what medication for
-panic attacks before my mentoring session?") score 0.33-0.39 against mentoring passages, just
-over a 0.30 floor, while some real questions score lower. Three signals together separate
-them better (measured on the team's guidance suite, leave-one-document-out, issue 9):
+The confidence is the cosine of the evidence sentence closest to the question plus a small
+share (0.1 x) of the question's content words that the library uses at all. A fitted logistic
+of IDF-weighted coverage signals did not carry across library sizes (issue 9): with seven
+documents in one store it refused 3% of answerable questions at the 0.15 cut, with each
+document alone 21% (up to 50% for a 4-passage guide), because a small library lacks many of a
+paraphrase's words and IDF turns each missing word into a large weight. An unweighted share
+with a small weight, and no fitted weights at all, holds in both. `coach eval --suite
+tests/guidance` (six documents plus the shipped article, 146 answerable and 42 out-of-scope
+questions) at the cut 0.33, library / each document alone: answerable questions under the cut
+0 / 1 (the logistic: 5 / 30), out-of-scope declined 90% / 93% (the logistic: 95% / 100%, paid
+for with those refusals); leave-one-document-out cuts 0.32-0.34 alone and 0.38-0.51 in the
+library, refusing 1% alone and 4% in the library, declining 93% in both. Still answered:
+near-topic questions with no sensitive term at all ("she takes something for nerves; what
+should I take?").
 
-- `sentence`: cosine of the evidence sentence closest to the question (a question's answer is
-  one or two sentences; a passage vector averages several topics);
-- `library`: the share of the question's informative words that occur anywhere in the library
-  (IDF-weighted): words the library never uses ("visa", "dosage") mean it cannot answer;
-- `evidence`: the same share over the retrieved passages only.
+Near-topic questions ("my mentor takes X before talks; what should I take?") carry mentoring
+words, so their best sentence scores like a real question's. Two rules cap them at 0:
 
-They are combined by a logistic model with class-balanced weights (fitted once on the team's
-suite; LODO-checked: sentence alone declined 86% at 21% false refusals, with the two coverage
-signals 93% at 15%). On top, a small lexicon of sensitive domains (medicine, therapy, law,
-immigration, tax, pay, equity, workplace discipline, an employer's policies) caps the
-confidence when the question names a domain term that the evidence itself never mentions;
-those questions get a reply that says who can help. The lexicon lists each domain's own
-vocabulary, not any test's wording.
+- the question names a term of a sensitive domain (medicine, therapy, law, immigration, tax,
+  pay, equity, workplace discipline, an employer's policies) that the evidence never uses —
+  the reply says who can help;
+- the question is closer in meaning to one of those domains' descriptions than to any
+  sentence of the evidence (catches the domain in words no lexicon lists; measured: no
+  answerable question of the suite came within 0.07 of tripping it, in either mode).
+
+The lexicon and the descriptions list each domain's own vocabulary, not any test's wording.
 """
 
 from __future__ import annotations
 
-import math
 import re
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from coach.declines import REFUSAL, sensitive_decline
 from coach.results import Library, Passage
 from coach.text import content_words
 
-# Logistic weights of (sentence, library, evidence) and the bias; see the module docstring.
-WEIGHTS = (16.7, 4.6, 2.7)
-BIAS = -12.2
-SENSITIVE_CAP = 0.0  # confidence when a sensitive term is asked about but not in the evidence
+COVERAGE_WEIGHT = 0.1  # weight of the share of question words the library uses at all
+SENSITIVE_CAP = 0.0  # confidence when a sensitive domain is asked about but not discussed
 
 # Sensitive domains → terms (regexes, matched case-insensitively on word boundaries).
 SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
@@ -69,6 +77,22 @@ _PATTERNS = {topic: [re.compile(rf"(?<![\w-]){t}(?![\w-])", re.IGNORECASE) for t
              for topic, terms in SENSITIVE_TERMS.items()}
 
 
+# Each sensitive domain described in a sentence of its own vocabulary (for the meaning rule).
+DOMAIN_DESCRIPTIONS: dict[str, str] = {
+    "medical": "medicines, pills, drugs, doses and side effects, or treating an illness or "
+               "its symptoms",
+    "mental-health": "diagnosis and treatment of a mental health condition by a psychiatrist, "
+                     "psychologist or therapist",
+    "legal": "legal questions for a lawyer: contracts, lawsuits, courts and what the law allows",
+    "immigration": "visas, work and residence permits, and immigration rules",
+    "tax": "income tax, filing a tax return and what counts as taxable or deductible",
+    "pay": "salaries, wages and pay rates: how much a job pays and what pay to ask for",
+    "equity": "stock options, shares, vesting and what equity in a company is worth",
+    "employment": "disciplinary procedures at work, formal warnings, grievances and dismissal",
+    "policy": "a particular company's official internal policies and rules",
+}
+
+
 @dataclass(frozen=True)
 class Judgement:
     """The decision on one question: answer it, or decline with `reply`."""
@@ -76,30 +100,40 @@ class Judgement:
     confidence: float
     answerable: bool
     reply: str | None = None  # the decline text when not answerable
-    topic: str | None = None  # the sensitive domain, when that is why it declined
+    topic: str | None = None  # the sensitive domain, when a named term is why it declined
 
 
 @dataclass(frozen=True)
 class Signals:
-    sentence: float
-    library: float
-    evidence: float
+    sentence: float  # cosine of the evidence sentence closest to the question
+    covered: float  # share of the question's content words the library uses
+    domain: float  # cosine of the question to the closest sensitive-domain description
+
+
+Embed = Callable[[str], Sequence[float]]
 
 
 class Answerability:
     """Judges questions against one library; `library` is re-read on every judgement (cheap:
-    the retriever caches it per store version), so a fresh ingest counts at once."""
+    the retriever caches it per store version), so a fresh ingest counts at once. `embed`
+    turns text into a normalised vector (default: the store's model, whose query cache
+    already holds the question retrieval embedded)."""
 
-    def __init__(self, library: Callable[[], Library], threshold: float) -> None:
+    def __init__(self, library: Callable[[], Library], threshold: float,
+                 embed: Embed | None = None) -> None:
         self.library = library
         self.threshold = threshold
+        self._embed = embed
+        self._domains: np.ndarray | None = None
+        self._lock = threading.Lock()
 
     def judge(self, question: str, evidence: Sequence[Passage]) -> Judgement:
         if not evidence:
             return Judgement(0.0, False, REFUSAL)
-        confidence = combine(signals(question, evidence, self.library()))
+        s = signals(question, evidence, self.library(), self._domain_cosine(question))
+        confidence = combine(s)
         topic = uncovered_sensitive_topic(question, evidence)
-        if topic is not None:
+        if topic is not None or s.domain > s.sentence:
             confidence = min(confidence, SENSITIVE_CAP)
         confidence = round(confidence, 4)
         if confidence >= self.threshold:
@@ -107,26 +141,35 @@ class Answerability:
         return Judgement(confidence, False,
                          sensitive_decline(topic) if topic else REFUSAL, topic)
 
+    def _domain_cosine(self, question: str) -> float:
+        embed = self._embed or _store_embed()
+        with self._lock:
+            if self._domains is None:
+                self._domains = np.asarray([embed(d) for d in DOMAIN_DESCRIPTIONS.values()],
+                                           dtype=np.float32)
+            domains = self._domains
+        return float((domains @ np.asarray(embed(question), dtype=np.float32)).max())
 
-def signals(question: str, evidence: Sequence[Passage], library: Library) -> Signals:
-    """The three measurements the confidence is made of (see the module docstring)."""
+
+def _store_embed() -> Embed:
+    from coach.store import embeddings
+
+    return embeddings().embed_query
+
+
+def signals(question: str, evidence: Sequence[Passage], library: Library,
+            domain: float = 0.0) -> Signals:
+    """The measurements the decision is made of (see the module docstring)."""
     sentence = max((p.sentence_score if p.sentence_score is not None else p.score)
                    for p in evidence)
-    words = list(dict.fromkeys(content_words(question)))
-    if not words:
-        return Signals(sentence, 1.0, 1.0)
-    weight = {w: _idf(w, library) for w in words}
-    total = sum(weight.values()) or 1.0
-    in_evidence = set(content_words(" ".join(f"{p.section} {p.text}" for p in evidence)))
-    return Signals(sentence,
-                   sum(weight[w] for w in words if library.df.get(w)) / total,
-                   sum(weight[w] for w in words if w in in_evidence) / total)
+    words = set(content_words(question))
+    covered = sum(1 for w in words if library.df.get(w)) / len(words) if words else 1.0
+    return Signals(sentence, covered, domain)
 
 
 def combine(s: Signals) -> float:
-    """Logistic combination of the signals into a confidence in 0..1."""
-    z = WEIGHTS[0] * s.sentence + WEIGHTS[1] * s.library + WEIGHTS[2] * s.evidence + BIAS
-    return 1.0 / (1.0 + math.exp(-z))
+    """The confidence in 0..1: best sentence cosine plus a little word coverage."""
+    return min(1.0, max(0.0, s.sentence + COVERAGE_WEIGHT * s.covered))
 
 
 def uncovered_sensitive_topic(question: str, evidence: Sequence[Passage]) -> str | None:
@@ -137,8 +180,3 @@ def uncovered_sensitive_topic(question: str, evidence: Sequence[Passage]) -> str
             if pattern.search(question) and not pattern.search(text):
                 return topic
     return None
-
-
-def _idf(word: str, library: Library) -> float:
-    """Rare words say what a question is about; words in most chunks ("mentor") say little."""
-    return math.log((library.chunks + 1) / (library.df.get(word, 0) + 0.5))

@@ -81,6 +81,13 @@ def test_a_sensitive_question_the_guidance_does_not_discuss_gets_a_kind_pointer(
     assert who in verdict.reply and "draft" in verdict.reply  # who can help, what the coach can
 
 
+def test_a_sensitive_question_in_words_no_lexicon_lists_is_declined(judge) -> None:
+    # No listed term ("tablets" is not one), but it means medicine more than any guidance here.
+    verdict = judge("My mentor thinks I should be on anxiety tablets. Which ones work fastest?")
+    assert not verdict.answerable and verdict.confidence == 0.0 and verdict.reply == REFUSAL
+    assert judge("what should I send my mentor before we meet?").answerable
+
+
 def test_the_sensitive_rule_stands_aside_when_the_evidence_discusses_the_term(
         tmp_path: Path) -> None:
     (tmp_path / "health.md").write_text(HEALTH, encoding="utf-8")

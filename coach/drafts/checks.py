@@ -39,7 +39,8 @@ def check_draft(draft: Draft, context: str) -> dict[str, bool]:
     ctx = _address(_one_line(context), draft.to)
     body = draft.body
     own = body.replace(ctx, " ")
-    structure = bool(draft.subject.strip()) and _first_name(draft.to) in body.split("\n", 1)[0]
+    named = not draft.to[:1].isupper() or _first_name(draft.to) in body.split("\n", 1)[0]
+    structure = bool(draft.subject.strip()) and named
     checks: dict[str, bool] = {"has_subject_and_greeting": structure}
     if kind == "outreach":
         checks.update(

@@ -65,7 +65,7 @@ def compose_draft(kind: str, *, to: str, context: str, sender: str | None,
 
     steps = find_steps(kind, retrieve)
     subject, paragraphs, sign_off, notice = _BUILDERS[kind](to, ctx, sender, steps)
-    greeting = f"Dear {to}," if kind == "outreach" else f"Hi {_first_name(to)},"
+    greeting = _greeting(kind, to)
     closing = f"{sign_off},\n{sender}" if sender else f"{sign_off},"
     body = "\n\n".join([greeting, *(p for p in paragraphs if p), closing])
 
@@ -247,3 +247,11 @@ def _follow_up(to: str, ctx: str, sender: str | None, steps: Steps) -> _Built:
 
 _BUILDERS = {"outreach": _outreach, "thank-you": _thank_you, "back-off": _back_off,
              "follow-up": _follow_up, "meeting": _meeting}
+
+
+def _greeting(kind: str, to: str) -> str:
+    """ "Dear Dr. Lee," / "Hi Marcus,"; a role rather than a name ("your mentor", when chat
+    never named them) gets a plain "Hi," instead of "Hi your,"."""
+    if not to[:1].isupper():
+        return "Hi,"
+    return f"Dear {to}," if kind == "outreach" else f"Hi {_first_name(to)},"

@@ -187,8 +187,11 @@ def _to_you(match: re.Match[str]) -> str:
 
 
 def _first_name(to: str) -> str:
-    """ "Marcus" for "Marcus Chen"; titled names stay whole ("Dr. Lee")."""
+    """ "Marcus" for "Marcus Chen"; titled names stay whole ("Dr. Lee"); a role ("your
+    mentor") is not a name and stays whole."""
     parts = to.split()
+    if not to[:1].isupper():
+        return to
     if len(parts) > 1 and not re.match(r"^(?:Dr|Prof|Professor|Mr|Mrs|Ms|Mx|Miss|Sir|Dame)\.?$",
                                        parts[0], re.I):
         return parts[0]
