@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 SENTENCE_FLOOR = 0.30  # below this a unit is off the question's topic: nothing to say
 ANSWER_MARGIN = 0.10  # units this close to the best one are "as relevant": the most actionable wins
 ACTION_WEIGHT = 0.15  # how much an instruction outweighs a statement among near-equals
+TYPE_BONUS = 0.10  # a unit with what the question's form asks for ("how often" -> a frequency)
 STORY_PENALTY = 0.10  # the writer's own story is an example, not an answer
 SUPPORT_FLOOR = 0.40  # a supporting point must clear this absolute score...
 SUPPORT_RELATIVE = 0.80  # ...and this share of the answer's score: no padding
@@ -123,7 +124,20 @@ class GroundedComposer:
         support = _pick_support(scored, answer)
         chosen = [answer, *support]
         points = [self._said(s) for s in chosen]
-        return Composition(points[0], points[1:], sources_line(points),
+        line = sources_line(points)
+        # The two-document line is a sentence the mentee reads too. Past the budget, "both
+        # cover this" goes (the citations already show two documents); a disagreement on a
+        # figure is worth more than the weakest supporting point, which goes instead.
+        over = sum(s.unit.size for s in chosen) + 1 > MAX_SENTENCES
+        if line and over and _DIFFER not in line:
+            line = None
+        while line and support and sum(s.unit.size for s in chosen) + 1 > MAX_SENTENCES:
+            weakest = min(support, key=lambda s: s.score)
+            support.remove(weakest)
+            points.pop(chosen.index(weakest))
+            chosen.remove(weakest)
+            line = sources_line(points)
+        return Composition(points[0], points[1:], line,
                            _suggestions(focus or question, chosen, scored))
 
     # -- internals -------------------------------------------------------------------------------
@@ -150,6 +164,8 @@ class GroundedComposer:
                 # to do about it ("...back way off. ... Send her a note"), so it inherits a share.
                 score = max(own, CARRY * previous)
                 previous = score
+                if V.fits_question_type(focus or question, unit):
+                    score += TYPE_BONUS
                 action = V.actionability(unit)
                 if action < 0:
                     score -= STORY_PENALTY
@@ -224,7 +240,7 @@ def _suggestions(question: str, chosen: list[_Scored], scored: list[_Scored]) ->
     out: list[Suggestion] = []
     for item in chosen:
         writing = [s for s in item.unit.sentences if V.tells_to_write(s)]
-        if writing:
+        if writing and V.shows_note_kind(" ".join(writing), question):
             kind = V.note_kind(" ".join(writing), question)
             out.append(Suggestion("draft", V.draft_offer(kind), draft_kind=kind))
             break
@@ -274,6 +290,9 @@ _TIMING = re.compile(r"\b(?:every|within|after|about|at least|up to|once a|twice
                      r"(?:working\s+)?(minute|hour|day|week|month)s?\b", re.IGNORECASE)
 
 
+_DIFFER = "differ on this"
+
+
 def doc_name(title: str) -> str:
     """A document's short name: its title before a subtitle separator."""
     for sep in (" \u2014 ", " | ", " - ", ": "):
@@ -295,7 +314,7 @@ def sources_line(points: list[Point]) -> str | None:
     tb = {m.group(1).lower(): m.group(0).strip() for m in _TIMING.finditer(b.text)}
     for unit in ta.keys() & tb.keys():
         if ta[unit].lower() != tb[unit].lower():
-            return (f"{name_a} and {name_b} differ on this: {doc_name(a.passage.title)} says "
+            return (f"{name_a} and {name_b} {_DIFFER}: {doc_name(a.passage.title)} says "
                     f"{ta[unit]}, {doc_name(b.passage.title)} says {tb[unit]}.")
     return f"{name_a} and {name_b} both cover this."
 

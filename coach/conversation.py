@@ -171,8 +171,12 @@ def accepted_offer(message: str, history: list[dict[str, Any]]) -> tuple[str, st
 _NAMED = re.compile(r"\b[Mm]y (?:mentor|new mentor|old mentor|former mentor)[,\s]+"
                     r"(?:is\s+|called\s+|named\s+)?([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)|"
                     r"\b([A-Z][a-z]+),? my mentor\b")
-_NOT_NAMES = frozenset({"I", "She", "He", "They", "It", "What", "How", "Hi", "Thanks", "But",
-                        "And", "So", "Is", "Has", "Have", "Should", "Can", "The", "This"})
+# Words that start a question or sentence before "my mentor" ("Does my mentor ...?").
+_NOT_NAMES = frozenset("""
+I She He They It What How Why When Where Who Which Hi Thanks But And So Is Are Was Were Has Have
+Had Should Can Could Will Would Does Do Did May Might Must Shall The This That If Then Also Now
+Tell Ask Maybe Yes No Ok Okay Please Honestly Basically Well
+""".split())
 
 
 def mentor_name(history: list[dict[str, Any]]) -> str | None:

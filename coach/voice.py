@@ -73,6 +73,9 @@ _LEANS = re.compile(
     r"below|above|otherwise|the following|following|as (?:mentioned|noted|discussed))\b|"
     r"(?:\w+ly,\s+)?(?:she|he|his|her|they|it)\b)", re.IGNORECASE)
 _THERE_IS = re.compile(r"^there (?:is|are|was|were)\b", re.IGNORECASE)
+# "Aim for the second kind.": an ordinal pointing back at options the previous sentences named.
+_POINTS_BACK = re.compile(r"\bthe (?:former|latter|(?:first|second|third|other|last) (?:one|kind|"
+                          r"type|sort|option|approach|way|case)s?)\b", re.IGNORECASE)
 
 
 def leans_on_predecessor(sentence: str) -> bool:
@@ -82,13 +85,20 @@ def leans_on_predecessor(sentence: str) -> bool:
     names whoever the previous sentence was about. "There are..." does not lean.
     """
     body = _strip_connective(sentence)
-    return bool(_LEANS.match(body)) and not _THERE_IS.match(body)
+    return ((bool(_LEANS.match(body)) and not _THERE_IS.match(body))
+            or bool(_POINTS_BACK.search(body)))
+
+
+# "Click a question to open the answer.": the web page talking about itself, not guidance.
+_PAGE_INTERFACE = re.compile(r"^(?:click|tap|scroll|hover|swipe|double-click)\b", re.IGNORECASE)
 
 
 def is_candidate(sentence: str) -> bool:
-    """Headings, rhetorical questions, fragments and orders to an AI are not advice."""
+    """Headings, rhetorical questions, fragments, a page's own interface instructions and
+    orders to an AI are not advice."""
     words = sentence.split()
     return (len(words) >= 5 and not sentence.rstrip().endswith("?")
+            and not _PAGE_INTERFACE.match(sentence.strip())
             and not looks_like_injection(sentence))
 
 
@@ -203,9 +213,19 @@ _CONNECTIVE = re.compile(r"^(?:(?:so|again|then|instead|also|namely|of course|in
                          re.IGNORECASE)
 _MODAL_MENTEE = re.compile(r"\b(?:the\s+)?mentees?\s+(should|can|could|must|may|might|need to|"
                            r"ought to|will want to)\b", re.IGNORECASE)
+# "The mentee sends the first message" -> "You send ...": a handbook's third-person rule about
+# the mentee, at the start of a sentence (a later "their" would still mean the mentee: kept).
+_MENTEE_DOES = re.compile(r"^(?:the|each|every|a)\s+mentee\s+(?!(?:is|was|has)\s+(?:told|given|"
+                          r"matched|asked|expected|sent|invited)\b)([a-z]+(?<!ss)s)\b",
+                          re.IGNORECASE)
+_THEIR = re.compile(r"\b(?:they|their|them|themselves|theirs)\b", re.IGNORECASE)
+_IRREGULAR = {"is": "are", "has": "have", "does": "do", "was": "were"}
 _THIRD = re.compile(r"\b(she|he|her|him|his|hers)\b", re.IGNORECASE)
 _FIRST_SINGULAR = re.compile(r"\b(?:I|I'm|I'd|I've|I'll|my|me|mine)\b")
-_PERSON_NAME = re.compile(r"(?<=[a-z,;]\s)[A-Z][a-z]+")
+_PERSON_NAME = re.compile(r"(?<=[a-z,;]\s)[A-Z][a-z\u00e0-\u00ff]+|"
+                          r"^[A-Z][a-z\u00e0-\u00ff]*[\u00e0-\u00ff][a-z\u00e0-\u00ff]*,|"
+                          r"^[A-Z][a-z]+(?<!ly),\s+(?:it|he|she)\s+(?:turned out|seemed|"
+                          r"said|wrote|was|had)\b")
 # After these verbs "her" is the object ("buy her lunch", "let her know"), not a possessive.
 _OBJECT_VERBS = frozenset("""
 ask asks asked asking bring brings bringing buy buys buying call calls calling email emails emailing
@@ -216,6 +236,7 @@ meeting remind reminding invite inviting text texting
 """.split())
 _FUNCTION_WORDS = frozenset("""
 a an the to for of in on at with about from by and or but if when that this as up out off know
+once while after before until because again now too back later soon
 """.split())
 
 
@@ -236,13 +257,30 @@ def drop_connective(sentence: str) -> str:
 
 
 def second_person(sentence: str) -> str:
-    """"Mentees should ask early." -> "You should ask early." (modal advice only; a statement
-    about mentees stays a statement)."""
+    """"Mentees should ask early." -> "You should ask early."; "The mentee sends the first
+    message." -> "You send the first message." (a statement about mentees in general, "Mentees
+    often feel ...", stays a statement)."""
     def to_you(m: re.Match[str]) -> str:
         word = "You" if m.start() == 0 else "you"
         return f"{word} {m.group(1)}"
 
-    return _MODAL_MENTEE.sub(to_you, sentence)
+    sentence = _MODAL_MENTEE.sub(to_you, sentence)
+    m = _MENTEE_DOES.match(sentence)
+    if m and not _THEIR.search(sentence[m.end():]):
+        sentence = f"You {_plain_verb(m.group(1))}{sentence[m.end():]}"
+    return sentence
+
+
+def _plain_verb(verb: str) -> str:
+    """"sends" -> "send", "carries" -> "carry", "is" -> "are": the verb after "you"."""
+    lower = verb.lower()
+    if lower in _IRREGULAR:
+        return _IRREGULAR[lower]
+    if lower.endswith("ies") and len(lower) > 4:
+        return verb[:-3] + "y"
+    if lower.endswith(("ches", "shes", "sses", "xes", "zzes", "oes")):
+        return verb[:-2]
+    return verb[:-1]
 
 
 def name_the_mentor(sentences: list[str]) -> list[str]:
@@ -313,6 +351,13 @@ one two three four five six seven eight nine ten twelve twenty first second last
 i i'm i'd i've i'll me mine us let's you're you've you'll you'd
 """.split())
 _PRONOUNS = frozenset("i you he she it we they".split())
+# Words that begin the object of a verb: "Mention *it*", "Question *the* plan".
+_OBJECT_STARTS = frozenset("""
+a an the this that these those it them her him your my one two three any each every some what
+how why whether on to with
+""".split())
+_LONE_WORD = re.compile(r"^\s*[\w'\u00c0-\u00ff]+,")
+INTRO_MAX_WORDS = 8  # an opening phrase before a comma, set aside when it has no verb
 _YOU_MODAL = re.compile(r"\b(?:you(?:'ll| will)? (?:should|can|could|need to|must|may want to|"
                         r"might want to|want to|ought to|have to)|we (?:recommend|suggest|advise|"
                         r"ask)|it(?:'s| is) (?:best|worth|a good idea|fine|okay|ok|important) to|"
@@ -336,24 +381,43 @@ def is_imperative(sentence: str) -> bool:
 
     Without a tagger: the first word of the main clause is not a function word, pronoun or
     obvious noun/participle form, and the word after it is not an auxiliary ("Mentors are").
+    A short opening phrase with no verb in it ("Two weeks before a clock change, send ...",
+    "Towards the end, plan ...") is set aside like an if-clause.
     """
     body = drop_connective(strip_markup(sentence))
     head, colon, tail = body.partition(": ")
     if colon and len(head.split()) <= 8 and tail:
         body = tail  # "A simple rule works well: if the video drops twice, switch to ..."
+    # "Tomás, it turned out, ...": a word alone before a comma is a name or an adverb, and the
+    # order, if any, comes after it.
+    lone = _LONE_WORD.match(body)
     body = _CONDITION.sub("", body, count=1)
+    if not lone and _starts_with_order(body):
+        return True
+    opening, comma, rest = body.partition(", ")
+    words = re.findall(r"[A-Za-z']+", opening.lower())
+    return bool(comma and rest and len(words) <= INTRO_MAX_WORDS and not any(
+        w in _AUX or w in _PRONOUNS for w in words) and _starts_with_order(rest))
+
+
+def _starts_with_order(body: str) -> bool:
+    """True when `body`'s first word reads as a bare verb giving an order."""
     words = re.findall(r"[A-Za-z']+", body)
     if not words:
         return False
     first = words[0].lower()
+    nxt = words[1].lower() if len(words) > 1 else ""
     if first in ("don't", "never", "always", "please", "do"):
         return True
     if first in _NOT_VERBS or first in _AUX:
         return False
-    if first.endswith(("ing", "ed", "ly", "'s", "tion", "ness", "ment")) or (
-            first.endswith("s") and not first.endswith("ss")):
+    # "Mention it", "Comment on": a -tion/-ment word followed by what it acts on is a verb;
+    # "Preparation is key" is a noun subject.
+    verb_noun = first.endswith(("tion", "ment")) and nxt in _OBJECT_STARTS
+    if not verb_noun and (first.endswith(("ing", "ed", "ly", "'s", "tion", "ness", "ment")) or (
+            first.endswith("s") and not first.endswith("ss"))):
         return False
-    if len(words) > 1 and words[1].lower() == "and":
+    if nxt == "and":
         return False
     # "Mentor relationships are ...": an auxiliary soon after, with no pronoun before it, means
     # the first words were a subject ("Make sure you are ..." keeps its pronoun).
@@ -373,8 +437,8 @@ def is_story(sentence: str) -> bool:
 
 def actionability(unit: Unit) -> float:
     """How directly the unit tells the mentee what to do: 0.8 for an instruction, 0.6 for
-    "you should"/"we recommend", +0.2 with a concrete number or timing; -1 for a unit that is
-    only the writer's story (an example, which answers nothing by itself)."""
+    "you should"/"we recommend"/"the mentee sends", +0.2 with a concrete number or timing; -1
+    for a unit that is only the writer's story (an example, which answers nothing by itself)."""
     lines = unit.sentences + [t for _, t in unit.items]
     if not unit.items and is_story(unit.sentences[0]) and not any(
             is_imperative(s) or _YOU_MODAL.search(s) for s in unit.sentences):
@@ -384,14 +448,58 @@ def actionability(unit: Unit) -> float:
         score = 0.0
         if is_imperative(sentence):
             score = 0.8
-        elif _YOU_MODAL.search(sentence):
-            score = 0.6
+        elif _YOU_MODAL.search(sentence) or _MENTEE_DOES.match(drop_connective(sentence)):
+            score = 0.6  # "you should ...", "we recommend ...", "The mentee sends ..."
         if score and _CONCRETE.search(sentence):
             score += 0.2
         best = max(best, score)
     if unit.items and best < 0.6:
         best = 0.6  # a lead-in with its list is a set of concrete steps
     return best
+
+
+# -- what kind of answer a question wants -------------------------------------------------------
+
+_NUM = (r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+        r"thirty|forty|forty-five|sixty|a few|a couple of|an?|half an?)")
+_SPAN = re.compile(_NUM + r"(?:\s*[\u2013-]\s*\w+)?(?:\s+or\s+\w+)?\s*(?:working\s+)?"
+                   r"(?:minutes?|mins?|hours?|days?|weeks?|months?|years?|words|lines|sentences|pages)\b",
+                   re.IGNORECASE)
+_FREQUENCY = re.compile(r"\b(?:every|each|once|twice|weekly|monthly|fortnightly|daily|per|"
+                        r"times? a|a (?:week|month|day|year))\b", re.IGNORECASE)
+_QUANTITY = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|"
+                       r"a few|a couple)\b", re.IGNORECASE)
+_MOMENT = re.compile(r"\b(?:before|after|within|until|during|as soon as|the same day|the next "
+                     r"day|at the (?:start|end|beginning))\b", re.IGNORECASE)
+_WORDING = re.compile(r"[\"\u201c\u201d]|\bsomething like\b|:\s", re.IGNORECASE)
+# (question form, what a unit that answers it contains); the first form that matches decides.
+_QUESTION_TYPES: tuple[tuple[re.Pattern[str], Any], ...] = (
+    (re.compile(r"\bhow (?:often|frequently|regularly)\b|\bhow many times\b", re.IGNORECASE),
+     lambda t, u: bool(_FREQUENCY.search(t) and _QUANTITY.search(t))),
+    (re.compile(r"\bhow long\b", re.IGNORECASE), lambda t, u: bool(_SPAN.search(t))),
+    (re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE), lambda t, u: bool(_QUANTITY.search(t))),
+    (re.compile(r"^(?:\W*\w+\W+){0,3}?when\b|\bhow soon\b|\bby when\b", re.IGNORECASE),
+     lambda t, u: bool(_MOMENT.search(t) or _SPAN.search(t))),
+    (re.compile(r"\bwhat (?:should|do|can|would) (?:i|we) (?:say|write|put|ask|include|cover)\b|"
+                r"\bwhat (?:goes|to say|to write|to put)\b|\bwhat (?:do|should) i say\b|"
+                r"\bin what order\b", re.IGNORECASE),
+     lambda t, u: bool(u.items or _WORDING.search(t))),
+)
+
+
+def fits_question_type(question: str, unit: Unit) -> bool:
+    """True when the unit has the kind of content the question's form asks for.
+
+    "How often ...?" wants a frequency ("every three weeks"), "how long ...?" a span, "how
+    many ...?" a number, "when ...?" a moment or a span, "what should I say/write ...?" wording
+    (a quotation, a list, a colon). Only the question's form is read, never its topic: these
+    are English question words, not any document's vocabulary.
+    """
+    text = unit.text
+    for form, answers in _QUESTION_TYPES:
+        if form.search(question):
+            return bool(answers(text, unit))
+    return False
 
 
 # -- next steps ------------------------------------------------------------
@@ -436,6 +544,13 @@ def note_kind(unit_text: str, question: str) -> str:
         return 2 * len(pattern.findall(unit_text)) + len(pattern.findall(question))
 
     return max(_KIND_SIGNALS, key=lambda k: (hits(k), -list(_KIND_SIGNALS).index(k)))
+
+
+def shows_note_kind(unit_text: str, question: str) -> bool:
+    """True when the point or the question says which kind of note it is (else no offer:
+    "write a sincere note" alone does not say whether it thanks, follows up or backs off)."""
+    text = f"{unit_text} {question}".replace("\u2019", "'")
+    return any(p.search(text) for p in _KIND_SIGNALS.values())
 
 
 def draft_offer(kind: str, to: str = "your mentor") -> str:

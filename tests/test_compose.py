@@ -90,3 +90,15 @@ def test_points_from_two_documents_get_one_line_saying_so(composer):
     line = text.rsplit("\n", 1)[-1]
     assert "differ on this" in line and "Guide [1]" in line and "Quick Start [2]" in line, text
     assert "Guide says every three weeks" in line and "Quick Start says every six weeks" in line
+
+
+def test_a_reply_from_two_documents_stays_within_the_sentence_budget(composer):
+    a = passage(1, "Meet your mentor regularly, about once a month. Book the next meeting before "
+                   "you leave the current one. Send a short agenda two days before each meeting. "
+                   "Keep each meeting to about an hour.", "Meetings", 0.7)
+    b = Passage(id="q1", text="Meet your mentor regularly, roughly once a month. Put the next "
+                "meeting in both calendars before you leave.", title="Quick Start | Bridgeway",
+                section="Rules", source="q.md", score=0.7, n=2)
+    composition = composer.compose("How should I arrange meetings with my mentor?", [a, b])
+    said = sum(len(p.sentences) + len(p.items) for p in composition.points)
+    assert said + bool(composition.sources_line) <= 4, composition

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from coach.api import Coach
-from coach.conversation import REFUSAL, resolve_follow_up
+from coach.conversation import REFUSAL, mentor_name, resolve_follow_up
 from coach.text import citations, split_sentences, strip_citations
 from tests import labelled
 
@@ -167,3 +167,10 @@ def test_a_draft_asked_for_in_chat_comes_back_as_a_draft(coach):
 
 def test_refusal_text_is_the_same_whatever_the_question(coach):
     assert coach.ask("How do I bake sourdough bread?").text == REFUSAL
+
+
+def test_a_question_word_before_my_mentor_is_not_the_mentor_s_name():
+    asked = [{"role": "user", "content": "Does my mentor have to work at my company?"}]
+    assert mentor_name(asked) is None
+    named = [{"role": "user", "content": "Ana, my mentor, has gone quiet."}]
+    assert mentor_name(named) == "Ana"

@@ -8,6 +8,7 @@ from coach.voice import (
     build_units,
     cite,
     drop_connective,
+    fits_question_type,
     is_imperative,
     leans_on_predecessor,
     name_the_mentor,
@@ -15,6 +16,7 @@ from coach.voice import (
     parse_offer,
     reword,
     second_person,
+    shows_note_kind,
     strip_markup,
     tells_to_write,
     what_if,
@@ -75,11 +77,28 @@ def test_a_she_with_someone_to_point_back_to_or_in_the_writers_story_stays():
     assert name_the_mentor(story) == story
 
 
+def test_a_question_s_form_asks_for_a_kind_of_content():
+    often = "How often should we meet?"
+    assert fits_question_type(often, Unit(["Meet every three to four weeks."]))
+    assert not fits_question_type(often, Unit(["Meetings work best with an agenda."]))
+    assert fits_question_type("When should I send the recap?", Unit(["Send it within a day."]))
+    assert fits_question_type("What should I write in the email?",
+                              Unit(["Cover these points:"], [(0, "who you are")]))
+    assert not fits_question_type("Is it ok to ask my mentor for feedback?",
+                                  Unit(["Ask every two or three calls."]))
+
+
 def test_mentees_should_becomes_you_should_and_flow_words_go():
     assert second_person("Mentees should book the next date early.") == \
         "You should book the next date early."
-    assert second_person("The mentee sends the first message.") == \
-        "The mentee sends the first message."  # a statement stays a statement
+    # A handbook's rule about "the mentee" is said to the mentee...
+    assert second_person("The mentee sends the first message.") == "You send the first message."
+    assert second_person("The mentee carries the agenda.") == "You carry the agenda."
+    # ...but a statement about mentees in general, or about what is done to them, stays one.
+    assert second_person("Mentees often feel nervous at first.") == \
+        "Mentees often feel nervous at first."
+    assert second_person("The mentee is matched by the team.") == \
+        "The mentee is matched by the team."
     assert drop_connective("Again, if she refuses, move on.") == "If she refuses, move on."
     assert drop_connective("And let her lead.") == "Let her lead."
     assert drop_connective("Of course, ask first.") == "Ask first."
@@ -95,6 +114,11 @@ def test_instructions_are_told_from_statements_and_stories():
     assert not is_imperative("Mentors help most with something concrete.")
     assert not is_imperative("Meeting too often leaves no time to act.")
     assert not is_imperative("Ten years ago I sent my first cold email.")
+    # An opening phrase with no verb is set aside; "Mention" is a verb before its object.
+    assert is_imperative("Two weeks before a clock change, send a short message.")
+    assert is_imperative("Mention it in your next check-in.")
+    assert not is_imperative("Ten years ago, I sent my first cold email.")
+    assert not is_imperative("Preparation is the key to a good meeting.")
     story = actionability(Unit(["My third mentor was generous and then stopped replying."]))
     plain = actionability(Unit(["Regular meetings keep the momentum going."]))
     step = actionability(Unit(["Write to your mentor within five working days."]))
@@ -148,3 +172,19 @@ def test_a_noun_phrase_subject_is_not_an_instruction():
 def test_curly_apostrophes_do_not_hide_a_kind_signal():
     assert note_kind("Send her a note and let her know you\u2019d like to be back in touch when "
                      "she\u2019s ready.", "what now?") == "back-off"
+
+
+def test_a_page_s_interface_and_a_story_s_named_person_are_not_advice_to_reword():
+    assert [u.text for u in build_units("Click a question to open the answer below it.")] == []
+    # "He" is Tomás, named before it, not the mentee's mentor.
+    assert reword(["Tomás, it turned out, had moved cities in the same month.",
+                   "He wrote back four months later."])[1] == "He wrote back four months later."
+    assert not is_imperative("Tomás, it turned out, had moved cities in the same month.")
+    # "Aim for the second kind" needs the sentence that names the kinds.
+    assert leans_on_predecessor("Aim for the second kind.")
+
+
+def test_a_draft_is_offered_only_when_the_kind_of_note_shows():
+    assert not shows_note_kind("You're better off writing a sincere note.",
+                               "Does my mentor have to work at my company?")
+    assert shows_note_kind("Send a short thank-you within a day.", "what now?")
