@@ -259,3 +259,14 @@ def test_txt_headings_lists_and_rejoined_paragraphs(tmp_path: Path) -> None:
                                   "\n2. Work one example together, then let them try the next "
                                   "one alone."),
     ]
+
+
+def test_an_inline_script_in_markdown_leaves_neither_its_code_nor_a_gap(tmp_path):
+    from ingest.loaders import load_document
+
+    path = tmp_path / "hostile.md"
+    path.write_text("# Notes\n\n## Keep notes\n\nKeep a note of every tip <script>steal()</script>"
+                    " and every article <img src=x onerror=\"boom()\">, so you can thank them.\n")
+    text = load_document(path).text
+    assert "steal" not in text and "boom" not in text and "<" not in text
+    assert "every tip and every article, so you can thank them." in text

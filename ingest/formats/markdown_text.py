@@ -155,13 +155,25 @@ def _inline(node: Any) -> tuple[str, bool]:
     plain: list[str] = []
     marked: list[str] = []
     _walk_inline(node, plain, marked)
-    text = words("".join(plain))
+    # A dropped tag or image can leave "article , so": close the gap before punctuation.
+    text = re.sub(r"\s+([,.;:!?])(?=\s|$)", r"\1", words("".join(plain)))
     return text, bool(_LINKS_ONLY.match("".join(marked)))
 
 
+_CODE_OPEN = re.compile(r"<(script|style)\b", re.IGNORECASE)
+
+
 def _walk_inline(node: Any, plain: list[str], marked: list[str]) -> None:
+    inside: str | None = None  # an inline <script>/<style> element: its content is code, not words
     for child in node.children:
         kind = child.type
+        if inside is not None:
+            if kind == "html_inline" and re.match(rf"</{inside}\b", child.content, re.IGNORECASE):
+                inside = None
+            continue
+        if kind == "html_inline" and (opened := _CODE_OPEN.match(child.content)):
+            inside = opened.group(1)
+            continue
         if kind in ("text", "code_inline"):
             plain.append(child.content)
             marked.append(child.content)

@@ -220,7 +220,10 @@ def test_markup_in_documents_and_messages_is_shown_as_inert_text(
 
     expect(page.locator("#chatbot [data-testid='user']").last).to_contain_text("<img src=x")
     expect(sources).to_contain_text("mentoring scrapbook")
-    expect(sources.locator("blockquote")).to_contain_text("<script>window.__pwned=1</script>")
+    # The loader drops scripts and tags from a document's text (they are markup, not guidance);
+    # the words around them are quoted as they were.
+    expect(sources.locator("blockquote")).to_contain_text("every note your mentor sends")
+    expect(sources.locator("blockquote")).not_to_contain_text("__pwned")
     expect(sources.locator("blockquote")).to_be_visible()
     expect(page.locator("#chatbot img[src='x']")).to_have_count(0)
     assert page.evaluate("typeof window.__pwned") == "undefined"
