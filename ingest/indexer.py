@@ -19,6 +19,7 @@ from typing import Any
 from coach.errors import IngestBusyError, LoadError, StoreError
 from coach.store import Store
 from ingest.chunking import Chunk, chunk_document
+from ingest.lease import Lease
 from ingest.loaders import load_document
 
 BATCH_SIZE = 32
@@ -80,12 +81,14 @@ def sync(store: Store, paths: Iterable[Path | str], *, progress: Progress | bool
         max_bytes = store.settings.max_upload_bytes
     report = IngestReport()
     targets, mirrored = _collect([Path(p) for p in paths], report)
-    with _ingest_lock(store, lock_timeout):
+    with _ingest_lock(store, lock_timeout) as lease:
         report_progress, close = _progress(progress, len(targets))
         try:
             stamp = _now()
             present: set[str] = set()
             for done, target in enumerate(targets, 1):
+                if lease is not None:
+                    lease.check()
                 present.add(target.source)
                 try:
                     doc = load_document(target.path, max_bytes=max_bytes)
@@ -200,8 +203,10 @@ def _stored_sources(store: Store) -> set[str]:
 
 
 @contextmanager
-def _ingest_lock(store: Store, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    """One ingest at a time per data dir (the web UI and the CLI may both try)."""
+def _ingest_lock(store: Store, timeout: float = LOCK_TIMEOUT) -> Iterator[Lease | None]:
+    """One ingest at a time: per data dir (a file lock: the web UI and the CLI may both try),
+    and, on a Chroma server, per collection across hosts (a lease in the store, yielded so the
+    ingest can stop if it loses it)."""
     from filelock import FileLock, Timeout
 
     data_dir = store.settings.data_dir
@@ -216,10 +221,25 @@ def _ingest_lock(store: Store, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         raise StoreError(f"cannot lock {lock.lock_file}: {exc.strerror}; choose a writable "
                          "COACH_DATA_DIR") from None
     try:
-        with store.writing():
-            yield
+        lease = _lease(store, timeout) if store.settings.chroma_url else None
+        try:
+            with store.writing():
+                yield lease
+        finally:
+            if lease is not None:
+                lease.release()
     finally:
         lock.release()
+
+
+def _lease(store: Store, timeout: float) -> Lease:
+    """The cross-host lease on this store's collection, acquired within `timeout` seconds."""
+    try:
+        lease = Lease(store.client, store.collection.name)
+        lease.acquire(timeout)
+    except _store_failures() as exc:
+        raise store.unavailable(exc) from None
+    return lease
 
 
 def _progress(progress: Progress | bool | None, total: int) -> tuple[Progress, Callable[[], None]]:
