@@ -16,11 +16,14 @@ run: $(VENV)/.installed $(VENV)/.corpus-ingested
 test: $(VENV)/.installed-dev chromium
 	$(BIN)/pytest -q
 
+# No embedding model, no servers, no browser: the logic, in well under a minute.
 test-fast: $(VENV)/.installed-dev
-	$(BIN)/pytest -q -m "not slow"
+	$(BIN)/pytest -q -m "not slow and not model"
 
+# mypy checks coach/ and ingest/ ([tool.mypy] in pyproject.toml; coach/bench.py and app.py not yet).
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 ingest: $(VENV)/.installed
 	$(BIN)/coach ingest

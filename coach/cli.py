@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
+import importlib.util
 import json
 import logging
 import sys
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from coach.errors import CoachError, SettingsError, StoreError
-from coach.settings import Settings
+from coach.settings import REPO_ROOT, Settings
 from coach.vocabulary import DRAFT_KINDS, GENERATOR_NAMES
 
+F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("coach.cli")
 APOLOGY = ("Sorry, something went wrong inside the coach; the details are logged above. "
            "Please report it with the command you ran.")
@@ -163,7 +167,7 @@ def remove_command(ctx: click.Context, source: str) -> None:
     click.echo(f"Removed {source} ({removed} chunks).")
 
 
-def generator_options(command: click.Command) -> click.Command:
+def generator_options(command: F) -> F:
     """Options shared by the commands that answer: which generator, which model server."""
     options = [
         click.option("--generator", type=click.Choice(GENERATOR_NAMES),
@@ -340,6 +344,24 @@ def _sizes(ctx: click.Context, param: click.Parameter, value: str | None) -> lis
     return sizes
 
 
+def load_bench() -> Any:
+    """The checkout's `bench` package: a dev tool, kept out of the installed library."""
+    root = REPO_ROOT  # the checkout, when the coach is installed from one (pip install -e)
+    if (root / "bench" / "__init__.py").is_file() and str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    try:
+        bench = importlib.import_module("bench")
+    except ModuleNotFoundError as exc:
+        if exc.name != "bench":
+            raise
+        raise CoachError("coach bench needs a source checkout: run `make bench`") from None
+    missing = [name for name in bench.NEEDS if importlib.util.find_spec(name) is None]
+    if missing:
+        raise CoachError(f"coach bench needs the dev extras ({', '.join(missing)} not installed): "
+                        "run `make bench`")
+    return bench
+
+
 @main.command("bench")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
 @click.option("--quick", is_flag=True,
@@ -360,8 +382,7 @@ def bench_command(ctx: click.Context, as_json: bool, quick: bool, sizes: list[in
     if not settings.corpus_dir.is_dir():
         raise SettingsError(f"the corpus folder {settings.corpus_dir} does not exist; set "
                             "COACH_CORPUS_DIR to a folder of guidance documents")
-    from coach.bench import format_bench, run_bench, to_json
-
-    result = run_bench(settings, sizes=sizes, quick=quick, profile=profile,
-                       log=lambda message: click.echo(f"bench: {message}", err=True))
-    click.echo(to_json(result) if as_json else format_bench(result))
+    bench = load_bench()
+    result = bench.run_bench(settings, sizes=sizes, quick=quick, profile=profile,
+                             log=lambda message: click.echo(f"bench: {message}", err=True))
+    click.echo(bench.to_json(result) if as_json else bench.format_bench(result))

@@ -109,13 +109,13 @@ def respond(turn: Collaborators, message: str,
         answer_text = "".join(pieces)
     else:
         answer_text = ""
-        for piece in guarded(turn.generator, turn.composer, query, evidence, history,
-                             verifier=turn.verifier):
-            if isinstance(piece, Guarded):
-                answer_text = piece.text
-                notice = " ".join(n for n in (notice, piece.notice) if n) or None
+        for part in guarded(turn.generator, turn.composer, query, evidence, history,
+                            verifier=turn.verifier):
+            if isinstance(part, Guarded):
+                answer_text = part.text
+                notice = " ".join(n for n in (notice, part.notice) if n) or None
             else:
-                yield piece
+                yield part
     cited = set(citations(answer_text))
     yield Answer(answer_text, grounded=bool(cited), sources=_cited(evidence, cited),
                  kind="answer", notice=notice, query=query)

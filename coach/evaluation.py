@@ -210,7 +210,7 @@ def advice_sentences(text: str) -> list[str]:
     lines = text.strip().split("\n", 1)
     if len(lines) == 2 and lines[0].rstrip().endswith(":") and not citations(lines[0]):
         text = lines[1]
-    out = []
+    out: list[str] = []
     for sentence in split_sentences(text):
         sentence = _BULLET.sub("", sentence).strip()
         if not strip_citations(sentence):

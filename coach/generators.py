@@ -88,12 +88,13 @@ class OpenAIGenerator:
     def _client(self) -> Any:
         if self._llm is None:
             from langchain_openai import ChatOpenAI
+            from pydantic import SecretStr
 
             s = self.settings
             self._llm = ChatOpenAI(
-                base_url=s.openai_base_url, api_key=s.openai_api_key, model=s.model,
+                base_url=s.openai_base_url, api_key=SecretStr(s.openai_api_key), model=s.model,
                 timeout=s.llm_timeout, max_retries=0, streaming=True,
-                temperature=self.temperature, max_tokens=self.max_tokens,
+                temperature=self.temperature, max_completion_tokens=self.max_tokens,
                 # LangChain sends `max_completion_tokens`; local servers only know `max_tokens`.
                 extra_body={"max_tokens": self.max_tokens})
         return self._llm

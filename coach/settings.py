@@ -89,7 +89,7 @@ class Settings:
             if env.get(f.metadata["env"]):
                 raw[f.name] = env[f.metadata["env"]]
         raw.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**_coerce(raw))  # type: ignore[arg-type]
+        return cls(**_coerce(raw))
 
     def with_(self, **changes: object) -> Settings:
         """A copy with some fields changed (None means keep)."""
@@ -106,9 +106,9 @@ class Settings:
         return user, password
 
 
-def _coerce(raw: dict[str, object]) -> dict[str, object]:
+def _coerce(raw: Mapping[str, Any]) -> dict[str, Any]:
     types = {f.name: f.type for f in fields(Settings)}
-    out: dict[str, object] = {}
+    out: dict[str, Any] = {}
     for name, value in raw.items():
         if name not in types:
             raise SettingsError(f"unknown setting {name!r}")
@@ -117,9 +117,9 @@ def _coerce(raw: dict[str, object]) -> dict[str, object]:
             if "Path" in kind:
                 value = Path(str(value)).expanduser()
             elif kind == "int":
-                value = int(value)  # type: ignore[arg-type]
+                value = int(value)
             elif kind == "float":
-                value = float(value)  # type: ignore[arg-type]
+                value = float(value)
         except ValueError as exc:
             raise SettingsError(f"setting {name} has a bad value {value!r}: {exc}") from None
         out[name] = value

@@ -264,13 +264,6 @@ class Store:
         meta[STAMP_KEY] = stamp
         self.collection.modify(metadata=meta)
 
-    def vectorstore(self) -> Any:
-        """The same collection as a LangChain `Chroma` vector store."""
-        from langchain_chroma import Chroma
-
-        return Chroma(client=self.client, collection_name=self.collection.name,
-                      embedding_function=as_langchain(self.embeddings))
-
     def sources(self) -> list[SourceInfo]:
         got = self.get_all(include=["metadatas"])
         counts: Counter[str] = Counter()

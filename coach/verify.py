@@ -12,9 +12,6 @@ from typing import Any
 import numpy as np
 
 from coach import text as T
-
-# The guarded stream's old home: tests/e2e/test_llm_server.py still imports it from here.
-from coach.guard import FALLBACK_TAIL, Guarded, collect, guarded  # noqa: F401
 from coach.results import Passage
 from coach.safety import neutralise
 from coach.text import answer_sentences as split_sentences

@@ -1,4 +1,11 @@
-"""Split a loaded document into sections by heading, then into content-addressed chunks."""
+"""Split a loaded document into sections by heading, then into content-addressed chunks.
+
+Reads the canonical clean text form (see `ingest.formats`): every heading level starts a
+section named by its heading path ("Ending the relationship › The final session"); chunks break
+only between blocks (paragraphs, lists, tables, code), never inside a code block, never between
+a list item and its nested items, and never between a lead-in ending in ":" and what it
+introduces.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +20,13 @@ from ingest.loaders import Document
 CHUNK_SIZE = 800
 CHUNK_OVERLAP = 120
 INTRODUCTION = "Introduction"
+PATH_SEPARATOR = " › "
 # Paragraphs first, then lines, then sentences, then words: a chunk breaks at the largest unit.
 SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " ", ""]
 
-_HEADING = re.compile(r"^(#{1,2})[ \t]+(.+?)[ \t#]*$")
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+_ITEM = re.compile(r"^(?P<indent> *)(?:-|\d+\.) ")
 
 
 @dataclass
@@ -31,31 +40,52 @@ class Chunk:
 
 
 def split_sections(text: str, title: str = "") -> list[tuple[str, str]]:
-    """`(section, body)` pairs in document order; text before the first heading is "Introduction".
+    """`(section path, body)` pairs in document order; text before any heading is "Introduction".
 
-    `#` and `##` headings start sections, except a `#` heading that repeats the document title
-    (it names the whole document). Deeper headings stay inside their section's text, and lines
-    inside code fences are never headings. Sections with no body are dropped.
+    Every heading level starts a section, named by the path of headings above it joined with
+    " › " (a `###` under a `##` reads "Parent › Child"), so a `###`-only page does not put every
+    passage in "Introduction". A `#` heading that repeats the document title names the whole
+    document and is left out of paths, and so is the only `#` heading of a document (a
+    handbook's `#` heading often differs from its front-matter title but still names the
+    whole document, so it would otherwise prefix every path). Lines inside code fences are never
+    headings. Sections with no body are dropped.
     """
     sections: list[tuple[str, list[str]]] = [(INTRODUCTION, [])]
-    in_fence = False
-    for line in text.splitlines():
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        match = None if in_fence else _HEADING.match(line)
+    stack: list[tuple[int, str]] = []
+    headings = _headings(text)
+    single_top = [h for level, h in headings if level == 1]
+    for line, match in zip(text.splitlines(), _heading_matches(text), strict=True):
         if match is None:
             sections[-1][1].append(line)
             continue
-        heading = match.group(2).strip()
-        if match.group(1) == "#" and heading == title.strip():
+        level, heading = len(match.group(1)), match.group(2).strip()
+        if level == 1 and (_same(heading, title) or len(single_top) == 1):
             continue
-        sections.append((heading, []))
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        stack.append((level, heading))
+        sections.append((PATH_SEPARATOR.join(h for _, h in stack), []))
     out = []
     for name, lines in sections:
         body = "\n".join(lines).strip()
         if body:
             out.append((name, body))
     return out
+
+
+def _heading_matches(text: str) -> list[re.Match[str] | None]:
+    """Per line, its heading match, or None (also for every line inside a code fence)."""
+    out: list[re.Match[str] | None] = []
+    in_fence = False
+    for line in text.splitlines():
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        out.append(None if in_fence else _HEADING.match(line))
+    return out
+
+
+def _headings(text: str) -> list[tuple[int, str]]:
+    return [(len(m.group(1)), m.group(2).strip()) for m in _heading_matches(text) if m]
 
 
 def chunk_id(source: str, embed_text: str) -> str:
@@ -66,11 +96,10 @@ def chunk_id(source: str, embed_text: str) -> str:
 def chunk_document(doc: Document, source: str, *, chunk_size: int = CHUNK_SIZE,
                    chunk_overlap: int = CHUNK_OVERLAP) -> list[Chunk]:
     """All chunks of `doc`, numbered by `position`; a repeated passage keeps only its first copy."""
-    splitter = _splitter(chunk_size, chunk_overlap)
     chunks: list[Chunk] = []
     seen: set[str] = set()
     for section, body in split_sections(doc.text, doc.title):
-        for text in splitter.split_text(body):
+        for text in split_body(body, chunk_size, chunk_overlap):
             embed_text = f"{doc.title} — {section}\n{text}"
             cid = chunk_id(source, embed_text)
             if cid in seen:
@@ -86,6 +115,120 @@ def chunk_document(doc: Document, source: str, *, chunk_size: int = CHUNK_SIZE,
                 "source_kind": str(doc.metadata.get("source_kind") or ""),
             }))
     return chunks
+
+
+def split_body(body: str, chunk_size: int = CHUNK_SIZE,
+               chunk_overlap: int = CHUNK_OVERLAP) -> list[str]:
+    """A section's text as chunks of at most `chunk_size` characters where the text allows.
+
+    Chunks are filled with whole units (see `_units`) in order. Between units there is no
+    overlap: they already end at a paragraph or item, and repeating a whole paragraph would show
+    it twice in the source view. A unit larger than a chunk is split at its lines (list items,
+    table rows), repeating a list's lead-in on each part; a single paragraph larger than a chunk
+    is split at sentences with `chunk_overlap`; a code block is never split, even when larger.
+    """
+    chunks: list[str] = []
+    current: list[str] = []
+    for unit in _fitted(_units(body), chunk_size, chunk_overlap):
+        if current and len("\n\n".join([*current, unit])) > chunk_size:
+            chunks.append("\n\n".join(current))
+            current = []
+        current.append(unit)
+    if current:
+        chunks.append("\n\n".join(current))
+    return chunks
+
+
+def _blocks(body: str) -> list[str]:
+    """Blank-line separated blocks; a code fence is one block even with blank lines inside."""
+    blocks: list[str] = []
+    lines: list[str] = []
+    in_fence = False
+    for line in body.splitlines():
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        if not line.strip() and not in_fence:
+            if lines:
+                blocks.append("\n".join(lines))
+            lines = []
+        else:
+            lines.append(line)
+    if lines:
+        blocks.append("\n".join(lines))
+    return blocks
+
+
+def _units(body: str) -> list[str]:
+    """Blocks, with a lead-in paragraph ending in ":" joined to the list/table/code after it."""
+    units: list[str] = []
+    for block in _blocks(body):
+        if units and _is_lead_in(units[-1]) and not _is_paragraph(block):
+            joint = "\n\n" if _is_code(block) else "\n"  # a fence must start its own line
+            units[-1] = f"{units[-1]}{joint}{block}"
+        else:
+            units.append(block)
+    return units
+
+
+def _fitted(units: list[str], chunk_size: int, chunk_overlap: int) -> list[str]:
+    """Units no larger than `chunk_size`, except code blocks (and their lead-in): kept whole."""
+    out: list[str] = []
+    for unit in units:
+        if len(unit) <= chunk_size or _has_code(unit):
+            out.append(unit)
+        elif "\n" in unit:
+            out += _split_lines(unit, chunk_size, chunk_overlap)
+        else:
+            out += _splitter(chunk_size, chunk_overlap).split_text(unit)
+    return out
+
+
+def _split_lines(unit: str, chunk_size: int, chunk_overlap: int) -> list[str]:
+    """A long list or table in parts of whole top-level items (with their nested items).
+
+    A lead-in line ending in ":" starts every part, so each part still says what it lists.
+    """
+    lines = unit.split("\n")
+    lead = lines.pop(0) if _is_lead_in(lines[0]) else ""
+    items: list[str] = []
+    for line in lines:
+        match = _ITEM.match(line)
+        if items and match and match.group("indent"):
+            items[-1] += "\n" + line  # a nested item stays with its parent
+        else:
+            items.append(line)
+    parts: list[str] = []
+    current = lead
+    for item in items:
+        candidate = f"{current}\n{item}" if current else item
+        if current and current != lead and len(candidate) > chunk_size:
+            parts.append(current)
+            candidate = f"{lead}\n{item}" if lead else item
+        current = candidate
+    parts.append(current)
+    return [p for part in parts
+            for p in ([part] if len(part) <= chunk_size
+                      else _splitter(chunk_size, chunk_overlap).split_text(part))]
+
+
+def _is_lead_in(block: str) -> bool:
+    return _is_paragraph(block) and block.rstrip().endswith(":")
+
+
+def _is_paragraph(block: str) -> bool:
+    return "\n" not in block and not _ITEM.match(block) and not _is_code(block)
+
+
+def _is_code(block: str) -> bool:
+    return bool(_FENCE.match(block))
+
+
+def _has_code(block: str) -> bool:
+    return any(_FENCE.match(line) for line in block.splitlines())
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 @cache

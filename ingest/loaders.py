@@ -1,9 +1,12 @@
-"""Read one guidance file (.md, .txt, .html, .pdf) into plain markdown-ish text plus metadata."""
+"""Read one guidance file (.md, .txt, .html, .pdf) into canonical clean text plus metadata.
+
+The canonical form is described in `ingest.formats`; each format has one converter there.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +18,7 @@ SUPPORTED = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
 
 @dataclass
 class Document:
-    """A loaded file: text with `#`/`##` headings, its title, and scalar metadata."""
+    """A loaded file: canonical clean text (see `ingest.formats`), its title, scalar metadata."""
 
     text: str
     title: str
@@ -48,6 +51,8 @@ def load_document(path: Path, *, max_bytes: int | None = None) -> Document:
 
 
 def _load_markdown(path: Path) -> Document:
+    from ingest.formats.markdown_text import markdown_to_text
+
     text = _read_text(path)
     meta: dict[str, Any] = {}
     match = re.match(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", text, re.DOTALL)
@@ -62,72 +67,49 @@ def _load_markdown(path: Path) -> Document:
             raise LoadError(path, "has front matter that is not a `key: value` mapping")
         meta = {str(k): v for k, v in (front or {}).items() if _is_scalar(v)}
         text = text[match.end():]
-    heading = re.search(r"^#[ \t]+(.+?)[ \t#]*$", text, re.MULTILINE)
-    title = str(meta.get("title") or (heading.group(1) if heading else "") or _stem_title(path))
+    body, first_h1 = markdown_to_text(text)
+    title = str(meta.get("title") or first_h1 or _stem_title(path))
     meta["title"] = title
-    return Document(text=text.strip(), title=title, metadata=meta)
+    return Document(text=body, title=title, metadata=meta)
 
 
 def _load_text(path: Path) -> Document:
-    text = _read_text(path).strip()
-    first, sep, rest = text.partition("\n")
-    # A short first line followed by a blank line reads as a title, not as a paragraph.
-    if sep and len(first.strip()) <= 100 and rest.startswith(("\n", "\r\n")) and rest.strip():
-        title, body = first.strip(), rest.strip()
-    else:
-        title, body = _stem_title(path), text
+    from ingest.formats.plain_text import text_to_text
+
+    body, title = text_to_text(_read_text(path))
+    title = title or _stem_title(path)
     return Document(text=body, title=title, metadata={"title": title})
 
 
-_BLOCK_TAGS = ("p", "div", "section", "article", "main", "header", "footer", "aside", "li",
-               "ul", "ol", "table", "tr", "blockquote", "pre", "br", "h4", "h5", "h6", "dt", "dd")
-_DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object", "head",
-              "nav", "form", "button")
-
-
 def _load_html(path: Path) -> Document:
-    from bs4 import BeautifulSoup
+    from ingest.formats.html_page import html_to_text
 
-    soup = BeautifulSoup(_read_text(path), "html.parser")
-    page_title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
-    first_h1 = soup.find("h1")
-    h1_text = first_h1.get_text(" ", strip=True) if first_h1 else ""
-    title = page_title or h1_text or _stem_title(path)
-    for tag in soup.find_all(("h1", "h2", "h3")):
-        text = tag.get_text(" ", strip=True)
-        # The heading that repeats the page title is the title, not a section.
-        marker = "#" if text == title else "##"
-        tag.replace_with(f"\n\n{marker} {text}\n\n" if text else "")
-    for tag in soup.find_all(_BLOCK_TAGS):
-        tag.insert_before("\n\n")
-        tag.insert_after("\n\n")
-    lines = [" ".join(line.split()) for line in soup.get_text().splitlines()]
-    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-    return Document(text=text, title=title, metadata={"title": title})
+    body, title = html_to_text(_read_text(path))
+    title = title or _stem_title(path)
+    return Document(text=body, title=title, metadata={"title": title})
 
 
 def _load_pdf(path: Path) -> Document:
     from pypdf import PdfReader
 
+    from ingest.formats.pdf_pages import pdf_to_text
+
     try:
         reader = PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):
             raise LoadError(path, "is a password-protected PDF")
-        pages = [page.extract_text() or "" for page in reader.pages]
-        info_title = str((reader.metadata or {}).get("/Title") or "").strip()
+        body, first_heading = pdf_to_text(reader)
+        metadata: Mapping[str, Any] = reader.metadata or {}
+        info_title = str(metadata.get("/Title") or "").strip()
     except LoadError:
         raise
     except Exception as exc:  # pypdf raises many unrelated types for damaged files
         raise LoadError(path, f"is not a readable PDF ({_first_line(exc) or type(exc).__name__})"
                         ) from None
-    if not any(p.strip() for p in pages):
+    if not body.strip():
         raise LoadError(path, "is a PDF with no extractable text (scanned images need OCR first)")
-    title = info_title or _stem_title(path)
-    # Page headings let a citation say where in the PDF a passage came from.
-    parts = [f"## Page {n}\n\n{_tidy(text)}" for n, text in enumerate(pages, 1) if text.strip()]
-    return Document(text="\n\n".join(parts), title=title, metadata={"title": title})
+    title = info_title or first_heading or _stem_title(path)
+    return Document(text=body, title=title, metadata={"title": title})
 
 
 _LOADERS: dict[str, Callable[[Path], Document]] = {
@@ -155,11 +137,6 @@ def _read_text(path: Path) -> str:
     if not text.strip():
         raise LoadError(path, "is empty")
     return text.replace("\r\n", "\n")
-
-
-def _tidy(text: str) -> str:
-    lines = [" ".join(line.split()) for line in text.splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def _stem_title(path: Path) -> str:

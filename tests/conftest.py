@@ -1,4 +1,10 @@
-"""Shared fixtures: Settings with a fresh data dir, and a store holding the shipped corpus."""
+"""Shared fixtures: Settings with a fresh data dir, and a store holding the shipped corpus.
+
+Tests that need the bundled embedding model are marked `model`: automatically when they use
+a fixture that needs it (or drive the real app, `e2e`), explicitly otherwise. `make test-fast`
+(`-m "not slow and not model"`) then runs without loading the model, and any unmarked fast test
+that reaches for it fails, saying so.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +20,30 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 from coach.settings import REPO_ROOT, Settings  # noqa: E402
 
 CORPUS_DIR = REPO_ROOT / "corpus"
+# Fixtures whose tests embed text with the real model (the last three are module fixtures of
+# test_compose and test_verify); other model tests carry @pytest.mark.model themselves.
+MODEL_FIXTURES = {"corpus_store", "composer", "embeddings", "verifier"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("e2e") or fixtures & MODEL_FIXTURES:
+            item.add_marker(pytest.mark.model)
+
+
+@pytest.fixture(autouse=True)
+def _model_only_where_marked(request: pytest.FixtureRequest,
+                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fast test not marked `model` that loads the embedding model fails, naming the fix."""
+    if request.node.get_closest_marker("model") or request.node.get_closest_marker("slow"):
+        return
+
+    def no_model() -> None:
+        pytest.fail(f"{request.node.nodeid} loads the embedding model: mark it "
+                    "@pytest.mark.model (or use a fake embedder)", pytrace=False)
+
+    monkeypatch.setattr("coach.store.embeddings", no_model)
 
 
 @pytest.fixture

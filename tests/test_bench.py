@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from coach.bench import (
+from bench.speed import (
     bench_answers,
     bench_embeddings,
     bench_ingest,
@@ -60,6 +61,7 @@ def test_synthetic_chunks_read_like_guidance() -> None:
     assert {"title", "section", "source"} <= set(metas[0])
 
 
+@pytest.mark.model
 def test_ingest_bench_compares_ours_with_a_naive_rebuild_in_scratch_dirs(
         settings: Callable[..., Settings], tmp_path: Path) -> None:
     user = settings()
@@ -73,6 +75,7 @@ def test_ingest_bench_compares_ours_with_a_naive_rebuild_in_scratch_dirs(
     assert not user.data_dir.exists()  # the user's store was never touched
 
 
+@pytest.mark.model
 def test_retrieval_bench_times_the_coach_and_raw_chroma_on_the_same_store(
         settings: Callable[..., Settings], tmp_path: Path) -> None:
     user = settings()
@@ -101,6 +104,7 @@ def test_answer_bench_streams_the_in_scope_questions(corpus_store: Settings) -> 
     assert 0 < out["first_piece_p50_s"] <= out["full_answer_p50_s"]
 
 
+@pytest.mark.model
 def test_embedding_bench_reports_throughput_and_query_latency_per_thread_setting() -> None:
     import os
 
@@ -157,10 +161,33 @@ def test_targets_say_which_are_met_and_the_table_shows_them() -> None:
     assert "MISSED  search works at 100,000 chunks: InternalError: boom" in table
 
 
-def test_bench_rejects_sizes_that_are_not_numbers(corpus_store: Settings) -> None:
-    result = CliRunner().invoke(main, ["bench", "--sizes", "ten,thousand"], obj=corpus_store)
+def test_bench_rejects_sizes_that_are_not_numbers(settings: Callable[..., Settings]) -> None:
+    result = CliRunner().invoke(main, ["bench", "--sizes", "ten,thousand"], obj=settings())
 
     assert result.exit_code == 2 and "10000,100000" in result.output
+
+
+def test_bench_outside_a_checkout_says_how_to_run_it(
+        settings: Callable[..., Settings], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("coach.cli.REPO_ROOT", tmp_path)  # an installed coach: no bench/ beside it
+    monkeypatch.setitem(sys.modules, "bench", None)
+
+    result = CliRunner().invoke(main, ["bench", "--quick"], obj=settings())
+
+    assert result.exit_code == 2
+    assert "coach bench needs a source checkout: run `make bench`" in result.output
+
+
+def test_bench_without_the_dev_extras_names_what_is_missing(
+        settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch) -> None:
+    import bench
+
+    monkeypatch.setattr(bench, "NEEDS", ("psutil", "no_such_profiler_installed"))
+
+    result = CliRunner().invoke(main, ["bench", "--quick"], obj=settings())
+
+    assert result.exit_code == 2
+    assert "needs the dev extras (no_such_profiler_installed not installed)" in result.output
 
 
 @pytest.mark.slow

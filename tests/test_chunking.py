@@ -34,11 +34,24 @@ def test_text_before_first_heading_is_the_introduction_and_title_heading_is_drop
     ]
 
 
-def test_subheadings_and_code_fences_stay_inside_their_section() -> None:
-    text = "## Email\n\n### Subject line\n\nKeep it short.\n\n```\n# not a heading\n```"
-    [(section, body)] = split_sections(text, "Guide")
-    assert section == "Email"
-    assert "### Subject line" in body and "# not a heading" in body
+def test_every_heading_level_starts_a_section_named_by_its_path() -> None:
+    text = ("# Guide\n\nOpening.\n\n## Email\n\nWhy email.\n\n### Subject line\n\nKeep it short."
+            "\n\n#### Length\n\nUnder ten words.\n\n### Sign-off\n\nUse your name.\n\n"
+            "## Calls\n\nBook ahead.\n\n```\n# not a heading\n```")
+    assert split_sections(text, "Guide") == [
+        ("Introduction", "Opening."),
+        ("Email", "Why email."),
+        ("Email › Subject line", "Keep it short."),
+        ("Email › Subject line › Length", "Under ten words."),
+        ("Email › Sign-off", "Use your name."),
+        ("Calls", "Book ahead.\n\n```\n# not a heading\n```"),
+    ]
+
+
+def test_the_only_top_level_heading_names_the_document_not_a_section() -> None:
+    text = "# A handbook heading unlike the title\n\nWelcome.\n\n## Dates\n\nIn May."
+    assert split_sections(text, "Front matter title") == [("Introduction", "Welcome."),
+                                                          ("Dates", "In May.")]
 
 
 def test_other_top_level_headings_start_sections_and_empty_sections_vanish() -> None:
@@ -119,3 +132,37 @@ def test_the_corpus_chunks_by_its_headings() -> None:
     assert sections == ["Introduction", *headings]
     assert all(c.embed_text.startswith(f"{corpus.title} — ") for c in chunks)
     assert chunk_document(corpus, "corpus/mentor-partnership-part-one.md") == chunks
+
+
+# --- block-aware splitting ------------------------------------------------------------------
+
+def test_a_lead_in_stays_with_its_list_across_a_size_split() -> None:
+    lead_in = "Before the review meeting, gather the following:"
+    items = "\n".join(f"- item {i}: the signed form for stage {i} of your placement plan"
+                      for i in range(4))
+    text = f"## Review\n\n{paragraph('reviews', 11)}\n\n{lead_in}\n\n{items}"
+    chunks = chunk_document(doc(text), SOURCE)
+    holding = [c.text for c in chunks if lead_in in c.text]
+    assert holding == [f"{lead_in}\n{items}"], "lead-in and list move to the next chunk together"
+    assert not any(c.text.rstrip().endswith(":") for c in chunks)
+
+
+def test_a_list_longer_than_a_chunk_repeats_its_lead_in_and_keeps_nested_items() -> None:
+    lead_in = "Pack these for the field trip:"
+    items = [f"- kit {i}: a labelled bag with spare socks, a flask and a paper map\n"
+             f"  - check the map covers the northern loop {i}" for i in range(12)]
+    chunks = chunk_document(doc(f"## Trip\n\n{lead_in}\n\n" + "\n".join(items)), SOURCE)
+    assert len(chunks) >= 2
+    for chunk in chunks:
+        assert chunk.text.startswith(lead_in + "\n- kit ")
+        assert len(chunk.text) <= CHUNK_SIZE
+        lines = chunk.text.split("\n")[1:]
+        for parent, child in zip(lines[::2], lines[1::2], strict=True):
+            assert parent.split(":")[0][6:] == child.rsplit(" ", 1)[1], "child with its parent"
+    assert sum(c.text.count("\n- kit ") for c in chunks) == 12
+
+
+def test_a_code_block_is_never_split_even_when_larger_than_a_chunk() -> None:
+    code = "\n".join(f"step_{i} = run(step_{i - 1})  # keep" for i in range(40))
+    chunks = chunk_document(doc(f"## Script\n\nIntro.\n\n```\n{code}\n```\n\nAfter."), SOURCE)
+    assert [c.text for c in chunks] == ["Intro.", f"```\n{code}\n```", "After."]

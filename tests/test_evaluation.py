@@ -7,10 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
 from coach.api import Coach
-from coach.cli import main
 from coach.evaluation import (
     EvalSetError,
     advice_sentences,
@@ -23,6 +21,7 @@ from coach.evaluation import (
 from coach.results import Answer, Passage
 from coach.settings import Settings
 from coach.text import split_sentences
+from tests.support import run_cli
 
 GENDER = {"question": "Can my mentor be a different gender from me?",
           "expect": ["need not be the same gender as you"]}
@@ -44,9 +43,6 @@ def write_set(path: Path, *items: dict) -> Path:
     path.write_text("\n".join(json.dumps(i) for i in items) + "\n", encoding="utf-8")
     return path
 
-
-def coach_cli(settings: Settings, *args: str) -> Result:
-    return CliRunner().invoke(main, ["--data-dir", str(settings.data_dir), *args], obj=settings)
 
 
 # --- the measures ---------------------------------------------------------------------------
@@ -153,7 +149,7 @@ def test_a_miss_shows_in_hits_and_in_the_threshold_failures(corpus_store: Settin
 
 def test_eval_without_an_ingested_store_tells_the_user_to_ingest(
         settings: Callable[..., Settings]) -> None:
-    result = coach_cli(settings(), "eval")
+    result = run_cli(settings(), "eval")
 
     assert result.exit_code == 2
     assert "coach ingest" in result.output and "Traceback" not in result.output
@@ -163,9 +159,9 @@ def test_eval_json_reports_the_figures_and_exits_1_below_a_threshold(
         corpus_store: Settings, tmp_path: Path) -> None:
     path = write_set(tmp_path / "set.jsonl", GENDER, NOT_IN_GUIDANCE, OFF_TOPIC)
 
-    passing = coach_cli(corpus_store, "eval", "--set", str(path), "--json", "--min-hit3", "0.5",
+    passing = run_cli(corpus_store, "eval", "--set", str(path), "--json", "--min-hit3", "0.5",
                         "--min-refusal", "1")
-    failing = coach_cli(corpus_store, "eval", "--set", str(path), "--min-hit3", "0.9")
+    failing = run_cli(corpus_store, "eval", "--set", str(path), "--min-hit3", "0.9")
 
     assert passing.exit_code == 0, passing.output
     report = json.loads(passing.stdout)
@@ -180,7 +176,7 @@ def test_eval_with_an_unreadable_set_is_a_clean_error(corpus_store: Settings,
     path = tmp_path / "broken.jsonl"
     path.write_text("{oops\n", encoding="utf-8")
 
-    result = coach_cli(corpus_store, "eval", "--set", str(path))
+    result = run_cli(corpus_store, "eval", "--set", str(path))
 
     assert result.exit_code == 2
     assert "broken.jsonl:1" in result.output and "Traceback" not in result.output

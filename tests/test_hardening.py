@@ -6,16 +6,14 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from coach.api import Coach
-from coach.cli import main
 from coach.compose import GroundedComposer, is_advice_candidate
 from coach.conversation import REFUSAL
 from coach.drafts import compose_draft
@@ -27,18 +25,7 @@ from coach.text import split_sentences
 from ingest.indexer import sync
 from tests import labelled
 from tests.documents import JOURNAL_DOC
-
-# The console script, run the way a user runs it (a fresh process, no test state).
-COACH = [sys.executable, "-c", "from coach.cli import main; main()"]
-
-
-def coach_cli(settings: Settings, *args: str) -> Result:
-    return CliRunner().invoke(main, ["--data-dir", str(settings.data_dir), *args], obj=settings)
-
-
-def subprocess_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COACH_")}
-    return {**env, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+from tests.support import COACH, clean_env, run_cli
 
 
 def assert_one_clean_error(result: Result, *needles: str) -> None:
@@ -91,7 +78,7 @@ def test_a_coach_on_a_missing_data_dir_names_the_path_and_the_fix(tmp_path: Path
 def test_coach_ask_on_a_missing_data_dir_exits_2_without_a_traceback(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere"
     result = subprocess.run([*COACH, "--data-dir", str(missing), "ask", "How do I find a mentor?"],
-                            capture_output=True, text=True, env=subprocess_env(), timeout=300)
+                            capture_output=True, text=True, env=clean_env(), timeout=300)
 
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
@@ -106,7 +93,7 @@ def test_asking_from_a_read_only_store_says_so_instead_of_crashing(
         copy_of_corpus_store: Settings) -> None:
     chroma = copy_of_corpus_store.data_dir / "chroma"
     with read_only(chroma, chroma / "chroma.sqlite3"):
-        result = coach_cli(copy_of_corpus_store, "ask", "How do I find a mentor?")
+        result = run_cli(copy_of_corpus_store, "ask", "How do I find a mentor?")
         with pytest.raises(StoreError, match="read-only"):
             Coach(copy_of_corpus_store)
 
@@ -119,7 +106,7 @@ def test_ingesting_into_a_data_dir_that_cannot_be_created_says_where_and_why(
     parent.mkdir()
     s = settings(data_dir=parent / "data")
     with read_only(parent):
-        result = coach_cli(s, "ingest")
+        result = run_cli(s, "ingest")
 
     assert_one_clean_error(result, f"cannot create the data dir {s.data_dir / 'chroma'}",
                            "writable COACH_DATA_DIR")
@@ -148,7 +135,7 @@ def test_a_corrupt_store_gets_a_message_naming_it_and_the_fix(
     chroma = copy_of_corpus_store.data_dir / "chroma"
     damage(chroma / "chroma.sqlite3")
 
-    result = coach_cli(copy_of_corpus_store, *command)
+    result = run_cli(copy_of_corpus_store, *command)
 
     assert_one_clean_error(result, f"cannot open the guidance store at {chroma}",
                            "move it aside", "coach ingest")
@@ -158,10 +145,10 @@ def test_following_the_advice_for_a_corrupt_store_brings_it_back(
         copy_of_corpus_store: Settings) -> None:
     chroma = copy_of_corpus_store.data_dir / "chroma"
     garbage(chroma / "chroma.sqlite3")
-    assert coach_cli(copy_of_corpus_store, "sources").exit_code == 2
+    assert run_cli(copy_of_corpus_store, "sources").exit_code == 2
 
     chroma.rename(chroma.with_name("chroma.corrupt"))
-    rebuilt = coach_cli(copy_of_corpus_store, "ingest")
+    rebuilt = run_cli(copy_of_corpus_store, "ingest")
     answer = Coach(copy_of_corpus_store).ask("How do I find a mentor?")
 
     assert rebuilt.exit_code == 0, rebuilt.output
@@ -201,7 +188,7 @@ def test_a_running_coach_sees_what_a_coach_ingest_in_another_process_added(
     doc.write_text(JOURNAL_DOC, encoding="utf-8")
 
     ingest = subprocess.run([*COACH, "--data-dir", str(copy_of_corpus_store.data_dir), "ingest",
-                             str(doc)], capture_output=True, text=True, env=subprocess_env(),
+                             str(doc)], capture_output=True, text=True, env=clean_env(),
                             timeout=300)
     assert ingest.returncode == 0, ingest.stderr
 
@@ -280,6 +267,7 @@ def test_an_injected_or_marked_up_sentence_is_never_advice(sentence: str) -> Non
     assert not is_advice_candidate(sentence)
 
 
+@pytest.mark.model
 def test_the_composer_keeps_a_passages_real_advice_and_drops_the_injection() -> None:
     text = " ".join(POISONED_DOC.split("## Preparing for a mentoring session")[1]
                     .split("## Notes")[0].split())

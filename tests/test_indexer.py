@@ -171,6 +171,7 @@ def test_remove_source_deletes_one_document(store: Store, corpus: Path) -> None:
 
 # --- folders and source keys ----------------------------------------------------------------
 
+@pytest.mark.model
 def test_folders_are_walked_recursively_and_hidden_files_skipped(store: Store,
                                                                  tmp_path: Path) -> None:
     docs = tmp_path / "docs"
@@ -194,6 +195,7 @@ def test_a_file_has_the_same_source_alone_or_in_its_folder(tmp_path: Path) -> No
 
 # --- failures -------------------------------------------------------------------------------
 
+@pytest.mark.model
 def test_bad_files_are_reported_one_line_each_and_the_rest_ingested(store: Store,
                                                                     tmp_path: Path) -> None:
     batch = tmp_path / "batch"
@@ -234,6 +236,7 @@ def test_a_second_ingest_waits_then_gives_a_clear_message(store: Store, corpus: 
     assert store.count() == 0
 
 
+@pytest.mark.model
 def test_progress_callback_sees_each_file(store: Store, tmp_path: Path) -> None:
     write(tmp_path / "docs" / "a.md", "Alpha.")
     write(tmp_path / "docs" / "b.md", "Beta.")

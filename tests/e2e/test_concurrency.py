@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -17,11 +15,11 @@ import pytest
 
 from coach.settings import REPO_ROOT, Settings
 from tests import labelled
+from tests.support import COACH, clean_env
 
 pytest_plugins = ["app_server"]  # start_app / stop_app
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-COACH = [sys.executable, "-c", "from coach.cli import main; main()"]
 CORPUS = REPO_ROOT / "corpus"
 BUSY = "another ingest is running"
 
@@ -55,12 +53,6 @@ CONVERSATIONS = [
 # the tests ask about (how well noise is ranked is retrieval's business, not these tests').
 WORDS = ("garden soil compost tomato seed water sunlight trowel mulch harvest basil pepper "
          "greenhouse frost pruning hedge orchard beetle rainfall shovel").split()
-
-
-def clean_env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("COACH_", "OPENAI_"))}
-    return {**env, "COACH_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1",
-            "TRANSFORMERS_OFFLINE": "1"}
 
 
 def topic_of(sources: list[dict[str, Any]]) -> set[str]:

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from coach.generators import LlamaCppGenerator, OpenAIGenerator
+from coach.guard import collect, guarded
 from coach.results import Passage
 from coach.settings import Settings
 from coach.text import citations
-from coach.verify import Verifier, collect, guarded, split_sentences
+from coach.verify import Verifier, split_sentences
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -19,12 +15,12 @@ import pytest
 
 from coach.settings import REPO_ROOT, Settings
 from tests.documents import JOURNAL_DOC
+from tests.support import COACH, clean_env, free_port, stop_process, wait_until_ready
 
-pytest_plugins = ["app_server"]  # start_app / stop_app, free_port
+pytest_plugins = ["app_server"]  # start_app / stop_app
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 CHROMA = Path(sys.executable).parent / "chroma"
-COACH = [sys.executable, "-c", "from coach.cli import main; main()"]
 CORPUS = REPO_ROOT / "corpus"
 QUESTION = "How do I find a mentor?"
 # Generous: a Rust binary starting on a busy 2-core machine; not a timing assertion.
@@ -59,32 +55,14 @@ class ChromaServer:
             self.process = subprocess.Popen(
                 [str(CHROMA), "run", "--host", "127.0.0.1", "--port", str(self.port),
                  "--path", str(self.path)],
-                stdout=out, stderr=subprocess.STDOUT,
-                env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
-        deadline = time.monotonic() + SERVER_START_LIMIT_S
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                tail = self.log.read_text(errors="replace").splitlines()[-10:]
-                pytest.fail(f"chroma run exited with {self.process.returncode}:\n"
-                            + "\n".join(tail))
-            try:
-                with urllib.request.urlopen(f"{self.url}/api/v2/heartbeat", timeout=5) as reply:
-                    if reply.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(0.3)
-        pytest.fail(f"chroma run did not answer on {self.url} within {SERVER_START_LIMIT_S:.0f}s")
+                stdout=out, stderr=subprocess.STDOUT, env=clean_env())
+        wait_until_ready(self.process, f"{self.url}/api/v2/heartbeat", self.log,
+                         limit_s=SERVER_START_LIMIT_S, name="chroma run")
 
     def stop(self) -> None:
         if self.process is None:
             return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=30)
+        stop_process(self.process, timeout_s=30)
         self.process = None
 
 
@@ -96,11 +74,6 @@ class Served:
     settings: Settings
     env: dict[str, str]
     report: dict[str, Any]
-
-
-def clean_env(**settings: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("COACH_", "OPENAI_"))}
-    return {**env, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", **settings}
 
 
 def coach(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
@@ -133,8 +106,6 @@ def stored_ids(settings: Settings) -> list[str]:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     if not CHROMA.exists():
         pytest.skip(f"{CHROMA} is not installed (it comes with chromadb)")
-    from app_server import free_port
-
     root = tmp_path_factory.mktemp("chroma_server")
     server = ChromaServer(root / "db", free_port(), root / "chroma.log")
     server.start()
@@ -206,8 +177,6 @@ def test_a_running_coach_rides_out_a_server_restart(served: Served) -> None:
                          ids=lambda c: c[0])
 def test_a_server_that_is_down_gets_a_clear_message_and_exit_2(
         tmp_path: Path, command: list[str]) -> None:
-    from app_server import free_port
-
     url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     env = clean_env(COACH_CHROMA_URL=url, COACH_DATA_DIR=str(tmp_path / "data"))
 

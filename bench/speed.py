@@ -189,7 +189,7 @@ def _naive_rebuild(files_dir: Path, persist_dir: Path, collection: str) -> int:
     from langchain_chroma import Chroma
     from langchain_core.documents import Document
 
-    from coach.store import embeddings
+    from coach.store import as_langchain, embeddings
     from ingest.chunking import chunk_document
     from ingest.indexer import source_key
     from ingest.loaders import load_document
@@ -199,7 +199,7 @@ def _naive_rebuild(files_dir: Path, persist_dir: Path, collection: str) -> int:
         key = source_key(file, files_dir)
         for chunk in chunk_document(load_document(file), key):
             docs.append(Document(page_content=chunk.embed_text, metadata=chunk.metadata))
-    Chroma.from_documents(docs, embedding=embeddings(), collection_name=collection,
+    Chroma.from_documents(docs, embedding=as_langchain(embeddings()), collection_name=collection,
                           persist_directory=str(persist_dir),
                           collection_metadata={"hnsw:space": "cosine"},
                           client_settings=ChromaSettings(anonymized_telemetry=False))

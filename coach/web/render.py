@@ -1,0 +1,110 @@
+"""Results -> markdown for the page. No gradio here.
+
+Everything from a user or a document is HTML-escaped, so a `<script>` in a guidance file or a
+message shows as text instead of running.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from coach.results import Answer, Draft, Passage
+from ingest.uploads import UploadOutcome
+
+
+def esc(text: str) -> str:
+    return html.escape(text or "", quote=False)
+
+
+def quote(text: str) -> str:
+    return "\n".join(f"> {line}" if line.strip() else ">" for line in esc(text).splitlines())
+
+
+def warning(text: str) -> str:
+    """A failure or refusal as the page shows it in a status line."""
+    return f"⚠ {esc(text)}"
+
+
+def when(stamp: str) -> str:
+    """"2025-01-31T10:04:05+00:00" -> "2025-01-31 10:04 UTC" (anything else unchanged)."""
+    match = re.match(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d)", stamp or "")
+    return f"{match[1]} {match[2]} UTC" if match else (stamp or "")
+
+
+def render_passages(passages: Sequence[Passage]) -> str:
+    blocks = []
+    for i, p in enumerate(passages, 1):
+        n = p.n or i
+        blocks.append(f"**[{n}] {esc(p.label)}** · relevance {p.score:.2f}\n\n{quote(p.text)}")
+    return "\n\n".join(blocks)
+
+
+def render_draft(draft: Draft) -> str:
+    return f"**Subject:** {esc(draft.subject)}\n\n{esc(draft.body)}"
+
+
+def render_answer(answer: Answer) -> str:
+    parts = []
+    text = answer.text or ""
+    if answer.notice and answer.notice.strip() != text.strip():
+        parts.append(f"> **Note:** {esc(answer.notice)}")
+    if text:
+        parts.append(esc(text))
+    # A draft from chat normally arrives written into the text; show it if it was not.
+    if answer.draft is not None and answer.draft.subject not in text:
+        parts.append(render_draft(answer.draft))
+    return "\n\n".join(parts) or "…"
+
+
+def answer_sources(answer: Answer) -> list[Passage]:
+    if answer.sources:
+        return list(answer.sources)
+    return list(answer.draft.sources) if answer.draft is not None else []
+
+
+def sources_message(passages: Sequence[Passage]) -> dict[str, Any]:
+    """The chat message holding an answer's sources, collapsed under 'Sources (n)'."""
+    return {"role": "assistant", "content": render_passages(passages),
+            "metadata": {"title": f"Sources ({len(passages)})", "status": "done"}}
+
+
+def render_points(draft: Draft) -> str:
+    lines = []
+    if draft.notice:
+        lines.append(f"> **Note:** {esc(draft.notice)}\n")
+    if draft.points:
+        lines.append("**Guidance this draft follows**\n")
+        lines.extend(f"- {esc(point)}" for point in draft.points)
+    return "\n".join(lines)
+
+
+def passage_dict(p: Passage) -> dict[str, Any]:
+    return {"n": p.n, "title": p.title, "section": p.section, "source": p.source,
+            "score": round(float(p.score), 4), "text": p.text}
+
+
+def summary_markdown(outcome: UploadOutcome | None = None, report: Any = None,
+                     what: str = "Upload") -> str:
+    """What an upload or re-ingest did: files saved, passage counts, anything refused."""
+    report = report if report is not None else (outcome.report if outcome else None)
+    paragraphs: list[str] = []
+    problems: list[str] = []
+    if outcome is not None and outcome.saved:
+        paragraphs.append(f"**{what}:** saved "
+                          f"{', '.join(f'`{esc(n)}`' for n in outcome.saved)}.")
+    if report is not None:
+        paragraphs.append(f"**Passages:** {report.num_added} added · {report.num_updated} "
+                          f"updated · {report.num_skipped} unchanged · {report.num_deleted} "
+                          f"deleted — {report.total_chunks} in the library.")
+        problems.extend(f"- ⚠ not ingested: {esc(line)}" for line in report.errors)
+    if outcome is not None:
+        problems.extend(f"- ⚠ `{esc(name)}` rejected: {esc(reason)}"
+                        for name, reason in outcome.rejected)
+        if not outcome.saved and not outcome.rejected:
+            paragraphs.append("Choose one or more files first (.md, .txt, .html or .pdf).")
+    if problems:
+        paragraphs.append("\n".join(problems))
+    return "\n\n".join(paragraphs)

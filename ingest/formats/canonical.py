@@ -1,0 +1,121 @@
+"""Build the canonical clean text form (described in `ingest.formats`) block by block."""
+
+from __future__ import annotations
+
+import re
+
+# Box kinds with a fixed wording; any other kind is written capitalised ("Danger: ...").
+_CALLOUT_LABELS = {"hint": "Tip", "tip": "Tip", "note": "Note", "info": "Note",
+                   "important": "Important", "warning": "Warning", "caution": "Caution",
+                   "attention": "Warning", "danger": "Danger", "alert": "Note",
+                   "callout": "Note", "admonition": "Note", "example": "Example"}
+
+
+def words(text: str) -> str:
+    """`text` on one line with single spaces (hard wraps and indentation removed)."""
+    return " ".join(text.split())
+
+
+def rejoin(lines: list[str]) -> str:
+    """Hard-wrapped lines as one paragraph; "impor-" + "tant" becomes "important"."""
+    text = lines[0].strip() if lines else ""
+    for line in lines[1:]:
+        line = line.strip()
+        if re.search(r"[A-Za-z]-$", text) and line[:1].islower():
+            text = text[:-1] + line
+        else:
+            text = f"{text} {line}"
+    return words(text)
+
+
+def callout_label(kind: str) -> str:
+    """The word a box of `kind` is introduced with: "tip" -> "Tip", "NOTE" -> "Note"."""
+    kind = kind.strip().lower()
+    return _CALLOUT_LABELS.get(kind) or kind[:1].upper() + kind[1:]
+
+
+def callout_text(label: str, title: str, first: str) -> str:
+    """The box's first paragraph as a sentence: `Tip: Title. first` (title and first optional).
+
+    A box whose text already starts with its label ("Tip: ...", "Note - ...") is not labelled
+    twice.
+    """
+    parts = [p for p in (words(title), words(first)) if p]
+    if parts and len(parts) == 2 and not parts[0].endswith((".", "!", "?", ":")):
+        parts[0] += "."
+    body = " ".join(parts)
+    if re.match(rf"{re.escape(label)}\b\s*[:.\-–—]?", body, re.IGNORECASE):
+        body = re.sub(rf"^{re.escape(label)}\b\s*[:.\-–—]?\s*", "", body, flags=re.IGNORECASE)
+    return f"{label}: {body}" if body else f"{label}:"
+
+
+def table_rows(header: list[str], rows: list[list[str]]) -> list[str]:
+    """One sentence per row, `Header: cell; Header: cell.`; rows without a header join cells.
+
+    A row read on its own (as a search hit) still says what each cell means, which a
+    pipe-separated row does not.
+    """
+    out = []
+    for row in rows:
+        cells = [words(c) for c in row]
+        if header and any(header):
+            pairs = [f"{h}: {c}" if h else c
+                     for h, c in zip([words(h) for h in header], cells, strict=False) if c]
+        else:
+            pairs = [c for c in cells if c]
+        if pairs:
+            line = "; ".join(pairs)
+            out.append(line if line.endswith((".", "!", "?")) else line + ".")
+    return out
+
+
+class Blocks:
+    """Accumulates canonical blocks; consecutive list items (or table rows) form one block."""
+
+    def __init__(self) -> None:
+        self.blocks: list[str] = []
+        self._run: list[str] | None = None
+
+    def heading(self, level: int, text: str) -> None:
+        text = words(text).rstrip("#").strip()
+        if text:
+            self._add(f"{'#' * max(1, min(level, 6))} {text}")
+
+    def paragraph(self, text: str) -> None:
+        text = words(text)
+        if text:
+            self._add(text)
+
+    def item(self, depth: int, marker: str, text: str) -> None:
+        """A list item at nesting `depth` (0 = top) with marker `-` or `N.`."""
+        text = words(text)
+        if not text:
+            return
+        if self._run is None:
+            self._run = []
+            self.blocks.append("")
+        self._run.append(f"{'  ' * depth}{marker} {text}")
+        self.blocks[-1] = "\n".join(self._run)
+
+    def rows(self, lines: list[str]) -> None:
+        if lines:
+            self._add("\n".join(words(line) for line in lines))
+
+    def code(self, text: str) -> None:
+        text = text.strip("\n")
+        if text.strip():
+            self._add(f"```\n{text}\n```")
+
+    def end_list(self) -> None:
+        self._run = None
+
+    def extend(self, other: Blocks) -> None:
+        for block in other.blocks:
+            self._add(block)
+
+    def text(self) -> str:
+        return "\n\n".join(b for b in self.blocks if b.strip())
+
+    def _add(self, block: str) -> None:
+        self._run = None
+        self.blocks.append(block)

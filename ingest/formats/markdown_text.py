@@ -1,0 +1,209 @@
+"""Markdown -> canonical clean text, through markdown-it-py's syntax tree (never regexes)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from ingest.formats.canonical import Blocks, callout_label, callout_text, table_rows, words
+
+# GitHub alert marker, and the marker MkDocs boxes are rewritten to: `[!tip]` / `[!tip:Title]`.
+_ALERT = re.compile(r"^\[!([A-Za-z][\w-]*)(?::([^\]]*))?\]\s*")
+_MKDOCS_BOX = re.compile(r'^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)[ \t]+(?P<kind>[\w-]+)'
+                         r'(?:[ \t]+"(?P<title>[^"]*)")?[ \t]*$')
+_FENCE = re.compile(r"^[ \t]*(```|~~~)")
+# A paragraph that is only links, optionally after a short label: "Share: [X](u) | [Y](v)".
+_LINK = "\x00"
+_LINKS_ONLY = re.compile(rf"^\s*(?:[^:{_LINK}]{{0,40}}:)?[\s|·•,/\-–]*"
+                         rf"(?:{_LINK}[\s|·•,/\-–]*){{2,}}$")
+
+
+def markdown_to_text(source: str) -> tuple[str, str]:
+    """`(canonical text, first level-1 heading or "")` for a markdown body (no front matter)."""
+    from markdown_it.tree import SyntaxTreeNode
+
+    tree = SyntaxTreeNode(_parser().parse(_mkdocs_boxes_as_alerts(source)))
+    out = Blocks()
+    _blocks(tree, out, 0)
+    first_h1 = next((_inline(n.children[0])[0] for n in tree.children
+                     if n.type == "heading" and n.tag == "h1" and n.children), "")
+    return out.text(), first_h1
+
+
+@cache
+def _parser() -> Any:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def _mkdocs_boxes_as_alerts(source: str) -> str:
+    """Rewrite MkDocs `!!! kind "Title"` boxes (body indented 4) as `> [!kind:Title]` quotes.
+
+    markdown-it has no admonition rule, and an indented body would parse as a code block.
+    """
+    lines, out, i, in_fence = source.split("\n"), [], 0, False
+    while i < len(lines):
+        line = lines[i]
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        match = None if in_fence else _MKDOCS_BOX.match(line)
+        if match is None:
+            out.append(line)
+            i += 1
+            continue
+        indent, body = match.group("indent"), []
+        i += 1
+        while i < len(lines) and (not lines[i].strip() or lines[i].startswith(
+                (indent + "    ", indent + "\t"))):
+            body.append(lines[i][len(indent) + 4:] if lines[i].strip() else "")
+            i += 1
+        marker = f"[!{match.group('kind')}:{match.group('title') or ''}]"
+        out += [f"{indent}> {marker}", f"{indent}>"]
+        out += [f"{indent}> {b}".rstrip() for b in body] + [""]
+    return "\n".join(out)
+
+
+def _blocks(node: Any, out: Blocks, depth: int) -> None:
+    for child in node.children:
+        kind = child.type
+        if kind == "heading":
+            out.heading(int(child.tag[1]), _inline(child.children[0])[0])
+        elif kind == "paragraph":
+            text, navigation = _inline(child.children[0])
+            if not navigation:
+                out.paragraph(text)
+        elif kind in ("bullet_list", "ordered_list"):
+            if not _is_link_list(child):
+                _list(child, out, depth)
+                out.end_list()
+        elif kind == "blockquote":
+            _quote(child, out, depth)
+        elif kind == "table":
+            out.rows(_table(child))
+        elif kind in ("fence", "code_block"):
+            out.code(child.content)
+        elif kind == "html_block":
+            _html(child.content, out)
+        elif kind == "hr":
+            out.end_list()
+
+
+def _list(node: Any, out: Blocks, depth: int) -> None:
+    """Items as `- text` / `N. text`; an item's extra paragraphs or quotes join its line."""
+    number = int(node.attrs.get("start", 1)) if node.type == "ordered_list" else None
+    for item in node.children:
+        marker = f"{number}." if number is not None else "-"
+        texts: list[str] = []
+        codes: list[str] = []
+        for c in item.children:
+            if c.type == "paragraph":
+                texts.append(_inline(c.children[0])[0])
+            elif c.type not in ("bullet_list", "ordered_list"):
+                inner = Blocks()
+                _blocks(_Wrap(c), inner, 0)
+                for block in inner.blocks:
+                    (codes if block.startswith("```") else texts).append(block)
+        text = " ".join(t for t in texts if t)
+        out.item(depth, marker, text)
+        for block in codes:  # code inside an item stays verbatim, after the item
+            out.code(block[4:-4])
+        for c in item.children:  # "- - item": an empty item's list takes its place
+            if c.type in ("bullet_list", "ordered_list"):
+                _list(c, out, depth + 1 if text else depth)
+        if number is not None:
+            number += 1
+
+
+class _Wrap:
+    """A single node presented as a parent, so `_blocks` can render it alone."""
+
+    def __init__(self, node: Any) -> None:
+        self.children = [node]
+
+
+def _quote(node: Any, out: Blocks, depth: int) -> None:
+    """A quote is plain paragraphs; a `[!TIP]` alert (or MkDocs box) becomes "Tip: ..."."""
+    inner = Blocks()
+    _blocks(node, inner, depth)
+    blocks = inner.blocks
+    match = _ALERT.match(blocks[0]) if blocks else None
+    if match:
+        label, title = callout_label(match.group(1)), match.group(2) or ""
+        rest = blocks[0][match.end():]
+        if not rest and len(blocks) > 1 and _is_paragraph(blocks[1]):
+            rest = blocks.pop(1)
+        blocks[0] = callout_text(label, title, rest)
+    out.extend(inner)
+
+
+def _is_paragraph(block: str) -> bool:
+    return "\n" not in block and not block.startswith(("#", "- ", "```")) and not re.match(
+        r"\d+\. ", block)
+
+
+def _table(node: Any) -> list[str]:
+    rows = [[_inline(cell.children[0])[0] if cell.children else "" for cell in tr.children]
+            for section in node.children for tr in section.children]
+    header = [] if not rows else rows[0] if node.children[0].type == "thead" else []
+    return table_rows(header, rows[1:] if header else rows)
+
+
+def _inline(node: Any) -> tuple[str, bool]:
+    """The visible words of an inline node, and whether they are only links (navigation)."""
+    plain: list[str] = []
+    marked: list[str] = []
+    _walk_inline(node, plain, marked)
+    text = words("".join(plain))
+    return text, bool(_LINKS_ONLY.match("".join(marked)))
+
+
+def _walk_inline(node: Any, plain: list[str], marked: list[str]) -> None:
+    for child in node.children:
+        kind = child.type
+        if kind in ("text", "code_inline"):
+            plain.append(child.content)
+            marked.append(child.content)
+        elif kind in ("softbreak", "hardbreak") or _is_br(child):
+            plain.append(" ")
+            marked.append(" ")
+        elif kind in ("image", "html_inline"):
+            continue
+        elif kind == "link":
+            sub: list[str] = []
+            _walk_inline(child, plain, sub)
+            marked.append(_LINK)
+        else:  # emphasis, strong, strikethrough: keep the words, drop the markup
+            _walk_inline(child, plain, marked)
+
+
+def _is_br(node: Any) -> bool:
+    return node.type == "html_inline" and bool(re.match(r"<br\b", node.content, re.IGNORECASE))
+
+
+def _is_link_list(node: Any) -> bool:
+    """A list of two or more items that are each one link only: "Related posts", a contents.
+
+    Its items carry no guidance once URLs are dropped, and titles like "Saying no without
+    burning bridges" would otherwise match questions as if they were answers.
+    """
+    items = node.children
+    if len(items) < 2:
+        return False
+    for item in items:
+        paras = [c for c in item.children if c.type == "paragraph"]
+        if len(paras) != 1 or len(item.children) != 1:
+            return False
+        inline = paras[0].children[0]
+        kids = [c for c in inline.children if not (c.type == "text" and not c.content.strip())]
+        if len(kids) != 1 or kids[0].type != "link":
+            return False
+    return True
+
+
+def _html(markup: str, out: Blocks) -> None:
+    """Raw HTML inside markdown: its visible text, through the HTML converter."""
+    from ingest.formats.html_page import fragment_blocks
+
+    out.extend(fragment_blocks(markup))

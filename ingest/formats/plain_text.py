@@ -1,0 +1,119 @@
+"""Plain text -> canonical clean text: rejoined paragraphs, recognised headings and lists."""
+
+from __future__ import annotations
+
+import re
+
+from ingest.formats.canonical import Blocks, rejoin, words
+
+_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*•·‣◦▪–]|\d{1,3}[.)]|[a-z][)])[ \t]+"
+                   r"(?P<text>\S.*)$")
+_NUMBERED_HEADING = re.compile(r"^(?P<number>\d{1,2}(?:\.\d{1,2})*)\.?[ \t]+(?P<text>\S.*)$")
+_UNDERLINE = re.compile(r"^[ \t]*(=+|-+)[ \t]*$")
+_FINAL_PUNCTUATION = (".", ",", ";", ":", "!", "?", '"', "”", "’")
+MAX_HEADING = 80
+# Lines longer than this are not hard-wrapped: each is a paragraph of its own.
+UNWRAPPED_LINE = 160
+
+
+def text_to_text(raw: str) -> tuple[str, str]:
+    """`(canonical text, title)`; the title is a short first line followed by a blank line."""
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n").strip()
+    first, sep, rest = raw.partition("\n")
+    title = ""
+    if (sep and len(first.strip()) <= 100 and rest.startswith("\n") and rest.strip()
+            and not _ITEM.match(first)):
+        title, raw = words(first), rest.strip()
+    blocks = [b.split("\n") for b in re.split(r"\n[ \t]*\n", raw) if b.strip()]
+    levels = _heading_levels(blocks)
+    out = Blocks()
+    for i, block in enumerate(blocks):
+        if i in levels:
+            out.heading(levels[i], _heading_text(block))
+        else:
+            _body(block, out)
+    return out.text(), title
+
+
+def _heading_levels(blocks: list[list[str]]) -> dict[int, int]:
+    """Index -> level of the blocks that are headings.
+
+    A heading is one short line without final punctuation, followed by more text: in CAPITALS
+    (level 2), numbered "1. Before you start" (2) / "1.2 Dates" (3), underlined with ===/---,
+    or a short plain line (level 2, or 3 when the document also uses CAPITALS headings).
+    """
+    found: dict[int, tuple[str, int]] = {}
+    for i, block in enumerate(blocks):
+        if len(block) == 2 and _UNDERLINE.match(block[1]) and len(block[0].strip()) <= MAX_HEADING:
+            found[i] = ("underline", 1 if block[1].strip()[0] == "=" else 2)
+        elif len(block) == 1 and i + 1 < len(blocks):
+            kind = _heading_kind(block[0])
+            if kind:
+                found[i] = kind
+    caps = any(kind == "caps" for kind, _ in found.values())
+    return {i: (3 if kind == "plain" and caps else level) for i, (kind, level) in found.items()}
+
+
+def _heading_kind(line: str) -> tuple[str, int] | None:
+    text = line.strip()
+    if not text or len(text) > MAX_HEADING or text.endswith(_FINAL_PUNCTUATION):
+        return None
+    if re.match(r"^\d{1,3}\)", text) or (_ITEM.match(line) and not _NUMBERED_HEADING.match(text)):
+        return None
+    numbered = _NUMBERED_HEADING.match(text)
+    if numbered:
+        return "numbered", 2 + numbered.group("number").count(".")
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) >= 2 and all(c.isupper() for c in letters):
+        return "caps", 2
+    if len(text.split()) <= 8 and text[0].isupper():
+        return "plain", 2
+    return None
+
+
+def _heading_text(block: list[str]) -> str:
+    """The heading's words as written (capitals kept: lower-casing would break acronyms)."""
+    return words(block[0])
+
+
+def _body(lines: list[str], out: Blocks) -> None:
+    """Paragraphs (hard wraps rejoined) and list items (wrapped continuation lines joined)."""
+    unwrapped = max(len(line) for line in lines) > UNWRAPPED_LINE
+    indents = sorted({len(m.group("indent").expandtabs(4)) for line in lines
+                      if (m := _ITEM.match(line))})
+    current: list[str] = []
+    item: tuple[int, str] | None = None
+
+    def flush() -> None:
+        nonlocal current, item
+        if current:
+            text = rejoin(current)
+            if item:
+                out.item(item[0], item[1], text)
+            else:
+                out.paragraph(text)
+        current, item = [], None
+
+    for line in lines:
+        match = _ITEM.match(line)
+        if match:
+            flush()
+            out_marker = match.group("marker")
+            number = re.match(r"\d+", out_marker)
+            item = (indents.index(len(match.group("indent").expandtabs(4))),
+                    f"{number.group()}." if number else "-")
+            current = [match.group("text")]
+            continue
+        if item is None and current and (unwrapped or _ends_paragraph(current[-1], lines)):
+            flush()
+        elif item is not None and not line[:1].isspace() and _ends_paragraph(current[-1], lines):
+            flush()  # an unindented line after a finished item starts a paragraph
+        current.append(line)
+    flush()
+    out.end_list()
+
+
+def _ends_paragraph(line: str, lines: list[str]) -> bool:
+    """A sentence-final line clearly shorter than the wrap width ends its paragraph."""
+    width = max(len(x.rstrip()) for x in lines)
+    return line.rstrip().endswith((".", "!", "?", ":")) and len(line.rstrip()) < 0.6 * width
