@@ -222,6 +222,7 @@ def main() -> None:
     from coach.settings import Settings
 
     cache = Path(sys.argv[1]) if len(sys.argv) > 1 else Settings.from_env().cache_dir
+    assert cache is not None  # from_env always fills it
     runner, why = load(cache)
     print(f"ONNX MiniLM in {cache}: " + ("ready" if runner else f"not used: {why}"))
     sys.exit(0 if runner else 1)

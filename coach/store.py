@@ -87,7 +87,7 @@ def _sentence_transformers() -> Embedder:
     # Measured here: two torch threads on a 2-core box stall each other (a query embedding
     # took ~500 ms at p50 vs ~13 ms on one thread), and the app has other work for that core.
     torch.set_num_threads(1)
-    return HuggingFaceEmbeddings(  # type: ignore[no-any-return]
+    return HuggingFaceEmbeddings(
         model_name=str(path),
         model_kwargs={"device": "cpu", "local_files_only": True},
         encode_kwargs={"normalize_embeddings": True, "batch_size": 32},
@@ -101,10 +101,10 @@ class _OnnxEmbedder:
         self.runner = runner
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.runner.encode(list(texts)).tolist()  # type: ignore[no-any-return]
+        return self.runner.encode(list(texts)).tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return self.runner.encode([text])[0].tolist()  # type: ignore[no-any-return]
+        return self.runner.encode([text])[0].tolist()
 
 
 class _QueryCache:

@@ -28,6 +28,7 @@ LOCK_TIMEOUT = 10.0
 _TRACKED = ("title", "section", "source", "position", "content_hash", "publisher", "source_kind")
 
 Progress = Callable[[int, int, str], None]
+Embedded = Callable[[str, int, int], None]  # (source, passages embedded so far, to embed)
 
 
 @dataclass
@@ -69,13 +70,16 @@ def source_key(path: Path, root: Path | None = None) -> str:
 
 
 def sync(store: Store, paths: Iterable[Path | str], *, progress: Progress | bool | None = None,
-         max_bytes: int | None = None, lock_timeout: float = LOCK_TIMEOUT) -> IngestReport:
+         max_bytes: int | None = None, lock_timeout: float = LOCK_TIMEOUT,
+         embedded: Embedded | None = None) -> IngestReport:
     """Ingest files and folders (recursively) into `store`; return counts and per-file errors.
 
     Folders are mirrored: chunks under `folder.name/` whose file is gone are deleted. A file
     that fails to load is reported in `errors` and its stored chunks are left alone.
     `progress` is None (a tqdm bar if stderr is a terminal), False (silent) or a callable
-    `progress(done, total, message)`. `max_bytes` defaults to `settings.max_upload_bytes`.
+    `progress(done, total, message)`, called after each file; `embedded(source, n, of)` after
+    each batch of new passages a file needed (a long PDF's progress within the file).
+    `max_bytes` defaults to `settings.max_upload_bytes`.
     """
     if max_bytes is None:
         max_bytes = store.settings.max_upload_bytes
@@ -96,7 +100,7 @@ def sync(store: Store, paths: Iterable[Path | str], *, progress: Progress | bool
                     report.errors.append(str(exc))
                 else:
                     _sync_document(store, target.source, chunk_document(doc, target.source),
-                                   stamp, report)
+                                   stamp, report, embedded)
                 report_progress(done, len(targets), target.source)
             gone = [s for s in _stored_sources(store) if s not in present
                     and any(s.startswith(prefix) for prefix in mirrored)] if mirrored else []
@@ -150,7 +154,7 @@ def _collect(paths: list[Path], report: IngestReport) -> tuple[list[_Target], li
 
 
 def _sync_document(store: Store, source: str, chunks: list[Chunk], stamp: str,
-                   report: IngestReport) -> None:
+                   report: IngestReport, embedded: Embedded | None = None) -> None:
     collection = store.collection
     stored = store.get_all(where={"source": source}, include=["metadatas"])
     old = dict(zip(stored["ids"], stored["metadatas"] or [], strict=True))
@@ -162,6 +166,8 @@ def _sync_document(store: Store, source: str, chunks: list[Chunk], stamp: str,
         collection.add(ids=[c.id for c in batch], embeddings=vectors,
                        documents=[c.text for c in batch],
                        metadatas=[{**c.metadata, "ingested_at": stamp} for c in batch])
+        if embedded is not None:
+            embedded(source, start + len(batch), len(new))
     report.num_added += len(new)
 
     moved = [c for c in chunks if c.id in old

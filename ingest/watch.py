@@ -45,21 +45,29 @@ def watch(store: Store, folder: Path, *, on_sync: OnSync | None = None,
     the reason in `message`). `ready` is set once the watcher is running, for callers (and
     tests) that must not change files before it looks.
     """
+    stop = stop or threading.Event()
+    notify = on_sync or _log_sync
+    on_changes(folder, lambda: _sync_until_done(store, folder, notify, stop), stop=stop,
+               debounce_ms=debounce_ms, ready=ready)
+
+
+def on_changes(folder: Path, react: Callable[[], None], *, stop: threading.Event,
+               debounce_ms: int = DEBOUNCE_MS, ready: threading.Event | None = None) -> None:
+    """Call `react()` once the watcher runs, then after every burst of relevant changes in
+    `folder`, until `stop` is set (the web app's `react` queues a background sync)."""
     from watchfiles import watch as watch_changes
 
     folder = folder.expanduser()
     if not folder.is_dir():
         raise CoachError(f"cannot watch {folder}: no such folder; create it or fix "
                          "COACH_WATCH_DIR / `coach ingest --watch`")
-    stop = stop or threading.Event()
-    notify = on_sync or _log_sync
     changes = watch_changes(folder, debounce=debounce_ms, stop_event=stop, yield_on_timeout=True,
                             rust_timeout=1000, watch_filter=lambda _c, p: relevant(p, folder))
     # The watcher starts at the first step and yields (maybe empty) within a second: the first
-    # sync runs then, so nothing changed during it or before is missed.
+    # reaction comes then, so nothing changed during it or before is missed.
     for step, batch in enumerate(changes):
         if batch or step == 0:
-            _sync_until_done(store, folder, notify, stop)
+            react()
         if step == 0 and ready is not None:
             ready.set()
 

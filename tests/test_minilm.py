@@ -18,6 +18,7 @@ from coach.settings import REPO_ROOT, Settings
 from coach.text import split_sentences
 
 CORPUS = REPO_ROOT / "corpus" / "mentor-partnership-part-one.md"
+pytestmark = pytest.mark.model  # the real model, both runtimes
 
 
 def real_text() -> list[str]:

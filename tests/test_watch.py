@@ -16,6 +16,7 @@ from ingest.watch import relevant, watch
 from tests.documents import JOURNAL_DOC
 
 WAIT_S = 120.0  # generous for a loaded machine; not a timing assertion
+pytestmark = pytest.mark.model  # real embeddings (except the filter test, which is instant)
 
 POSTURE_DOC = """---
 title: Asking for Feedback

@@ -41,6 +41,7 @@ def build_app(settings: Settings, service: CoachService | None = None) -> gr.Blo
     chat, draft, guidance = ChatTab(svc, settings), DraftTab(svc), GuidanceTab(svc)
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         gr.Markdown(f"# {TITLE}\n{SUBTITLE}", elem_id="coach-header")
+        guidance.build_progress()
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
                 chat.build()
@@ -61,11 +62,20 @@ def theme() -> gr.themes.Base:
                              font=SYSTEM_FONTS, font_mono=MONO_FONTS)
 
 
-def launch_kwargs(settings: Settings) -> dict[str, Any]:
-    """Everything `launch()` needs besides host and port (shared with in-process tests)."""
-    return {"auth": settings.auth_pair, "theme": theme(), "css": CSS,
-            "max_file_size": settings.max_upload_bytes, "footer_links": [],
-            "ssr_mode": False, "show_error": True}
+def launch_kwargs(settings: Settings, service: CoachService | None = None) -> dict[str, Any]:
+    """Everything `launch()` needs besides host and port (shared with in-process tests).
+
+    With a `service`, the OpenAI-compatible `/v1` routes go into gradio's FastAPI app ahead of
+    gradio's own routes (`app_kwargs` reaches the FastAPI constructor).
+    """
+    kwargs: dict[str, Any] = {"auth": settings.auth_pair, "theme": theme(), "css": CSS,
+                              "max_file_size": settings.max_upload_bytes, "footer_links": [],
+                              "ssr_mode": False, "show_error": True}
+    if service is not None:
+        from coach.web.openai_api import router
+
+        kwargs["app_kwargs"] = {"routes": list(router(service, settings).routes)}
+    return kwargs
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -86,11 +96,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     demo.queue(default_concurrency_limit=1)
     demo.launch(server_name=settings.host, server_port=settings.port, quiet=True,
-                prevent_thread_lock=True, **launch_kwargs(settings))
+                prevent_thread_lock=True, **launch_kwargs(settings, service))
     threading.Thread(target=service.warm_up, name="coach-warm-up", daemon=True).start()
+    if service.start_watching() is not None:
+        print(f"Keeping the library in sync with {settings.watch_dir} (COACH_WATCH_DIR).",
+              flush=True)
     print(f"{TITLE} is ready at http://{settings.host}:{settings.port} "
           f"({service.store.count()} passages from {settings.data_dir}; "
           f"started in {time.monotonic() - started:.1f}s). Ctrl+C stops it.", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         demo.block_thread()
+    service.close()
     return 0
