@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from coach.answerability import Answerability
 from coach.compose import GroundedComposer
 from coach.conversation import Collaborators, respond
 from coach.drafts import compose_draft
@@ -40,16 +41,18 @@ class Coach:
         self.retriever = Retriever(self.store, self.settings)
         # The composer is always there: it decides what counts as relevant and is the fallback
         # whenever a model server fails or its answer does not survive verification.
-        self.composer = GroundedComposer(self.store.embeddings)
+        # The sentence verifier every non-default generator's output passes through; the
+        # composer checks its own reworded sentences with it too.
+        self.verifier = Verifier(self.store.embeddings)
+        self.composer = GroundedComposer(self.store.embeddings, self.verifier)
         if generator is None and self.settings.generator != "grounded":
             generator = make_generator(self.settings)
         self.generator: Generator = generator or self.composer
-        # The sentence verifier every non-default generator's output passes through.
-        self.verifier = Verifier(self.store.embeddings)
+        self.answerability = Answerability(self.retriever.library, self.settings.min_confidence)
         self._turn = Collaborators(
             retrieve=self.retriever.search, composer=self.composer, generator=self.generator,
             verifier=self.verifier, draft=self.draft,
-            max_message_chars=self.settings.max_message_chars)
+            max_message_chars=self.settings.max_message_chars, judge=self.answerability.judge)
 
     def ask(self, question: str, history: History | None = None) -> Answer:
         """Answer one mentee message (a question, a follow-up, small talk or a draft request)."""

@@ -288,6 +288,14 @@ _SHARE = click.FloatRange(0.0, 1.0)
 @main.command("eval")
 @click.option("--set", "set_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="A labelled JSONL set (default: the one shipped in coach/eval/).")
+@click.option("--suite", "suite_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=None, help="A guidance suite folder (docs/ and questions/): ingest its "
+                                 "documents into a temporary store and print per-document figures.")
+@click.option("--no-shipped", is_flag=True,
+              help="With --suite: leave the shipped article and its labelled set out.")
+@click.option("--isolated", is_flag=True,
+              help="With --suite: each document in a store of its own (one guide per user), "
+                   "instead of one library holding them all.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
 @click.option("--min-hit3", type=_SHARE, default=None, help="Fail (exit 1) if hit@3 is lower.")
 @click.option("--min-mrr", type=_SHARE, default=None, help="Fail if MRR is lower.")
@@ -299,16 +307,23 @@ _SHARE = click.FloatRange(0.0, 1.0)
               help="Fail if fewer cited sentences are supported (verifier and lexical check).")
 @generator_options
 @click.pass_context
-def eval_command(ctx: click.Context, set_path: Path | None, as_json: bool,
-                 min_hit3: float | None, min_mrr: float | None, min_refusal: float | None,
+def eval_command(ctx: click.Context, set_path: Path | None, suite_dir: Path | None,
+                 no_shipped: bool, isolated: bool, as_json: bool, min_hit3: float | None,
+                 min_mrr: float | None, min_refusal: float | None,
                  min_coverage: float | None, min_support: float | None,
                  **overrides: object) -> None:
     """Grounding quality on the labelled set, through the real pipeline and store.
 
     Thresholds are shares between 0 and 1. Exit code 1 if a result is below a threshold,
-    2 if the store is missing or empty or the set cannot be read.
+    2 if the store is missing or empty or the set cannot be read. With `--suite DIR`, the
+    suite's documents (and the shipped article, unless `--no-shipped`) are ingested into a
+    temporary store, your own store is left alone, and the table has one row per document.
     """
     settings = command_settings(ctx, **overrides)
+    if suite_dir is not None:
+        _eval_suite(settings, suite_dir, with_shipped=not no_shipped, isolated=isolated,
+                    as_json=as_json)
+        return
     from coach.api import Coach
     from coach.evaluation import evaluate, format_report, load_items
     from coach.store import open_store
@@ -330,6 +345,23 @@ def eval_command(ctx: click.Context, set_path: Path | None, as_json: bool,
         for line in failures:
             click.echo(f"FAIL: {line}", err=True)
     ctx.exit(1 if failures else 0)
+
+
+def _eval_suite(settings: Settings, folder: Path, *, with_shipped: bool, isolated: bool,
+                as_json: bool) -> None:
+    from coach import suite
+    from coach.api import Coach
+    from coach.errors import EvalSetError
+
+    shipped = settings.corpus_dir / suite.SHIPPED_DOC
+    if with_shipped and not shipped.is_file():
+        raise EvalSetError(f"the shipped article {shipped} is missing; pass --no-shipped or set "
+                           "COACH_CORPUS_DIR to the folder that holds it")
+    docs, items = suite.load_suite(folder, with_shipped=shipped if with_shipped else None)
+    with click.progressbar(length=len(items), label="evaluating", file=sys.stderr) as bar:
+        report = suite.run_suite(lambda s: Coach(s), settings, docs, items, isolated=isolated,
+                                 progress=lambda done, total: bar.update(done - bar.pos))
+    click.echo(suite.dump(report) if as_json else suite.format_suite(report))
 
 
 def _sizes(ctx: click.Context, param: click.Parameter, value: str | None) -> list[int] | None:

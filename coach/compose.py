@@ -1,34 +1,37 @@
-"""The embedded default generator: a cited answer composed from the guidance sentences."""
+"""The embedded default generator: the direct answer first, then a few cited supporting points,
+composed from the guidance's own sentences (reworded only by rule, and only when verified)."""
 
 from __future__ import annotations
 
 import re
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from coach.results import Passage
+from coach import voice as V
+from coach.results import Passage, Suggestion
 from coach.safety import looks_like_injection
-from coach.text import content_words, split_sentences
+from coach.text import content_words
 
 if TYPE_CHECKING:
+    from coach.guard import Checker
     from coach.store import Embedder as Embeddings
 
-MAX_SENTENCES = 4
-SENTENCE_FLOOR = 0.30  # below this cosine a guidance sentence is off the question's topic
-RELATIVE_FLOOR = 0.78  # keep sentences within this share of the best one's score
-SENTENCE_WEIGHT = 0.6  # sentence vs. passage similarity in a sentence's score
-CARRY = 0.90  # share of a sentence's score passed on to the next one in its paragraph
+SENTENCE_FLOOR = 0.30  # below this a unit is off the question's topic: nothing to say
+ANSWER_MARGIN = 0.10  # units this close to the best one are "as relevant": the most actionable wins
+ACTION_WEIGHT = 0.15  # how much an instruction outweighs a statement among near-equals
+STORY_PENALTY = 0.10  # the writer's own story is an example, not an answer
+SUPPORT_FLOOR = 0.40  # a supporting point must clear this absolute score...
+SUPPORT_RELATIVE = 0.80  # ...and this share of the answer's score: no padding
+MAX_SUPPORT = 3
+MAX_SENTENCES = 4  # the whole reply, list items counted as sentences (the answer always fits)
+SENTENCE_WEIGHT = 0.6  # unit vs. passage similarity in a unit's score
+CARRY = 0.90  # share of a unit's score passed on to the next one in its passage
 MMR_LAMBDA = 0.7
 
-# Connectives that only make sense in the article's flow, not lifted out of it.
-_LEADING = re.compile(r"^(?:(?:so|again|then|instead|also|in any case),|and|but)\s+",
-                      re.IGNORECASE)
-# HTML in guidance text is page furniture or an attack, never advice: scripts and styles go
-# with their content, other tags alone, before sentences are picked.
-_CODE_ELEMENT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _MARKUP_TAG = re.compile(r"</?\s*[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>")
 
 
@@ -40,87 +43,202 @@ class NothingRelevant(Exception):
     """
 
 
-class GroundedComposer:
-    """Select, order and cite the guidance sentences that answer a question. No LLM involved.
+@dataclass
+class Point:
+    """One thing the reply says, from one passage: sentences (and a lead-in's list items)."""
 
-    Deterministic: the same evidence and question always give the same answer. Sentence
-    embeddings are cached per passage, so an answer costs one query embedding.
+    passage: Passage
+    sentences: list[str]
+    items: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences + [t for _, t in self.items])
+
+
+@dataclass
+class Composition:
+    """The answer point, the supporting points, the cross-document line and the next steps."""
+
+    answer: Point
+    support: list[Point]
+    sources_line: str | None = None
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+    @property
+    def points(self) -> list[Point]:
+        return [self.answer, *self.support]
+
+
+@dataclass
+class _Scored:
+    score: float
+    passage: Passage
+    unit: V.Unit
+    vec: np.ndarray
+    action: float
+    story: bool = False
+
+
+class GroundedComposer:
+    """Pick, order, reword and cite the guidance units that answer a question. No LLM involved.
+
+    Deterministic: the same evidence and question always give the same answer. Unit embeddings
+    are cached per passage, so an answer costs one query embedding (plus the verifier's checks
+    of reworded sentences).
     """
 
     name = "grounded"
 
-    def __init__(self, embeddings: Embeddings) -> None:
+    def __init__(self, embeddings: Embeddings, verifier: Checker | None = None) -> None:
         self.embeddings = embeddings
-        self._cache: dict[str, tuple[list[str], np.ndarray]] = {}
+        # Checks each reworded sentence against its passage (`coach.verify.Verifier`); without
+        # one the guidance's own wording is kept, since an unchecked rewrite is never said.
+        self.verifier = verifier
+        self._cache: dict[tuple[str, int], tuple[list[V.Unit], np.ndarray]] = {}
         self._lock = threading.Lock()
 
     def stream(self, question: str, evidence: list[Passage],
                history: list[dict] | None = None, *, focus: str | None = None) -> Iterator[str]:
-        """Yield the answer a sentence at a time; raises `NothingRelevant` before yielding."""
-        yield from render(question, self.select(question, evidence, focus=focus))
+        """Yield the answer a paragraph at a time; raises `NothingRelevant` before yielding."""
+        yield from render(self.compose(question, evidence, focus=focus))
 
     def select(self, question: str, evidence: list[Passage], *,
                focus: str | None = None) -> list[tuple[Passage, str]]:
-        """The guidance sentences to say, in reading order, each with the passage it came from.
+        """The points to say, answer first, each with the passage it came from."""
+        return [(p.passage, p.text) for p in self.compose(question, evidence, focus=focus).points]
+
+    def compose(self, question: str, evidence: list[Passage], *,
+                focus: str | None = None) -> Composition:
+        """The direct answer, at most `MAX_SUPPORT` supporting points, and the next steps.
 
         `focus` is the mentee's latest message when `question` was widened with earlier turns:
-        the evidence came from the whole thread, but the sentences should answer what was asked.
+        the evidence came from the whole thread, but the points should answer what was asked.
         """
+        scored = self._score(question, evidence, focus)
+        if not scored or max(s.score for s in scored) < SENTENCE_FLOOR:
+            raise NothingRelevant(question)
+        answer = _pick_answer(scored)
+        support = _pick_support(scored, answer)
+        chosen = [answer, *support]
+        points = [self._said(s) for s in chosen]
+        return Composition(points[0], points[1:], sources_line(points),
+                           _suggestions(focus or question, chosen, scored))
+
+    # -- internals -------------------------------------------------------------------------------
+
+    def _score(self, question: str, evidence: list[Passage],
+               focus: str | None) -> list[_Scored]:
         qvec = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
         if focus and focus != question:
             qvec = qvec + np.asarray(self.embeddings.embed_query(focus), dtype=np.float32)
             qvec /= np.linalg.norm(qvec) or 1.0
-        per_passage = [(p, *self._sentences(p)) for p in evidence]
-        weights = _informative_words(question, [s for _, ss, _ in per_passage for s in ss])
-        scored: list[tuple[float, Passage, int, str, np.ndarray]] = []
-        for passage, sentences, vectors in per_passage:
+        per_passage = [(p, *self._units(p)) for p in evidence]
+        weights = _informative_words(question, [u.text for _, us, _ in per_passage for u in us])
+        scored: list[_Scored] = []
+        for passage, units, vectors in per_passage:
             previous = 0.0
-            for i, (sentence, vec) in enumerate(zip(sentences, vectors, strict=True)):
-                words = set(content_words(sentence))
+            for unit, vec in zip(units, vectors, strict=True):
+                words = set(content_words(unit.text))
                 overlap = sum(w for word, w in weights.items() if word in words)
                 # The passage score reflects the whole section's topic; a lone sentence's
                 # embedding is swayed by shared words ("mentor" is in nearly every sentence).
                 own = (SENTENCE_WEIGHT * float(vec @ qvec)
-                       + (1 - SENTENCE_WEIGHT) * passage.score
-                       + 0.15 * overlap)
+                       + (1 - SENTENCE_WEIGHT) * passage.score + 0.15 * overlap)
                 # Guidance runs in paragraphs: the sentence after a strong match often says what
                 # to do about it ("...back way off. ... Send her a note"), so it inherits a share.
                 score = max(own, CARRY * previous)
                 previous = score
-                scored.append((score, passage, i, sentence, vec))
-        if not scored:
-            raise NothingRelevant(question)
-        best = max(s[0] for s in scored)
-        if best < SENTENCE_FLOOR:
-            raise NothingRelevant(question)
-        pool = [s for s in scored if s[0] >= max(SENTENCE_FLOOR, best * RELATIVE_FLOOR)]
-        chosen: list[tuple[float, Passage, int, str, np.ndarray]] = []
-        while pool and len(chosen) < MAX_SENTENCES:
-            def gain(item: tuple[float, Passage, int, str, np.ndarray]) -> float:
-                redundancy = max((float(item[4] @ c[4]) for c in chosen), default=0.0)
-                return MMR_LAMBDA * item[0] - (1 - MMR_LAMBDA) * redundancy
+                action = V.actionability(unit)
+                if action < 0:
+                    score -= STORY_PENALTY
+                scored.append(_Scored(score, passage, unit, vec, max(action, 0.0), action < 0))
+        return scored
 
-            pick = max(pool, key=gain)
-            chosen.append(pick)
-            pool.remove(pick)
-        # Reading order (passage rank, then position) keeps cause before consequence.
-        chosen.sort(key=lambda s: (s[1].n, s[2]))
-        return [(passage, voice(sentence)) for _, passage, _, sentence, _ in chosen]
-
-    def _sentences(self, passage: Passage) -> tuple[list[str], np.ndarray]:
+    def _units(self, passage: Passage) -> tuple[list[V.Unit], np.ndarray]:
+        key = (passage.id, hash(passage.text))  # a re-ingested passage keeps its id
         with self._lock:
-            hit = self._cache.get(passage.id)
+            hit = self._cache.get(key)
         if hit is not None:
             return hit
-        text = _MARKUP_TAG.sub(" ", _CODE_ELEMENT.sub(" ", passage.text))
-        sentences = [s for s in split_sentences(text) if is_advice_candidate(s)]
+        units = V.build_units(passage.text)
         # Embedded under their section title, as chunks are: "Find a mentor: start looking ...".
-        framed = [f"{passage.section}: {s}" if passage.section else s for s in sentences]
+        framed = [": ".join(t for t in (passage.section, u.topic, u.text) if t) for u in units]
         vectors = (np.asarray(self.embeddings.embed_documents(framed), dtype=np.float32)
-                   if sentences else np.zeros((0, 1), dtype=np.float32))
+                   if units else np.zeros((0, 1), dtype=np.float32))
         with self._lock:
-            self._cache[passage.id] = (sentences, vectors)
-        return sentences, vectors
+            self._cache[key] = (units, vectors)
+        return units, vectors
+
+    def _said(self, item: _Scored) -> Point:
+        """The unit in the coach's voice: each reworded sentence kept only if its passage still
+        supports it (else the guidance's own wording)."""
+        original = item.unit.sentences
+        if self.verifier is None:
+            return Point(item.passage, [V.drop_connective(s) for s in original],
+                         list(item.unit.items))
+        reworded = V.reword(original)
+        said = [new if new == old or self.verifier.check(new, [item.passage]).supported
+                else old for old, new in zip(original, reworded, strict=True)]
+        items = [(d, V.second_person(t)) for d, t in item.unit.items]
+        return Point(item.passage, said, items)
+
+
+def _pick_answer(scored: list[_Scored]) -> _Scored:
+    """Relevance first; among units about as relevant as the best, the most actionable."""
+    best = max(s.score for s in scored)
+    near = [s for s in scored if s.score >= best - ANSWER_MARGIN]
+    return max(near, key=lambda s: (s.score + ACTION_WEIGHT * s.action, -s.passage.n))
+
+
+def _pick_support(scored: list[_Scored], answer: _Scored) -> list[_Scored]:
+    """Up to `MAX_SUPPORT` points above both floors, diverse (MMR), in the sentence budget."""
+    floor = max(SUPPORT_FLOOR, answer.score * SUPPORT_RELATIVE)
+    # The writer's own story is an example: it never pads a reply as a point of its own.
+    pool = [s for s in scored if s.score >= floor and s is not answer and not s.story]
+    chosen: list[_Scored] = []
+    budget = MAX_SENTENCES - answer.unit.size
+    while pool and len(chosen) < MAX_SUPPORT and budget > 0:
+        taken = [answer, *chosen]
+        pool = [s for s in pool if s.unit.size <= budget and not any(
+            s.passage.id == t.passage.id and s.unit.keys & t.unit.keys for t in taken)]
+        if not pool:
+            break
+
+        pick = max(pool, key=lambda item, taken=taken: _gain(item, taken))
+        chosen.append(pick)
+        pool.remove(pick)
+        budget -= pick.unit.size
+    # Reading order (passage rank, then position) keeps cause before consequence.
+    return sorted(chosen, key=lambda s: (s.passage.n, s.unit.start))
+
+
+def _gain(item: _Scored, taken: list[_Scored]) -> float:
+    redundancy = max(float(item.vec @ t.vec) for t in taken)
+    return MMR_LAMBDA * item.score - (1 - MMR_LAMBDA) * redundancy
+
+
+def _suggestions(question: str, chosen: list[_Scored], scored: list[_Scored]) -> list[Suggestion]:
+    """A draft offer when a point tells the mentee to write; a "what if" the reply left out."""
+    out: list[Suggestion] = []
+    for item in chosen:
+        writing = [s for s in item.unit.sentences if V.tells_to_write(s)]
+        if writing:
+            kind = V.note_kind(" ".join(writing), question)
+            out.append(Suggestion("draft", V.draft_offer(kind), draft_kind=kind))
+            break
+    used = {(c.passage.id, k) for c in chosen for k in c.unit.keys}
+    asked = set(content_words(question))
+    for item in sorted(scored, key=lambda s: -s.score):
+        if item.score < SUPPORT_FLOOR:
+            break
+        if any((item.passage.id, k) in used for k in item.unit.keys):
+            continue
+        follow_up = V.what_if(item.unit.sentences[-1])
+        if follow_up and not set(content_words(follow_up)) <= asked:
+            out.append(Suggestion("question", follow_up))
+            break
+    return out
 
 
 def _informative_words(question: str, sentences: list[str]) -> dict[str, float]:
@@ -147,23 +265,58 @@ def is_advice_candidate(sentence: str) -> bool:
             and not _MARKUP_TAG.search(sentence) and not looks_like_injection(sentence))
 
 
-def voice(sentence: str) -> str:
-    """Lift a sentence out of the article: drop flow connectives, keep the guidance's words."""
-    sentence = _LEADING.sub("", sentence.strip())
-    return sentence[:1].upper() + sentence[1:]
+# -- rendering -------------------------------------------------------------------------------------
+
+_TIMING = re.compile(r"\b(?:every|within|after|about|at least|up to|once a|twice a)?\s*"
+                     r"(?:\d+(?:\s*[\u2013-]\s*\d+)?|one|two|three|four|five|six|seven|eight|"
+                     r"nine|ten|twelve|a few|a couple of)(?:\s+(?:to|or)\s+\w+)?[\s-]+"
+                     r"(?:working\s+)?(minute|hour|day|week|month)s?\b", re.IGNORECASE)
 
 
-def render(question: str, picked: list[tuple[Passage, str]]) -> Iterator[str]:
-    """The answer's pieces: a lead-in line, then each picked sentence with its citation."""
-    yield lead_in(question) + "\n"
-    for passage, sentence in picked:
-        yield f"\n- {sentence} [{passage.n}]"
+def doc_name(title: str) -> str:
+    """A document's short name: its title before a subtitle separator."""
+    for sep in (" \u2014 ", " | ", " - ", ": "):
+        title = title.split(sep)[0]
+    return title.strip() or "the guidance"
 
 
-def lead_in(question: str) -> str:
-    q = question.lower()
-    if any(w in q for w in ("should i", "can i", "is it ok", "is it okay", "do i")):
-        return "Here's what the guidance suggests:"
-    if q.startswith(("what is", "what's", "who is", "what does")):
-        return "Here's how the guidance puts it:"
-    return "Here's what the guidance recommends:"
+def sources_line(points: list[Point]) -> str | None:
+    """One line when the points come from two documents: they agree, or they differ on a
+    number or timing (each side's figure quoted)."""
+    firsts: dict[str, Point] = {}
+    for point in points:
+        firsts.setdefault(point.passage.title, point)
+    if len(firsts) < 2:
+        return None
+    a, b = list(firsts.values())[:2]
+    name_a, name_b = (f"{doc_name(p.passage.title)} [{p.passage.n}]" for p in (a, b))
+    ta = {m.group(1).lower(): m.group(0).strip() for m in _TIMING.finditer(a.text)}
+    tb = {m.group(1).lower(): m.group(0).strip() for m in _TIMING.finditer(b.text)}
+    for unit in ta.keys() & tb.keys():
+        if ta[unit].lower() != tb[unit].lower():
+            return (f"{name_a} and {name_b} differ on this: {doc_name(a.passage.title)} says "
+                    f"{ta[unit]}, {doc_name(b.passage.title)} says {tb[unit]}.")
+    return f"{name_a} and {name_b} both cover this."
+
+
+def _lines(point: Point, indent: str) -> list[str]:
+    """A lead-in's list, one level deeper than the lead-in, nested items two spaces further."""
+    return [f"{indent}{'  ' * depth}- {V.cite(text, point.passage.n)}"
+            for depth, text in point.items]
+
+
+def render(composition: Composition) -> Iterator[str]:
+    """The reply's pieces: the answer paragraph, each supporting bullet, the sources line."""
+    answer = composition.answer
+    n = answer.passage.n
+    yield " ".join(V.cite(s, n) for s in answer.sentences)
+    for line in _lines(answer, "  "):
+        yield "\n" + line
+    if composition.support:
+        yield "\n"
+    for point in composition.support:
+        yield "\n- " + " ".join(V.cite(s, point.passage.n) for s in point.sentences)
+        for line in _lines(point, "    "):
+            yield "\n" + line
+    if composition.sources_line:
+        yield "\n\n" + composition.sources_line

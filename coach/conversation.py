@@ -7,12 +7,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from coach.compose import GroundedComposer, NothingRelevant, render
+from coach.answerability import Judgement
+from coach.compose import Composition, GroundedComposer, NothingRelevant, render
+from coach.declines import REFUSAL
 from coach.drafts import DraftRequest, parse_draft_request
 from coach.errors import DraftError
 from coach.guard import Checker, Guarded, guarded
-from coach.results import Answer, Draft, Passage
+from coach.results import Answer, Draft, Passage, Suggestion
 from coach.text import citations, clean_user_text, content_words
+from coach.voice import draft_offer, parse_offer
 
 if TYPE_CHECKING:
     from coach.generators import Generator
@@ -24,7 +27,9 @@ class Collaborators:
 
     `retrieve` finds the evidence for a query; `composer` decides what is relevant and answers
     when `generator` is the composer itself; any other `generator` is checked by `verifier`
-    and falls back to the composer; `draft(kind, to, context)` fills a draft request.
+    and falls back to the composer; `draft(kind, to, context)` fills a draft request;
+    `judge(query, evidence)` decides whether the evidence answers the question (None: always
+    answer when the composer finds relevant sentences).
     """
 
     retrieve: Callable[[str], list[Passage]]
@@ -33,6 +38,7 @@ class Collaborators:
     verifier: Checker
     draft: Callable[[str, str, str], Draft]
     max_message_chars: int = 4000
+    judge: Callable[[str, list[Passage]], Judgement] | None = None
 
 CAPABILITIES = (
     "I'm a mentoring coach grounded in the guidance documents in my library. Ask me how to find "
@@ -40,12 +46,6 @@ CAPABILITIES = (
     "to do when a mentor goes quiet — every piece of advice comes with the passage it rests on. "
     "I can also draft emails: an outreach note to a prospective mentor, a thank-you, a "
     "follow-up telling a mentor how things turned out, or a gentle back-off note."
-)
-REFUSAL = (
-    "The guidance I have doesn't cover that, so I won't guess. I can help with finding and "
-    "approaching a mentor, making the most of a first meeting, respecting a mentor's time, "
-    "thanking a mentor, and what to do when a mentor goes quiet — or draft an outreach, "
-    "thank-you, follow-up or back-off email."
 )
 EMPTY = ("Please type a question about finding or working with a mentor, or ask me to draft "
          "an email.")
@@ -78,6 +78,12 @@ def respond(turn: Collaborators, message: str,
                   f"{limit:,}.")
         text = text[:limit]
 
+    accepted = accepted_offer(text, history)
+    if accepted is not None:
+        kind, to = accepted
+        yield from _draft_reply(turn, DraftRequest(kind, to, mentee_context(history)), notice)
+        return
+
     small = small_talk(text)
     if small is not None:
         yield small
@@ -91,34 +97,102 @@ def respond(turn: Collaborators, message: str,
 
     query = resolve_follow_up(text, history)
     evidence = turn.retrieve(query)
-    try:
-        picked = turn.composer.select(query, evidence, focus=text) if evidence else []
-    except NothingRelevant:
-        picked = []
-    if not picked:
-        yield REFUSAL
-        yield Answer(REFUSAL, grounded=False, kind="refusal", notice=notice, query=query)
+    judgement = turn.judge(query, evidence) if turn.judge is not None else None
+    confidence = judgement.confidence if judgement is not None else None
+    composition = None
+    if evidence and (judgement is None or judgement.answerable):
+        try:
+            composition = turn.composer.compose(query, evidence, focus=text)
+        except NothingRelevant:
+            composition = None
+    if composition is None:
+        reply = judgement.reply if judgement is not None and judgement.reply else REFUSAL
+        yield reply
+        yield Answer(reply, grounded=False, kind="refusal", notice=notice, query=query,
+                     confidence=confidence)
         return
 
     if turn.generator is turn.composer:
         pieces = []
-        # The relevance check above already picked the sentences: render them, don't re-pick.
-        for piece in render(query, picked):
+        # The relevance check above already picked the points: render them, don't re-pick.
+        for piece in render(composition):
             pieces.append(piece)
             yield piece
         answer_text = "".join(pieces)
     else:
         answer_text = ""
-        for part in guarded(turn.generator, turn.composer, query, evidence, history,
-                            verifier=turn.verifier):
-            if isinstance(part, Guarded):
-                answer_text = part.text
-                notice = " ".join(n for n in (notice, part.notice) if n) or None
+        for piece in guarded(turn.generator, turn.composer, query, evidence, history,
+                             verifier=turn.verifier, points=cited_points(composition)):
+            if isinstance(piece, Guarded):
+                answer_text = piece.text
+                notice = " ".join(n for n in (notice, piece.notice) if n) or None
             else:
-                yield part
+                yield piece
+    suggestions = _addressed(composition.suggestions, mentor_name(history + [
+        {"role": "user", "content": text}]))
+    offer = next((s for s in suggestions if s.kind == "draft"), None)
+    if offer is not None:
+        # The offer ends the reply, so the history carries it to the mentee's "yes".
+        yield "\n\n" + offer.label
+        answer_text += "\n\n" + offer.label
     cited = set(citations(answer_text))
     yield Answer(answer_text, grounded=bool(cited), sources=_cited(evidence, cited),
-                 kind="answer", notice=notice, query=query)
+                 kind="answer", notice=notice, query=query, suggestions=suggestions,
+                 confidence=confidence)
+
+
+def cited_points(composition: Composition) -> list[str]:
+    """The composer's points, each ending with its passage number, for a model to phrase."""
+    return [f"{p.text} [{p.passage.n}]" for p in composition.points]
+
+
+def _addressed(suggestions: list[Suggestion], name: str | None) -> list[Suggestion]:
+    if not name:
+        return suggestions
+    return [Suggestion(s.kind, draft_offer(s.draft_kind, name), s.draft_kind)
+            if s.kind == "draft" and s.draft_kind else s for s in suggestions]
+
+
+_YES = re.compile(r"^(?:yes|yeah|yep|yup|sure|ok(?:ay)?|please|go ahead|do it|draft it|"
+                  r"write it|sounds good|that would be great|why not)\b[\s\w,!.']*$", re.I)
+
+
+def accepted_offer(message: str, history: list[dict[str, Any]]) -> tuple[str, str] | None:
+    """(draft kind, recipient) when `message` says yes to the draft the last reply offered."""
+    if len(message.split()) > 6 or not _YES.match(message.strip()):
+        return None
+    last = next((t for t in reversed(history) if t.get("role") == "assistant"), None)
+    if last is None:
+        return None
+    lines = str(last.get("content") or "").strip().splitlines()
+    return parse_offer(lines[-1]) if lines else None
+
+
+_NAMED = re.compile(r"\b[Mm]y (?:mentor|new mentor|old mentor|former mentor)[,\s]+"
+                    r"(?:is\s+|called\s+|named\s+)?([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)|"
+                    r"\b([A-Z][a-z]+),? my mentor\b")
+_NOT_NAMES = frozenset({"I", "She", "He", "They", "It", "What", "How", "Hi", "Thanks", "But",
+                        "And", "So", "Is", "Has", "Have", "Should", "Can", "The", "This"})
+
+
+def mentor_name(history: list[dict[str, Any]]) -> str | None:
+    """The mentor's name if the mentee gave one ("my mentor Ana ...", "Ana, my mentor"), latest
+    mention first."""
+    for turn in reversed(history):
+        if turn.get("role") != "user":
+            continue
+        for m in _NAMED.finditer(str(turn.get("content") or "")):
+            name = m.group(1) or m.group(2)
+            if name and name.split()[0] not in _NOT_NAMES:
+                return name
+    return None
+
+
+def mentee_context(history: list[dict[str, Any]]) -> str:
+    """What the mentee said earlier in the thread (not small talk), as a draft's context."""
+    said = [str(t.get("content") or "").strip() for t in history if t.get("role") == "user"]
+    said = [m for m in said if m and small_talk(m) is None and accepted_offer(m, []) is None]
+    return " ".join(said)[-500:]
 
 
 def _draft_reply(turn: Collaborators, request: DraftRequest,

@@ -59,14 +59,16 @@ FALLBACK_TAIL = "so this answer comes from the built-in guidance composer."
 
 
 def guarded(llm: Generator, fallback: Generator, question: str, evidence: list[Passage],
-            history: list[dict], *, verifier: Checker,
-            min_kept: int = 1) -> Iterator[str | Guarded]:
+            history: list[dict], *, verifier: Checker, min_kept: int = 1,
+            points: list[str] | None = None) -> Iterator[str | Guarded]:
     """Stream `llm`'s answer sentence by sentence, showing only sentences the evidence supports.
 
     Yields text pieces, then one `Guarded`. Kept sentences are held back until `min_kept` of
     them exist, so a mostly-unsupported answer never reaches the user. When the model server
     fails (down, refusing, too slow, garbled) or too little survives, the `fallback` generator
-    answers instead and `Guarded.notice` says why.
+    answers instead and `Guarded.notice` says why. `points` (the composer's chosen points, each
+    ending with its `[n]`) go to a generator that declares `takes_points`, to phrase instead of
+    the raw passages.
     """
     kept: list[Judgement] = []
     removed: list[Judgement] = []
@@ -89,7 +91,8 @@ def guarded(llm: Generator, fallback: Generator, question: str, evidence: list[P
     notice: str | None = None
     done = 0  # sentences of `buffer` already judged
     try:
-        for chunk in llm.stream(question, evidence, history):
+        extra = {"points": points} if points and getattr(llm, "takes_points", False) else {}
+        for chunk in llm.stream(question, evidence, history, **extra):
             buffer += chunk
             sentences = answer_sentences(buffer)
             # The last sentence may still grow (or gain its [n]); everything before it is final.

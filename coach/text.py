@@ -53,7 +53,8 @@ def split_sentences(text: str) -> list[str]:
         for match in _BOUNDARY.finditer(block):
             candidate = block[start:match.end()].strip()
             last_word = candidate.split()[-1].lower()
-            if last_word in _ABBREVIATIONS or candidate.count("\u201c") > candidate.count("\u201d"):
+            if (last_word in _ABBREVIATIONS or candidate.count("\u201c") > candidate.count("\u201d")
+                    or candidate.count('"') % 2):
                 continue  # "e.g." or a quotation still open ("Wow! That's where ...")
             pieces.append(candidate)
             start = match.end()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from coach.retrieval import Retriever, mmr, rrf
+from coach.retrieval import Retriever, drop_near_duplicates
 from coach.store import open_store
 from tests import labelled
 
@@ -63,14 +63,15 @@ def test_results_are_diverse_not_near_duplicates(retriever):
     assert len({p.text[:80] for p in passages}) == len(passages)
 
 
-def test_rrf_rewards_agreement_between_rankings():
-    fused = rrf([["x", "b"], ["y", "b"]])
-    assert fused[0] == "b"  # 2nd in both beats 1st in only one
-    assert set(fused) == {"x", "y", "b"}
-
-
-def test_mmr_skips_a_near_duplicate_of_what_it_already_chose():
-    v = {"a": np.array([1.0, 0.0]), "a2": np.array([0.999, 0.045]), "b": np.array([0.0, 1.0])}
+def test_a_near_duplicate_of_a_chosen_passage_is_skipped_but_order_is_kept():
+    v = {"a": np.array([1.0, 0.0]), "a2": np.array([0.999, 0.045]), "b": np.array([0.0, 1.0]),
+         "c": np.array([0.6, 0.8])}
     for x in v.values():
         x /= np.linalg.norm(x)
-    assert mmr(["a", "a2", "b"], v, ["a", "a2", "b"], k=2, lam=0.5) == ["a", "b"]
+    assert drop_near_duplicates(["a", "a2", "b", "c"], v, k=3) == ["a", "b", "c"]
+
+
+def test_passages_carry_their_best_sentence_score(retriever):
+    top = retriever.search("my mentor stopped returning my calls")[0]
+    # A sentence that names the problem is closer to the question than the whole passage.
+    assert top.sentence_score is not None and top.sentence_score >= top.score

@@ -19,16 +19,16 @@ PACKAGES = ("coach", "ingest")
 # Layer of each module, by name or package prefix (the first match wins).
 LAYER_OF = [
     ("leaf", ("coach.settings", "coach.errors", "coach.results", "coach.text", "coach.safety",
-              "coach.vocabulary")),
+              "coach.vocabulary", "coach.declines")),
     ("store", ("coach.store",)),
     ("ingest", ("ingest",)),
     ("evidence", ("coach.retrieval", "coach.answerability")),
-    ("saying", ("coach.compose", "coach.generators", "coach.verify", "coach.guard",
+    ("saying", ("coach.compose", "coach.voice", "coach.generators", "coach.verify", "coach.guard",
                 "coach.drafts")),
     ("state", ("coach.workspace",)),
     ("service", ("coach.api", "coach.conversation")),
     ("faces", ("coach.cli", "coach.web")),
-    ("tools", ("coach.bench", "coach.evaluation")),
+    ("tools", ("coach.bench", "coach.evaluation", "coach.suite")),
 ]
 # The package `coach` itself only exports `Coach` (lazily): it sits with the faces.
 PACKAGE_LAYER = {"coach": "faces", "ingest": "ingest"}

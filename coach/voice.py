@@ -1,0 +1,494 @@
+"""The composer's voice, as pure functions: guidance text cut into units that stand alone,
+reworded by rule into the coach's second person, and read for what they ask the mentee to do.
+
+A *unit* is what the coach may say as one point: a sentence; a lead-in ending in ":" with the
+list under it; or a sentence that leans on its predecessor ("This...", "Likely, she...") joined
+with it. Nothing here knows a particular document: the rules are about English guidance prose
+written to a mentee about a mentor.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from coach.safety import looks_like_injection
+from coach.text import split_sentences
+
+JOIN_MAX_WORDS = 55  # a leaning sentence joined with its predecessor stays one short paragraph
+TOPIC_MAX_WORDS = 8  # a one-line paragraph shorter than this is a heading, not a point
+LIST_MAX_ITEMS = 8  # a longer list is a reference table, not a point to make in a reply
+
+# -- markup ---------------------------------------------------------------------------------------
+
+_CODE_ELEMENT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"</?\s*[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>")
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"\*\*|__|`|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<![\w])_(?=\w)|"
+                       r"(?<=\w)_(?![\w])")
+_NOISE_LINE = re.compile(r"^\s*(?:#{1,6}\s|\|.*\||-{3,}\s*$|={3,}\s*$|!!!|\?\?\?|:::|>\s*\[!)")
+_QUOTE_MARK = re.compile(r"^\s*>\s?")
+_ITEM = re.compile(r"^(\s*)(?:[-*+\u2022]|\d+[.)])\s+(.*)$")
+
+
+def strip_markup(text: str) -> str:
+    """Plain words from one line of guidance: no HTML, emphasis, link syntax or code ticks."""
+    text = _TAG.sub(" ", _CODE_ELEMENT.sub(" ", text))
+    text = _LINK.sub(r"\1", _IMAGE.sub("", text))
+    text = _EMPHASIS.sub("", text)
+    return " ".join(text.split())
+
+
+# -- units --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Unit:
+    """One point the coach can make: `sentences` (the guidance's own words, markup stripped),
+    and for a lead-in, its list `items` as (depth, text). `start` orders units in the passage;
+    `keys` are the sentence positions it covers (two units sharing one are never both said);
+    `topic` is the short line above it (an FAQ's "The connection keeps dropping."), if any."""
+
+    sentences: list[str]
+    items: list[tuple[int, str]] = field(default_factory=list)
+    start: int = 0
+    keys: frozenset[int] = frozenset()
+    topic: str = ""
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences + [t for _, t in self.items])
+
+    @property
+    def size(self) -> int:
+        """Sentences a reader meets: each list item reads as one."""
+        return len(self.sentences) + len(self.items)
+
+
+# A sentence that needs the one before it: a pointing word, a pronoun subject, a "Likely, she".
+_LEANS = re.compile(
+    r"^(?:(?:this|that|these|those|it|its|they|them|their|such|both|neither|either|here|there|"
+    r"below|above|otherwise|the following|following|as (?:mentioned|noted|discussed))\b|"
+    r"(?:\w+ly,\s+)?(?:she|he|his|her|they|it)\b)", re.IGNORECASE)
+_THERE_IS = re.compile(r"^there (?:is|are|was|were)\b", re.IGNORECASE)
+
+
+def leans_on_predecessor(sentence: str) -> bool:
+    """True for a sentence that cannot be said without the one before it.
+
+    "She..."/"Likely, she..." leans: unlike a pronoun later in a sentence, a subject pronoun
+    names whoever the previous sentence was about. "There are..." does not lean.
+    """
+    body = _strip_connective(sentence)
+    return bool(_LEANS.match(body)) and not _THERE_IS.match(body)
+
+
+def is_candidate(sentence: str) -> bool:
+    """Headings, rhetorical questions, fragments and orders to an AI are not advice."""
+    words = sentence.split()
+    return (len(words) >= 5 and not sentence.rstrip().endswith("?")
+            and not looks_like_injection(sentence))
+
+
+def build_units(text: str) -> list[Unit]:
+    """Cut a passage into units that stand alone (see the module docstring).
+
+    A paragraph of one short line ("The connection keeps dropping.") is not said, but it is
+    the topic of what follows it: an FAQ's question, a sub-heading the loader kept as text.
+    """
+    units: list[Unit] = []
+    position = 0
+    topic = ""
+    for kind, payload in _blocks(_CODE_ELEMENT.sub(" ", text)):
+        first = len(units)
+        if kind == "list":
+            for _, item in payload:  # a list with no lead-in: each item is a point of its own
+                position = _add_sentences(units, split_sentences(item), position)
+        else:
+            sentences = split_sentences(payload)
+            if len(sentences) == 1 and len(sentences[0].split()) < TOPIC_MAX_WORDS and not (
+                    isinstance(kind, tuple)):
+                topic = sentences[0]
+            lead, items = (sentences[-1], kind[1]) if isinstance(kind, tuple) else (None, [])
+            if lead is not None:
+                sentences = sentences[:-1]
+            position = _add_sentences(units, sentences, position)
+            if lead is not None and items and len(items) <= LIST_MAX_ITEMS:
+                units.append(Unit([lead], list(items), position, frozenset({position})))
+                position += 1
+        for unit in units[first:]:
+            unit.topic = topic
+    return units
+
+
+def _add_sentences(units: list[Unit], sentences: list[str], position: int) -> int:
+    previous: Unit | None = None
+    for sentence in sentences:
+        if not is_candidate(sentence):
+            previous = None
+            position += 1
+            continue
+        unit = Unit([sentence], start=position, keys=frozenset({position}))
+        if leans_on_predecessor(sentence):
+            if previous is None or (len(previous.text.split()) + len(sentence.split())
+                                    > JOIN_MAX_WORDS):
+                position += 1
+                continue  # it needs a sentence we cannot give it: say neither
+            unit = Unit(previous.sentences + [sentence], start=previous.start,
+                        keys=previous.keys | {position})
+        units.append(unit)
+        previous = unit
+        position += 1
+    return position
+
+
+def _blocks(text: str) -> list[tuple[object, object]]:
+    """Paragraphs and lists. A paragraph ending in ":" right before a list owns that list:
+    ("para", text) | (("lead", items), text) | ("list", items); items are (depth, text)."""
+    lines = [ln.rstrip() for ln in text.splitlines()]
+    out: list[tuple[object, object]] = []
+    para: list[str] = []
+    items: list[tuple[int, str]] = []
+
+    def flush_para() -> None:
+        if para:
+            out.append(("para", " ".join(para)))
+            para.clear()
+
+    def flush_items() -> None:
+        if not items:
+            return
+        if out and out[-1][0] == "para" and str(out[-1][1]).rstrip().endswith(":"):
+            out[-1] = (("lead", list(items)), out[-1][1])
+        else:
+            out.append(("list", list(items)))
+        items.clear()
+
+    for raw in lines:
+        if _NOISE_LINE.match(raw):
+            flush_para()
+            flush_items()
+            continue
+        line = _QUOTE_MARK.sub("", raw)
+        item = _ITEM.match(line)
+        if item:
+            flush_para()
+            depth = len(item.group(1).expandtabs(4)) // 2
+            words = strip_markup(item.group(2))
+            if words:
+                items.append((depth, words))
+        elif not line.strip():
+            flush_para()
+            flush_items()
+        elif items and line.startswith((" ", "\t")):
+            depth, words = items[-1]  # a wrapped list item
+            items[-1] = (depth, f"{words} {strip_markup(line)}")
+        else:
+            flush_items()
+            words = strip_markup(line)
+            if words:
+                para.append(words)
+    flush_para()
+    flush_items()
+    return out
+
+
+# -- rewording -------------------------------------------------------------------------------------
+
+# Connectives that only make sense in the article's flow, not lifted out of it.
+_CONNECTIVE = re.compile(r"^(?:(?:so|again|then|instead|also|namely|of course|in any case|"
+                         r"in other words|that said|anyway|plus),\s+|(?:and|but|so)\s+)",
+                         re.IGNORECASE)
+_MODAL_MENTEE = re.compile(r"\b(?:the\s+)?mentees?\s+(should|can|could|must|may|might|need to|"
+                           r"ought to|will want to)\b", re.IGNORECASE)
+_THIRD = re.compile(r"\b(she|he|her|him|his|hers)\b", re.IGNORECASE)
+_FIRST_SINGULAR = re.compile(r"\b(?:I|I'm|I'd|I've|I'll|my|me|mine)\b")
+_PERSON_NAME = re.compile(r"(?<=[a-z,;]\s)[A-Z][a-z]+")
+# After these verbs "her" is the object ("buy her lunch", "let her know"), not a possessive.
+_OBJECT_VERBS = frozenset("""
+ask asks asked asking bring brings bringing buy buys buying call calls calling email emails emailing
+give gives giving hand lend let lets letting make makes message messages messaging offer offers
+offering owe pay paying see send sends sending show shows showing tell tells telling thank thanks
+thanking write writes writing help helps helping have get gets getting contact contacting meet
+meeting remind reminding invite inviting text texting
+""".split())
+_FUNCTION_WORDS = frozenset("""
+a an the to for of in on at with about from by and or but if when that this as up out off know
+""".split())
+
+
+def _strip_connective(sentence: str) -> str:
+    body = sentence.strip()
+    while True:
+        stripped = _CONNECTIVE.sub("", body, count=1)
+        if stripped == body:
+            return body
+        body = stripped
+
+
+def drop_connective(sentence: str) -> str:
+    """"Again, if she refuses, move on." -> "If she refuses, move on." (hedges like "Likely,"
+    stay: they carry meaning)."""
+    body = _strip_connective(sentence)
+    return body[:1].upper() + body[1:]
+
+
+def second_person(sentence: str) -> str:
+    """"Mentees should ask early." -> "You should ask early." (modal advice only; a statement
+    about mentees stays a statement)."""
+    def to_you(m: re.Match[str]) -> str:
+        word = "You" if m.start() == 0 else "you"
+        return f"{word} {m.group(1)}"
+
+    return _MODAL_MENTEE.sub(to_you, sentence)
+
+
+def name_the_mentor(sentences: list[str]) -> list[str]:
+    """The first "she/her/he/him/his" with nobody before it in the unit becomes "your mentor".
+
+    Guidance written to a mentee that says "she" out of nowhere means the mentor it is about.
+    Later pronouns then have "your mentor" to point back to, so only the first changes:
+    "Send her a note, thanking her" -> "Send your mentor a note, thanking her".
+    """
+    out = list(sentences)
+    if any(_FIRST_SINGULAR.search(s) for s in out):
+        return out  # "If I'd kept chasing him": him is someone in the writer's story
+    for i, sentence in enumerate(out):
+        for m in _THIRD.finditer(sentence):
+            before = " ".join(out[:i] + [sentence[:m.start()]])
+            if _has_antecedent(before):
+                return out
+            out[i] = sentence[:m.start()] + _mentor_form(sentence, m) + sentence[m.end():]
+            return out
+    return out
+
+
+def _has_antecedent(text: str) -> bool:
+    lowered = text.lower()
+    if re.search(r"\b(?:mentors?|mentees?|someone|somebody|person|colleague|manager|boss|"
+                 r"coordinator|assistant|friend|contact|expert|leader|individual|professor|"
+                 r"tutor|supervisor|sponsor|peer|executive|director|she|he|her|him|his)\b",
+                 lowered):
+        return True
+    return bool(_PERSON_NAME.search(text))
+
+
+def _mentor_form(sentence: str, m: re.Match[str]) -> str:
+    word = m.group(1).lower()
+    capital = m.start() == 0 or sentence[:m.start()].rstrip().endswith((".", "!", "?", ":"))
+    if word in ("his", "hers"):
+        form = "your mentor's"
+    elif word == "her":
+        before = re.findall(r"[A-Za-z']+", sentence[:m.start()])
+        after = re.findall(r"[A-Za-z']+|[^\sA-Za-z']", sentence[m.end():])
+        nxt = after[0].lower() if after else ""
+        is_object = (not nxt or not nxt[0].isalpha() or nxt in _FUNCTION_WORDS
+                     or (before and before[-1].lower() in _OBJECT_VERBS))
+        form = "your mentor" if is_object else "your mentor's"
+    else:
+        form = "your mentor"
+    return form[:1].upper() + form[1:] if capital else form
+
+
+def reword(sentences: list[str]) -> list[str]:
+    """All the rules, in order: connectives, "mentees should" -> "you should", the mentor named."""
+    lines = [second_person(drop_connective(s)) for s in sentences]
+    return name_the_mentor(lines)
+
+
+# -- what a unit asks the mentee to do -----------------------------------------------------------
+
+_AUX = frozenset("""
+is are was were be been has have had can could will would should may might must does do did
+isn't aren't wasn't weren't hasn't haven't won't wouldn't shouldn't can't couldn't
+""".split())
+_NOT_VERBS = frozenset("""
+a an the this that these those it its they them their there here i we you he she my our your his
+her some many most much more few each every all any no one two three if when while after before
+since because as for in on at by with from of to and or but so mentors mentees people
+what which who whom whose how why where often usually sometimes most early short long good
+one two three four five six seven eight nine ten twelve twenty first second last next
+i i'm i'd i've i'll me mine us let's you're you've you'll you'd
+""".split())
+_PRONOUNS = frozenset("i you he she it we they".split())
+_YOU_MODAL = re.compile(r"\b(?:you(?:'ll| will)? (?:should|can|could|need to|must|may want to|"
+                        r"might want to|want to|ought to|have to)|we (?:recommend|suggest|advise|"
+                        r"ask)|it(?:'s| is) (?:best|worth|a good idea|fine|okay|ok|important) to|"
+                        r"your best bet is|try to|make sure|be sure)\b",
+                        re.IGNORECASE)
+_CONCRETE = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|"
+                       r"fifteen|twenty|thirty|a few|a couple of)\b[\s\-\u2013to]*(?:\w+\s)?"
+                       r"(?:minutes?|hours?|days?|weeks?|months?|years?|working days?|lines?|"
+                       r"questions?|sentences?|messages?|calls?|meetings?|times?)\b",
+                       re.IGNORECASE)
+_CONDITION = re.compile(r"^(?:if|when|once|after|before|until|whenever|as soon as|at|during|"
+                        r"for|in)\b[^,]{2,80},\s*", re.IGNORECASE)
+# The writer telling their own story ("My third mentor...", "Ten years ago I sent..."): the
+# subject is the writer, so it is an example, not an instruction to the mentee.
+_STORY = re.compile(r"^(?:\S+\s+){0,5}?(?:i|i'm|i'd|i've|i'll|my|we|we've|our|me)\b(?!['\u2019]s)",
+                    re.IGNORECASE)
+
+
+def is_imperative(sentence: str) -> bool:
+    """"Send a note..." / "If she declines, let it go." / "Don't wait." — an instruction.
+
+    Without a tagger: the first word of the main clause is not a function word, pronoun or
+    obvious noun/participle form, and the word after it is not an auxiliary ("Mentors are").
+    """
+    body = drop_connective(strip_markup(sentence))
+    head, colon, tail = body.partition(": ")
+    if colon and len(head.split()) <= 8 and tail:
+        body = tail  # "A simple rule works well: if the video drops twice, switch to ..."
+    body = _CONDITION.sub("", body, count=1)
+    words = re.findall(r"[A-Za-z']+", body)
+    if not words:
+        return False
+    first = words[0].lower()
+    if first in ("don't", "never", "always", "please", "do"):
+        return True
+    if first in _NOT_VERBS or first in _AUX:
+        return False
+    if first.endswith(("ing", "ed", "ly", "'s", "tion", "ness", "ment")) or (
+            first.endswith("s") and not first.endswith("ss")):
+        return False
+    if len(words) > 1 and words[1].lower() == "and":
+        return False
+    # "Mentor relationships are ...": an auxiliary soon after, with no pronoun before it, means
+    # the first words were a subject ("Make sure you are ..." keeps its pronoun).
+    for word in (w.lower() for w in words[1:4]):
+        if word in _PRONOUNS:
+            return True
+        if word in _AUX:
+            return False
+    return True
+
+
+def is_story(sentence: str) -> bool:
+    """The writer's own story, not an instruction: "My third mentor, Tomás, was generous..."."""
+    return bool(_STORY.match(strip_markup(sentence))) and not is_imperative(sentence) and not (
+        _YOU_MODAL.search(sentence))
+
+
+def actionability(unit: Unit) -> float:
+    """How directly the unit tells the mentee what to do: 0.8 for an instruction, 0.6 for
+    "you should"/"we recommend", +0.2 with a concrete number or timing; -1 for a unit that is
+    only the writer's story (an example, which answers nothing by itself)."""
+    lines = unit.sentences + [t for _, t in unit.items]
+    if not unit.items and is_story(unit.sentences[0]) and not any(
+            is_imperative(s) or _YOU_MODAL.search(s) for s in unit.sentences):
+        return -1.0
+    best = 0.0
+    for sentence in lines:
+        score = 0.0
+        if is_imperative(sentence):
+            score = 0.8
+        elif _YOU_MODAL.search(sentence):
+            score = 0.6
+        if score and _CONCRETE.search(sentence):
+            score += 0.2
+        best = max(best, score)
+    if unit.items and best < 0.6:
+        best = 0.6  # a lead-in with its list is a set of concrete steps
+    return best
+
+
+# -- next steps ------------------------------------------------------------
+
+_NOTE_ACTION = re.compile(
+    r"\b(?:send|sends|sending|write|writes|writing|email|emails|drop|dropping|message)\b[^.;]{0,40}?"
+    r"\b(?:note|email|e-mail|message|line|thank-you|thanks|recap|summary|nudge|letter|card|"
+    r"follow-up|update|reply|outcome)\b|\bthank[- ]you (?:note|email|message)\b|"
+    r"\bwrite (?:to|back)\b|\b(?:tell|let) (?:her|him|them|your mentor) know\b",
+    re.IGNORECASE)
+_KIND_SIGNALS: dict[str, re.Pattern[str]] = {
+    "back-off": re.compile(r"\b(?:back (?:way )?off|step back|when (?:she|he|they)(?:'s|'re| is| "
+                           r"are) ready|let it rest|stop (?:asking|writing|chasing)|stopped "
+                           r"(?:replying|answering|responding|returning)|not repl|hasn't repl|"
+                           r"gone quiet|goes quiet|overwhelm|busy|no reply|unanswered|silen)",
+                           re.IGNORECASE),
+    "follow-up": re.compile(r"\b(?:outcome|turned out|how (?:it|things) (?:went|turned)|what "
+                            r"happened|result|update|worked out|nudge|follow[- ]up)",
+                            re.IGNORECASE),
+    "thank-you": re.compile(r"\b(?:thank|thanks|thanking|gratitude|recap|appreciat)",
+                            re.IGNORECASE),
+    "outreach": re.compile(r"\b(?:first message|reach out|introduc|ask (?:her|him|them|someone|"
+                           r"\w+) to be|approach|write to your mentor|get in touch|contact)",
+                           re.IGNORECASE),
+}
+DRAFT_PHRASES = {"outreach": "an outreach email", "thank-you": "a thank-you note",
+                 "back-off": "a back-off note", "follow-up": "a follow-up note"}
+
+
+def tells_to_write(sentence: str) -> bool:
+    """True when the sentence tells the mentee to send or write a note, email, recap..."""
+    return bool(_NOTE_ACTION.search(sentence)) and not _STORY.match(sentence)
+
+
+def note_kind(unit_text: str, question: str) -> str:
+    """The draft kind a note-writing point calls for; signals in the point outweigh the
+    question's, and ties go to the order of `_KIND_SIGNALS` (a quiet mentor first)."""
+    unit_text, question = (t.replace("\u2019", "'") for t in (unit_text, question))
+
+    def hits(kind: str) -> int:
+        pattern = _KIND_SIGNALS[kind]
+        return 2 * len(pattern.findall(unit_text)) + len(pattern.findall(question))
+
+    return max(_KIND_SIGNALS, key=lambda k: (hits(k), -list(_KIND_SIGNALS).index(k)))
+
+
+def draft_offer(kind: str, to: str = "your mentor") -> str:
+    return f"Want me to draft {DRAFT_PHRASES[kind]} to {to}?"
+
+
+_OFFER = re.compile(r"^Want me to draft (an? [\w-]+ (?:note|email)) to (.+)\?$")
+
+
+def parse_offer(line: str) -> tuple[str, str] | None:
+    """(draft kind, recipient) from an offer line the coach wrote, else None."""
+    m = _OFFER.match(line.strip())
+    if not m:
+        return None
+    kinds = {phrase: kind for kind, phrase in DRAFT_PHRASES.items()}
+    kind = kinds.get(m.group(1))
+    return (kind, m.group(2)) if kind else None
+
+
+_IF_CLAUSE = re.compile(r"^if\s+([^,]{3,90}?),\s*\S", re.IGNORECASE)
+_FIRST_PERSON = ((r"\byou're\b", "I'm"), (r"\byou've\b", "I've"), (r"\byou'd\b", "I'd"),
+                 (r"\byour\b", "my"), (r"\byours\b", "mine"), (r"\byou are\b", "I am"),
+                 (r"\byou were\b", "I was"), (r"\byou\b", "I"))
+
+
+def what_if(sentence: str) -> str | None:
+    """"If she declines, let it go." -> "What if my mentor declines?" (None if not conditional).
+
+    The condition is said as the mentee would ask it: "she"/"he" with nobody before it is
+    "my mentor", "you/your" become "I/my".
+    """
+    m = _IF_CLAUSE.match(drop_connective(sentence))
+    if not m or len(m.group(1).split()) > 12 or _FIRST_SINGULAR.search(sentence):
+        return None
+    condition = m.group(1).strip()
+    for pattern, repl in _FIRST_PERSON:
+        condition = re.sub(pattern, repl, condition, flags=re.IGNORECASE)
+    condition = re.sub(r"^(?:she|he)\b", "my mentor", condition, flags=re.IGNORECASE)
+    condition = re.sub(r"\b(?:her|him)\b$", "my mentor", condition, flags=re.IGNORECASE)
+    return f"What if {condition}?"
+
+
+# -- citing ------------------------------------------------------------
+
+_END = re.compile(r"([.!?:;]+)([\"'\u201d\u2019)]*)$")
+
+
+def cite(sentence: str, n: int) -> str:
+    """`sentence` with `[n]` before its final punctuation, never inside a quotation:
+    'She says "Wow!"' -> 'She says "Wow!" [n]'."""
+    body = sentence.rstrip()
+    m = _END.search(body)
+    if not m:
+        return f"{body} [{n}]"
+    if m.group(2) and any(q in m.group(2) for q in "\"'\u201d\u2019"):
+        return f"{body} [{n}]"
+    return f"{body[:m.start()].rstrip()} [{n}]{m.group(1)}{m.group(2)}"

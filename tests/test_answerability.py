@@ -1,0 +1,112 @@
+"""Answerability: one confidence from several signals, and kind declines on sensitive topics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coach.answerability import Answerability, uncovered_sensitive_topic
+from coach.api import Coach
+from coach.declines import REFUSAL, sensitive_decline
+from coach.retrieval import Retriever
+from coach.settings import Settings
+from coach.store import open_store
+from ingest.indexer import sync
+
+pytestmark = pytest.mark.model
+
+# Guidance of our own, on topics the shipped article does not cover.
+MEETINGS = """# Running a good mentoring meeting
+
+## Before the meeting
+Send your mentor a short agenda two days ahead with the one question you most want to discuss.
+Keep it to three bullet points so your mentor can think about them on the way in.
+
+## During the meeting
+Take notes by hand rather than on a laptop, so your mentor sees you are listening.
+Leave the last five minutes to agree what each of you will do before you next meet.
+
+## After the meeting
+Write a recap the same evening listing the actions you agreed, and send it within a day.
+"""
+HEALTH = """# Looking after yourself
+
+## Stress before meetings
+If nerves before a meeting keep you awake, a doctor can tell you whether any medication
+would suit you; never borrow pills from a mentor or a friend.
+"""
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    root = tmp_path_factory.mktemp("answerability")
+    (root / "meetings.md").write_text(MEETINGS, encoding="utf-8")
+    settings = Settings.from_env(env={}, data_dir=root / "data")
+    assert sync(open_store(settings, create=True), [root / "meetings.md"], progress=False).ok
+    return settings
+
+
+@pytest.fixture(scope="module")
+def judge(library: Settings):
+    retriever = Retriever(open_store(library), library)
+    rule = Answerability(retriever.library, library.min_confidence)
+    return lambda q: rule.judge(q, retriever.search(q))
+
+
+def test_a_question_the_guidance_answers_is_judged_answerable(judge) -> None:
+    verdict = judge("what should I send my mentor before we meet?")
+    assert verdict.answerable and verdict.confidence >= 0.5
+
+
+def test_a_near_topic_question_whose_words_the_library_never_uses_is_declined(judge) -> None:
+    # Mentoring words keep a cosine floor happy; "mortgage", "deposit" appear nowhere here.
+    verdict = judge("My mentor bought a flat last year; how big a mortgage deposit do I need?")
+    assert not verdict.answerable and verdict.reply == REFUSAL
+    assert verdict.confidence < judge("how do I take notes in a mentoring meeting?").confidence
+
+
+@pytest.mark.parametrize(("question", "topic", "who"), [
+    ("Which medication should I take before my mentoring meeting to calm my nerves?",
+     "medical", "doctor"),
+    ("Can my mentor help me get an H-1B visa so I can stay after the programme?",
+     "immigration", "immigration adviser"),
+    ("Do I have to pay tax on the stipend the mentoring scheme gives me?", "tax", "accountant"),
+    ("My mentor says I'm underpaid. What salary should I ask for in my review?", "pay", "HR"),
+])
+def test_a_sensitive_question_the_guidance_does_not_discuss_gets_a_kind_pointer(
+        judge, question: str, topic: str, who: str) -> None:
+    verdict = judge(question)
+    assert not verdict.answerable and verdict.topic == topic and verdict.confidence == 0.0
+    assert who in verdict.reply and "draft" in verdict.reply  # who can help, what the coach can
+
+
+def test_the_sensitive_rule_stands_aside_when_the_evidence_discusses_the_term(
+        tmp_path: Path) -> None:
+    (tmp_path / "health.md").write_text(HEALTH, encoding="utf-8")
+    settings = Settings.from_env(env={}, data_dir=tmp_path / "data")
+    assert sync(open_store(settings, create=True), [tmp_path / "health.md"], progress=False).ok
+    coach = Coach(settings)
+    answer = coach.ask("Should I take some of my mentor's pills for my nerves before we meet?")
+    assert answer.kind == "answer" and "doctor" in answer.text
+    assert answer.confidence is not None and answer.confidence > 0
+
+
+def test_sensitive_terms_match_whole_words_only() -> None:
+    from coach.results import Passage
+
+    evidence = [Passage(id="1", text="Agree the agenda first.", title="t", section="s",
+                        source="x", score=0.5)]
+    assert uncovered_sensitive_topic("How do I stay visible to my mentor?", evidence) is None
+    assert uncovered_sensitive_topic("Is a taxing week a reason to cancel?", evidence) is None
+    assert uncovered_sensitive_topic("Will my visa run out?", evidence) == "immigration"
+
+
+def test_every_answered_or_refused_question_carries_a_confidence(library: Settings) -> None:
+    coach = Coach(library)
+    answered = coach.ask("what should I write after a mentoring meeting?")
+    refused = coach.ask("Which tax form do I file for my mentoring stipend?")
+    assert answered.kind == "answer" and 0 < answered.confidence <= 1
+    assert refused.kind == "refusal" and refused.confidence == 0.0
+    assert refused.text == sensitive_decline("tax")
+    assert coach.ask("hello").confidence is None

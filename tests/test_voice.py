@@ -1,0 +1,150 @@
+"""The composer's voice rules: units that stand alone, rewording by rule, next steps, citing."""
+
+from __future__ import annotations
+
+from coach.voice import (
+    Unit,
+    actionability,
+    build_units,
+    cite,
+    drop_connective,
+    is_imperative,
+    leans_on_predecessor,
+    name_the_mentor,
+    note_kind,
+    parse_offer,
+    reword,
+    second_person,
+    strip_markup,
+    tells_to_write,
+    what_if,
+)
+
+
+def test_a_lead_in_keeps_its_list_with_nesting():
+    text = ("Before the call, get three things ready:\n- a question\n  - written down\n"
+            "- a goal\n- your notes\n\nKeep it short and friendly with everyone.")
+    units = build_units(text)
+    lead = next(u for u in units if u.items)
+    assert lead.sentences == ["Before the call, get three things ready:"]
+    assert lead.items == [(0, "a question"), (1, "written down"), (0, "a goal"),
+                          (0, "your notes")]
+    assert any(u.sentences == ["Keep it short and friendly with everyone."] for u in units)
+
+
+def test_a_sentence_that_leans_on_its_predecessor_is_joined_with_it_or_dropped():
+    units = build_units("Your mentor may stop answering for a while. Likely, she is simply "
+                        "overwhelmed by other demands.")
+    assert [u.sentences for u in units][-1] == [
+        "Your mentor may stop answering for a while.",
+        "Likely, she is simply overwhelmed by other demands."]
+    alone = build_units("This is why the first message matters so much to everyone.")
+    assert alone == []
+
+
+def test_leaning_sentences_are_recognised():
+    assert leans_on_predecessor("These notes help your mentor prepare.")
+    assert leans_on_predecessor("Likely, she feels overwhelmed.")
+    assert leans_on_predecessor("Below are the steps we suggest.")
+    assert not leans_on_predecessor("There are three ways to find a mentor.")
+    assert not leans_on_predecessor("Send a short note the same day.")
+
+
+def test_markup_is_stripped_and_noise_lines_dropped():
+    assert strip_markup("**Write** to [your mentor](http://x.org) `soon`") == \
+        "Write to your mentor soon"
+    text = "## Heading\n\n| a | b |\n\n!!! warning \"Careful\"\n    Reply within a week, always."
+    assert [u.text for u in build_units(text)] == ["Reply within a week, always."]
+
+
+def test_an_unattached_she_becomes_your_mentor_once():
+    assert name_the_mentor(["Send her a note, thanking her for her help."]) == [
+        "Send your mentor a note, thanking her for her help."]
+    assert name_the_mentor(["Read her profile before the call."]) == [
+        "Read your mentor's profile before the call."]
+    assert name_the_mentor(["Buy her lunch instead of a gift."]) == [
+        "Buy your mentor lunch instead of a gift."]
+    assert name_the_mentor(["She may simply be busy this month."]) == [
+        "Your mentor may simply be busy this month."]
+
+
+def test_a_she_with_someone_to_point_back_to_or_in_the_writers_story_stays():
+    kept = ["Ask a colleague whether she would meet you for coffee."]
+    assert name_the_mentor(kept) == kept
+    story = ["If I'd kept chasing him, I doubt he would have answered."]
+    assert name_the_mentor(story) == story
+
+
+def test_mentees_should_becomes_you_should_and_flow_words_go():
+    assert second_person("Mentees should book the next date early.") == \
+        "You should book the next date early."
+    assert second_person("The mentee sends the first message.") == \
+        "The mentee sends the first message."  # a statement stays a statement
+    assert drop_connective("Again, if she refuses, move on.") == "If she refuses, move on."
+    assert drop_connective("And let her lead.") == "Let her lead."
+    assert drop_connective("Of course, ask first.") == "Ask first."
+    assert drop_connective("Likely, she is busy.") == "Likely, she is busy."
+    assert reword(["So, mentees should send her a recap."]) == [
+        "You should send your mentor a recap."]
+
+
+def test_instructions_are_told_from_statements_and_stories():
+    assert is_imperative("Send two or three questions before every meeting.")
+    assert is_imperative("If the video drops twice, switch to a phone call.")
+    assert is_imperative("A simple rule works well: if it drops twice, switch to audio.")
+    assert not is_imperative("Mentors help most with something concrete.")
+    assert not is_imperative("Meeting too often leaves no time to act.")
+    assert not is_imperative("Ten years ago I sent my first cold email.")
+    story = actionability(Unit(["My third mentor was generous and then stopped replying."]))
+    plain = actionability(Unit(["Regular meetings keep the momentum going."]))
+    step = actionability(Unit(["Write to your mentor within five working days."]))
+    assert story < plain < step
+
+
+def test_a_note_to_write_is_recognised_and_its_kind_read_from_the_point():
+    assert tells_to_write("Send your mentor a note, thanking her for her help.")
+    assert tells_to_write("Send a three-line recap the same day.")
+    assert not tells_to_write("I sent my first cold email ten years ago.")
+    assert note_kind("Send her a note and say you'll be in touch when she's ready.",
+                     "my mentor stopped replying") == "back-off"
+    assert note_kind("Send a short thank-you within a day.", "how do I thank her?") == "thank-you"
+    assert note_kind("Write again with the outcome.", "what next?") == "follow-up"
+
+
+def test_an_offer_line_parses_back_to_its_draft_kind():
+    assert parse_offer("Want me to draft a back-off note to your mentor?") == (
+        "back-off", "your mentor")
+    assert parse_offer("Want me to draft an outreach email to Ana?") == ("outreach", "Ana")
+    assert parse_offer("Want me to draft a poem?") is None
+
+
+def test_a_conditional_becomes_the_question_a_mentee_would_ask():
+    assert what_if("If she declines, let it go and move on.") == "What if my mentor declines?"
+    assert what_if("Again, if you are running late, send a message.") == \
+        "What if I am running late?"
+    assert what_if("Send a note within a day.") is None
+
+
+def test_a_citation_never_lands_inside_a_quotation():
+    assert cite("Say hello.", 2) == "Say hello [2]."
+    assert cite('She says, "Wow! That is where I want to be!"', 1) == \
+        'She says, "Wow! That is where I want to be!" [1]'
+    assert cite("Bring three things:", 3) == "Bring three things [3]:"
+
+
+def test_a_sentence_boundary_inside_a_quotation_is_not_a_boundary():
+    from coach.text import split_sentences
+
+    text = 'Find someone who makes you say, "Wow! That is where I want to be." Then ask.'
+    assert split_sentences(text) == [
+        'Find someone who makes you say, "Wow! That is where I want to be."', "Then ask."]
+
+
+def test_a_noun_phrase_subject_is_not_an_instruction():
+    assert not is_imperative("Mentor relationships are like any other relationships.")
+    assert is_imperative("Make sure you are on time for the first call.")
+
+
+def test_curly_apostrophes_do_not_hide_a_kind_signal():
+    assert note_kind("Send her a note and let her know you\u2019d like to be back in touch when "
+                     "she\u2019s ready.", "what now?") == "back-off"
