@@ -3,6 +3,7 @@ composed from the guidance's own sentences (reworded only by rule, and only when
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Iterator
@@ -205,7 +206,7 @@ def _pick_support(scored: list[_Scored], answer: _Scored) -> list[_Scored]:
         if not pool:
             break
 
-        pick = max(pool, key=lambda item, taken=taken: _gain(item, taken))
+        pick = max(pool, key=functools.partial(_gain, taken=taken))
         chosen.append(pick)
         pool.remove(pick)
         budget -= pick.unit.size

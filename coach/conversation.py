@@ -121,13 +121,13 @@ def respond(turn: Collaborators, message: str,
         answer_text = "".join(pieces)
     else:
         answer_text = ""
-        for piece in guarded(turn.generator, turn.composer, query, evidence, history,
+        for part in guarded(turn.generator, turn.composer, query, evidence, history,
                              verifier=turn.verifier, points=cited_points(composition)):
-            if isinstance(piece, Guarded):
-                answer_text = piece.text
-                notice = " ".join(n for n in (notice, piece.notice) if n) or None
+            if isinstance(part, Guarded):
+                answer_text = part.text
+                notice = " ".join(n for n in (notice, part.notice) if n) or None
             else:
-                yield piece
+                yield part
     suggestions = _addressed(composition.suggestions, mentor_name(history + [
         {"role": "user", "content": text}]))
     offer = next((s for s in suggestions if s.kind == "draft"), None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from coach.safety import looks_like_injection
 from coach.text import split_sentences
@@ -143,11 +144,11 @@ def _add_sentences(units: list[Unit], sentences: list[str], position: int) -> in
     return position
 
 
-def _blocks(text: str) -> list[tuple[object, object]]:
+def _blocks(text: str) -> list[tuple[Any, Any]]:
     """Paragraphs and lists. A paragraph ending in ":" right before a list owns that list:
     ("para", text) | (("lead", items), text) | ("list", items); items are (depth, text)."""
     lines = [ln.rstrip() for ln in text.splitlines()]
-    out: list[tuple[object, object]] = []
+    out: list[tuple[Any, Any]] = []
     para: list[str] = []
     items: list[tuple[int, str]] = []
 
