@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,6 +34,7 @@ EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 SPACE = "cosine"
 STAMP_KEY = "coach:changed_at"
 GET_PAGE = 5000
+VERSION_TTL_S = 1.0
 
 
 class Embedder(Protocol):
@@ -181,6 +184,7 @@ class Store:
         self.collection = collection
         self.settings = settings
         self._seen: tuple[int, str] | None = None  # the version this process's view matches
+        self._checked = -math.inf  # when (monotonic) `_seen` was last read from the store
         self._writers = 0  # ingests running in this process; their writes are already in view
         self._view_lock = threading.Lock()
 
@@ -200,7 +204,8 @@ class Store:
         while True:
             got = self.collection.get(where=where, include=include, limit=page, offset=offset)
             for key in out:
-                out[key].extend(got.get(key) or [])
+                values = got.get(key)
+                out[key].extend([] if values is None else values)  # embeddings: a numpy array
             if len(got["ids"]) < page:
                 return out
             offset += page
@@ -219,11 +224,20 @@ class Store:
         in another process added. A version that moved without an ingest of ours moving it
         means: swap in fresh bindings (queries already running finish on the old ones).
         `force` swaps them anyway (a read just failed on rows the view does not have).
+
+        The version is read at most once per `VERSION_TTL_S` (two round trips each time, 26% of
+        a search at 10k chunks when done per query): another process's ingest shows up within
+        that second; this process's own ingests (`writing`, `mark_changed`) at once.
         """
+        with self._view_lock:
+            if (not force and self._seen is not None
+                    and time.monotonic() - self._checked < VERSION_TTL_S):
+                return self._seen
         version = self.version()
         with self._view_lock:
             stale = force or not (self._writers or self._seen is None or version == self._seen)
             self._seen = version
+            self._checked = time.monotonic()
         if stale and not self.settings.chroma_url:  # a server has one view for every client
             from chromadb.api.rust import RustBindingsAPI
 
@@ -247,6 +261,7 @@ class Store:
             with self._view_lock:
                 self._writers -= 1
                 self._seen = version
+                self._checked = time.monotonic() if version is not None else -math.inf
 
     def unavailable(self, exc: BaseException) -> StoreError:
         """A user-facing error for a store that failed after it was opened."""
@@ -263,6 +278,8 @@ class Store:
                 if not k.startswith("hnsw:")}
         meta[STAMP_KEY] = stamp
         self.collection.modify(metadata=meta)
+        with self._view_lock:
+            self._checked = -math.inf  # the next search reads the new version
 
     def sources(self) -> list[SourceInfo]:
         got = self.get_all(include=["metadatas"])
