@@ -38,8 +38,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # torch is pinned to 2.13.0 in pyproject.toml: pip takes the local CPU build from this disk.
+# `python -m coach.minilm` exports the bundled model to ONNX once (into COACH_CACHE_DIR) and
+# checks it against sentence-transformers, so no user's first question pays for it.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
+	$(BIN)/python -m coach.minilm || echo "ONNX export unavailable: sentence-transformers is used"
 	touch $@
 
 # llama-cpp-python builds from source; the native build crashes on these CPUs at the first prompt.

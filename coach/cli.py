@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import json
@@ -80,19 +81,28 @@ def main(ctx: click.Context, data_dir: Path | None, chroma_url: str | None) -> N
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
 @click.option("--data-dir", type=click.Path(path_type=Path), default=None,
               help="Where the guidance store lives (overrides the global option).")
+@click.option("--watch", "watch_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=None, help="Keep the library in sync with this folder until Ctrl-C "
+                                 "(files added, edited or deleted there).")
 @click.pass_context
 def ingest_command(ctx: click.Context, paths: tuple[Path, ...], as_json: bool,
-                   data_dir: Path | None) -> None:
+                   data_dir: Path | None, watch_dir: Path | None) -> None:
     """Add or refresh guidance files and folders (default: the shipped corpus).
 
     Only changed passages are re-embedded; files deleted from an ingested folder are removed
     from the store. Exit code 1 if some file could not be ingested, 2 if the store is unusable.
+    With --watch DIR: sync DIR, then again after every change in it, one line per sync.
     """
     settings = command_settings(ctx, data_dir=data_dir)
     from coach.store import open_store
     from ingest.indexer import sync
 
     store = open_store(settings, create=True)
+    if watch_dir is not None:
+        if paths:
+            raise UserError("give either PATHS or --watch DIR, not both")
+        _watch(store, watch_dir, as_json)
+        return
     report = sync(store, list(paths) or [settings.corpus_dir])
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
@@ -105,6 +115,21 @@ def ingest_command(ctx: click.Context, paths: tuple[Path, ...], as_json: bool,
         if report.errors:
             click.echo(f"{len(report.errors)} file(s) not ingested; the rest were.", err=True)
     ctx.exit(0 if report.ok else 1)
+
+
+def _watch(store: Any, folder: Path, as_json: bool) -> None:
+    """`coach ingest --watch`: one line (or JSON object) per sync, until Ctrl-C."""
+    from ingest.watch import watch
+
+    def say(report: Any, message: str) -> None:
+        if as_json:
+            message = json.dumps({"ok": bool(report and report.ok), "message": message,
+                                  **(report.to_dict() if report else {})}, ensure_ascii=False)
+        click.echo(message)
+
+    click.echo(f"Watching {folder} (Ctrl-C to stop)...", err=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        watch(store, folder, on_sync=say)
 
 
 @main.command("sources")

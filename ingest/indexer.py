@@ -19,6 +19,7 @@ from typing import Any
 from coach.errors import IngestBusyError, LoadError, StoreError
 from coach.store import Store
 from ingest.chunking import Chunk, chunk_document
+from ingest.lease import Lease
 from ingest.loaders import load_document
 
 BATCH_SIZE = 32
@@ -27,6 +28,7 @@ LOCK_TIMEOUT = 10.0
 _TRACKED = ("title", "section", "source", "position", "content_hash", "publisher", "source_kind")
 
 Progress = Callable[[int, int, str], None]
+Embedded = Callable[[str, int, int], None]  # (source, passages embedded so far, to embed)
 
 
 @dataclass
@@ -68,24 +70,29 @@ def source_key(path: Path, root: Path | None = None) -> str:
 
 
 def sync(store: Store, paths: Iterable[Path | str], *, progress: Progress | bool | None = None,
-         max_bytes: int | None = None, lock_timeout: float = LOCK_TIMEOUT) -> IngestReport:
+         max_bytes: int | None = None, lock_timeout: float = LOCK_TIMEOUT,
+         embedded: Embedded | None = None) -> IngestReport:
     """Ingest files and folders (recursively) into `store`; return counts and per-file errors.
 
     Folders are mirrored: chunks under `folder.name/` whose file is gone are deleted. A file
     that fails to load is reported in `errors` and its stored chunks are left alone.
     `progress` is None (a tqdm bar if stderr is a terminal), False (silent) or a callable
-    `progress(done, total, message)`. `max_bytes` defaults to `settings.max_upload_bytes`.
+    `progress(done, total, message)`, called after each file; `embedded(source, n, of)` after
+    each batch of new passages a file needed (a long PDF's progress within the file).
+    `max_bytes` defaults to `settings.max_upload_bytes`.
     """
     if max_bytes is None:
         max_bytes = store.settings.max_upload_bytes
     report = IngestReport()
     targets, mirrored = _collect([Path(p) for p in paths], report)
-    with _ingest_lock(store, lock_timeout):
+    with _ingest_lock(store, lock_timeout) as lease:
         report_progress, close = _progress(progress, len(targets))
         try:
             stamp = _now()
             present: set[str] = set()
             for done, target in enumerate(targets, 1):
+                if lease is not None:
+                    lease.check()
                 present.add(target.source)
                 try:
                     doc = load_document(target.path, max_bytes=max_bytes)
@@ -93,7 +100,7 @@ def sync(store: Store, paths: Iterable[Path | str], *, progress: Progress | bool
                     report.errors.append(str(exc))
                 else:
                     _sync_document(store, target.source, chunk_document(doc, target.source),
-                                   stamp, report)
+                                   stamp, report, embedded)
                 report_progress(done, len(targets), target.source)
             gone = [s for s in _stored_sources(store) if s not in present
                     and any(s.startswith(prefix) for prefix in mirrored)] if mirrored else []
@@ -147,7 +154,7 @@ def _collect(paths: list[Path], report: IngestReport) -> tuple[list[_Target], li
 
 
 def _sync_document(store: Store, source: str, chunks: list[Chunk], stamp: str,
-                   report: IngestReport) -> None:
+                   report: IngestReport, embedded: Embedded | None = None) -> None:
     collection = store.collection
     stored = store.get_all(where={"source": source}, include=["metadatas"])
     old = dict(zip(stored["ids"], stored["metadatas"] or [], strict=True))
@@ -159,6 +166,8 @@ def _sync_document(store: Store, source: str, chunks: list[Chunk], stamp: str,
         collection.add(ids=[c.id for c in batch], embeddings=vectors,
                        documents=[c.text for c in batch],
                        metadatas=[{**c.metadata, "ingested_at": stamp} for c in batch])
+        if embedded is not None:
+            embedded(source, start + len(batch), len(new))
     report.num_added += len(new)
 
     moved = [c for c in chunks if c.id in old
@@ -200,8 +209,10 @@ def _stored_sources(store: Store) -> set[str]:
 
 
 @contextmanager
-def _ingest_lock(store: Store, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    """One ingest at a time per data dir (the web UI and the CLI may both try)."""
+def _ingest_lock(store: Store, timeout: float = LOCK_TIMEOUT) -> Iterator[Lease | None]:
+    """One ingest at a time: per data dir (a file lock: the web UI and the CLI may both try),
+    and, on a Chroma server, per collection across hosts (a lease in the store, yielded so the
+    ingest can stop if it loses it)."""
     from filelock import FileLock, Timeout
 
     data_dir = store.settings.data_dir
@@ -216,10 +227,25 @@ def _ingest_lock(store: Store, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         raise StoreError(f"cannot lock {lock.lock_file}: {exc.strerror}; choose a writable "
                          "COACH_DATA_DIR") from None
     try:
-        with store.writing():
-            yield
+        lease = _lease(store, timeout) if store.settings.chroma_url else None
+        try:
+            with store.writing():
+                yield lease
+        finally:
+            if lease is not None:
+                lease.release()
     finally:
         lock.release()
+
+
+def _lease(store: Store, timeout: float) -> Lease:
+    """The cross-host lease on this store's collection, acquired within `timeout` seconds."""
+    try:
+        lease = Lease(store.client, store.collection.name)
+        lease.acquire(timeout)
+    except _store_failures() as exc:
+        raise store.unavailable(exc) from None
+    return lease
 
 
 def _progress(progress: Progress | bool | None, total: int) -> tuple[Progress, Callable[[], None]]:

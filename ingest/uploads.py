@@ -65,7 +65,22 @@ def ingest_uploads(store: Store, files: Sequence[str | Path],
     Client-supplied names are reduced to a safe basename, so nothing is written outside the
     data dir; refused files are listed with the reason and change nothing.
     """
-    settings = store.settings
+    outcome = save_uploads(store.settings, files)
+    if outcome.saved:
+        outcome.report = sync(store, saved_paths(store.settings, outcome),
+                              progress=progress or False)
+    return outcome
+
+
+def saved_paths(settings: Settings, outcome: UploadOutcome) -> list[Path]:
+    """The files an upload saved. Only those are ingested, never the whole folder: mirroring
+    uploads/ would delete what other app instances sharing a Chroma server uploaded to theirs."""
+    return [uploads_dir(settings) / name for name in outcome.saved]
+
+
+def save_uploads(settings: Settings, files: Sequence[str | Path]) -> UploadOutcome:
+    """Copy uploaded files into uploads/ under safe names (`saved`) or refuse them
+    (`rejected`, with the reason); ingests nothing."""
     folder = uploads_dir(settings)
     outcome = UploadOutcome()
     folder.mkdir(parents=True, exist_ok=True)
@@ -85,9 +100,4 @@ def ingest_uploads(store: Store, files: Sequence[str | Path],
             outcome.rejected.append((shown, f"could not be saved ({exc.strerror})"))
         else:
             outcome.saved.append(name)
-    if outcome.saved:
-        # Only the files just saved, never the whole folder: mirroring uploads/ would delete
-        # what other app instances sharing a Chroma server uploaded to their own uploads/.
-        outcome.report = sync(store, [folder / name for name in outcome.saved],
-                              progress=progress or False)
     return outcome

@@ -39,7 +39,7 @@ def _model_only_where_marked(request: pytest.FixtureRequest,
     if request.node.get_closest_marker("model") or request.node.get_closest_marker("slow"):
         return
 
-    def no_model() -> None:
+    def no_model(*args: object, **kwargs: object) -> None:
         pytest.fail(f"{request.node.nodeid} loads the embedding model: mark it "
                     "@pytest.mark.model (or use a fake embedder)", pytrace=False)
 

@@ -203,3 +203,56 @@ def test_bench_json_is_one_object_with_every_section(settings: Callable[..., Set
             "targets"} <= set(report)
     assert report["memory"]["peak_rss_mb"] > 100
     assert not user.data_dir.exists()
+
+
+def test_cold_start_and_after_ingest_figures_are_targets_and_table_lines() -> None:
+    result = {
+        "machine": {"cores": 2, "cpu": "Test CPU", "ram_gb": 4.0, "load_avg_1m": 0.5},
+        "cold_start": {
+            "load_avg_1m": 0.5,
+            "ask": {"repeats": 3, "onnx": {"wall_s": 1.8, "cpu_s": 1.5},
+                    "sentence-transformers": {"wall_s": 9.0, "cpu_s": 8.1},
+                    "speedup_wall": 5.0, "speedup_cpu": 5.4},
+            "app": {"repeats": 1, "onnx": {"first_answer_s": 6.0, "cpu_s": 5.0},
+                    "sentence-transformers": {"first_answer_s": 12.0, "cpu_s": 10.0},
+                    "speedup": 2.0}},
+        "retrieval": {"k": 4, "queries": 50, "rounds": 5, "sizes": {
+            "10000": {"chunks": 10000, "build_s": 40.0, "first_search_incl_bm25_build_ms": 900,
+                      "query_embedding_p50_ms": 9.0, "query_embedding_p95_ms": 12.0,
+                      "overhead_p50_median_embedding": 1.1,
+                      "after_ingest": {"chunks_added": 32, "normal_p50_ms": 2.0,
+                                       "normal_p95_ms": 3.0, "first_after_ms": 5.0,
+                                       "after_p95_ms": 9.0, "first_ratio": 2.5, "p95_ratio": 3.0,
+                                       "raw_normal_p50_ms": 1.5, "raw_first_after_ms": 4.0,
+                                       "raw_first_ratio": 2.67},
+                      **{name: {"coach_p50_ms": 12.0, "coach_p95_ms": 20.0, "raw_p50_ms": 10.0,
+                                "raw_p95_ms": 15.0, "overhead_p50": 1.2, "overhead_p95": 1.33}
+                         for name in ("incl_embedding", "excl_embedding")}}}},
+    }
+
+    result["targets"] = targets(result)
+
+    met = {t["name"]: t["met"] for t in result["targets"]}
+    assert met == {"retrieval_overhead_10k": True, "search_after_ingest_ratio": False,
+                   "cold_ask_s": True, "app_first_answer_s": False}
+    table = format_bench(result)
+    assert "onnx 1.80 s (1.50 s CPU) vs sentence-transformers 9.00 s" in table
+    assert "app.py to first answer over HTTP: onnx 6.00 s" in table
+    assert "first search 5.0 ms vs 2.0 ms normally" in table
+    assert "MISSED  app.py start to first answer over HTTP (onnx), s, ≤ 5.0: 6.0" in table
+
+
+@pytest.mark.slow
+def test_cold_start_bench_runs_coach_ask_on_both_runtimes(
+        settings: Callable[..., Settings], tmp_path: Path) -> None:
+    from bench.startup import bench_cold_ask, prepare
+
+    user = settings()
+    prepare(user, tmp_path / "data")
+
+    out = bench_cold_ask(user, tmp_path / "data", repeats=1)
+
+    for runtime in ("onnx", "sentence-transformers"):
+        assert out[runtime]["wall_s"] > 0 and out[runtime]["cpu_s"] > 0
+    assert out["speedup_wall"] > 0
+    assert not user.data_dir.exists()

@@ -18,7 +18,9 @@ SAMPLE = {
     "collection": "other", "generator": "openai", "openai_base_url": "http://h:8001/v1",
     "openai_api_key": "key", "model": "m", "llm_timeout": "5", "llamacpp_model_path": "/m.gguf",
     "top_k": "6", "min_confidence": "0.5", "max_message_chars": "100", "max_upload_bytes": "1000",
-    "host": "0.0.0.0", "port": "8080", "auth": "a:b",
+    "host": "0.0.0.0", "port": "8080", "auth": "a:b", "watch_dir": "/tmp/watched",
+    "cache_dir": "/tmp/coach-cache", "embedding_runtime": "sentence-transformers",
+    "api_key": "secret",
 }
 
 

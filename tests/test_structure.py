@@ -19,8 +19,8 @@ PACKAGES = ("coach", "ingest")
 # Layer of each module, by name or package prefix (the first match wins).
 LAYER_OF = [
     ("leaf", ("coach.settings", "coach.errors", "coach.results", "coach.text", "coach.safety",
-              "coach.vocabulary", "coach.declines")),
-    ("store", ("coach.store",)),
+              "coach.vocabulary", "coach.declines", "coach.embedder")),
+    ("store", ("coach.store", "coach.minilm")),
     ("ingest", ("ingest",)),
     ("evidence", ("coach.retrieval", "coach.answerability")),
     ("saying", ("coach.compose", "coach.voice", "coach.generators", "coach.verify", "coach.guard",
@@ -35,7 +35,7 @@ PACKAGE_LAYER = {"coach": "faces", "ingest": "ingest"}
 # What each layer below the service may import (faces and tools sit on top of everything).
 MAY_IMPORT = {
     "leaf": {"leaf"},
-    "store": {"leaf"},
+    "store": {"leaf", "store"},
     "ingest": {"leaf", "store", "ingest"},
     "evidence": {"leaf", "store", "evidence"},
     "saying": {"leaf", "evidence", "saying"},

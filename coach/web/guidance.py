@@ -1,4 +1,9 @@
-"""The Guidance tab: the documents in the library; upload, re-ingest with progress, remove."""
+"""The Guidance tab: the documents in the library; upload, re-ingest with progress, remove.
+
+Uploads and re-ingests run on the service's background worker: the buttons return at once and
+a one-second timer shows the running job's progress, then its summary and the updated library,
+while the Chat tab keeps answering.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,12 @@ import gradio as gr
 
 from coach.web.events import COACH_QUEUE, PRIVATE
 from coach.web.failures import shown
-from coach.web.render import esc, summary_markdown, warning
-from coach.web.service import CoachService, Progress
+from coach.web.render import esc, job_progress, job_summary, summary_markdown, warning
+from coach.web.service import CoachService
 from ingest.uploads import UPLOAD_TYPES
 
 LIBRARY_HEADERS = ["Title", "Source", "Chunks", "Ingested at"]
-PROGRESS = gr.Progress()  # gradio spots this default and feeds the page's progress bar
+POLL_S = 1.0
 
 
 class GuidanceTab:
@@ -21,6 +26,10 @@ class GuidanceTab:
 
     def __init__(self, service: CoachService) -> None:
         self.service = service
+
+    def build_progress(self) -> None:
+        """The running ingest's progress line, placed above the tabs so chat shows it too."""
+        self.progress = gr.Markdown(elem_id="ingest-progress")
 
     def build(self) -> None:
         self.status = gr.Markdown(elem_id="library-status")
@@ -40,16 +49,20 @@ class GuidanceTab:
                 self.remove = gr.Button("Remove document", variant="stop", elem_id="remove-btn")
                 self.reingest = gr.Button("Re-ingest corpus folder", elem_id="reingest-btn")
         self.summary = gr.Markdown(elem_id="ingest-summary")
+        self.seen = gr.State(0)  # the last finished job this page has shown
+        self.timer = gr.Timer(POLL_S)
 
     def wire(self, demo: gr.Blocks) -> None:
         library = [self.table, self.source, self.status]
-        self.upload.click(self.upload_files, [self.uploads],
-                          [self.summary, *library, self.uploads], **COACH_QUEUE, **PRIVATE)
-        self.reingest.click(self.reingest_corpus, None, [self.summary, *library],
-                            **COACH_QUEUE, **PRIVATE)
+        # Queueing a job is instant, so these skip gradio's queue: nothing waits behind chat.
+        self.upload.click(self.upload_files, [self.uploads], [self.summary, self.uploads],
+                          queue=False, **PRIVATE)
+        self.reingest.click(self.reingest_corpus, None, [self.summary], queue=False, **PRIVATE)
         self.remove.click(self.remove_document, [self.source], [self.summary, *library],
                           **COACH_QUEUE, **PRIVATE)
-        demo.load(self.library_view, None, library, **PRIVATE)
+        self.timer.tick(self.poll, [self.seen], [self.progress, self.summary, *library,
+                                                 self.seen], queue=False, **PRIVATE)
+        demo.load(self.first_view, None, [*library, self.seen], **PRIVATE)
 
     # -- handlers: each returns (summary, table, document choices, status[, upload box]) -------
 
@@ -61,25 +74,36 @@ class GuidanceTab:
         return (gr.update(value=rows),
                 gr.update(choices=self.service.source_choices(), value=None), status)
 
-    def upload_files(self, files: list[str] | None, progress: gr.Progress = PROGRESS
-                     ) -> tuple[Any, ...]:
-        try:
-            progress(0, desc="Saving uploads")
-            outcome = self.service.ingest_uploads(files or [], bar(progress))
-            summary = summary_markdown(outcome, what="Upload")
-        except Exception as exc:
-            summary = warning(shown(exc))
-        return (summary, *self.library_view(), None)
+    def first_view(self) -> tuple[Any, ...]:
+        finished = [job.id for job in self.service.ingest_jobs() if job.finished]
+        return (*self.library_view(), max(finished, default=0))
 
-    def reingest_corpus(self, progress: gr.Progress = PROGRESS) -> tuple[Any, ...]:
+    def upload_files(self, files: list[str] | None) -> tuple[Any, ...]:
         try:
-            progress(0, desc="Reading the corpus folder")
-            report = self.service.reingest_corpus(bar(progress))
-            summary = (f"**Re-ingested** `{esc(self.service.settings.corpus_dir.name)}/`.\n\n"
-                       + summary_markdown(report=report))
+            outcome, job = self.service.queue_uploads(files or [])
+            summary = summary_markdown(outcome, what="Upload")
+            if job is not None:
+                summary = summary.replace("**Upload:** saved", "**Upload:** ingesting", 1)
         except Exception as exc:
             summary = warning(shown(exc))
-        return (summary, *self.library_view())
+        return summary, None
+
+    def reingest_corpus(self) -> str:
+        try:
+            job = self.service.queue_reingest()
+        except Exception as exc:
+            return warning(shown(exc))
+        return f"**{esc(job.label)}** queued."
+
+    def poll(self, seen: int) -> tuple[Any, ...]:
+        """Progress of the running and queued jobs; when one finished since `seen`, its summary
+        and the library as it is now (otherwise those outputs are left alone)."""
+        jobs = self.service.ingest_jobs()
+        finished = [job for job in jobs if job.finished and job.id > (seen or 0)]
+        if not finished:
+            return (job_progress(jobs), *[gr.skip()] * 4, seen)
+        latest = finished[-1]
+        return (job_progress(jobs), job_summary(latest), *self.library_view(), latest.id)
 
     def remove_document(self, source: str | None) -> tuple[Any, ...]:
         if not source:
@@ -92,10 +116,3 @@ class GuidanceTab:
         except Exception as exc:
             summary = warning(shown(exc))
         return (summary, *self.library_view())
-
-
-def bar(progress: gr.Progress) -> Progress:
-    """The ingest's (done, total, file) callback, drawn as the page's progress bar."""
-    def report(done: int, total: int, message: str) -> None:
-        progress((done, total), desc=f"Ingesting {message}", unit="files")
-    return report

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from coach.results import Answer, Draft, DraftCheck, Passage
+from ingest.background import IngestJob
 from ingest.uploads import UploadOutcome
 
 
@@ -151,3 +152,30 @@ def summary_markdown(outcome: UploadOutcome | None = None, report: Any = None,
     if problems:
         paragraphs.append("\n".join(problems))
     return "\n\n".join(paragraphs)
+
+
+def job_progress(jobs: Sequence[IngestJob]) -> str:
+    """The running ingest (file k of n, the passage count within a long file) and what waits."""
+    lines = []
+    for job in jobs:
+        if job.state == "running":
+            where = [f"file {min(job.done + 1, job.total)} of {job.total}"] if job.total else []
+            where += [esc(job.current)] if job.current else []
+            lines.append(f"⏳ **Ingesting** {esc(job.label)}"
+                         + (f": {' · '.join(where)}" if where else "")
+                         + ". Chat keeps answering meanwhile.")
+        elif job.state == "queued":
+            lines.append(f"🕒 Waiting: {esc(job.label)}")
+    return "\n\n".join(lines)
+
+
+def job_summary(job: IngestJob) -> str:
+    """What a finished background ingest did, as the summary line shows it."""
+    if job.state == "failed":
+        return warning(f"{job.label} failed: {job.error}")
+    outcome = job.extra if isinstance(job.extra, UploadOutcome) else None
+    if outcome is not None:
+        outcome = UploadOutcome(report=job.report, saved=outcome.saved, rejected=outcome.rejected)
+        return summary_markdown(outcome, what="Upload")
+    label = job.label.replace("Re-ingest of", "Re-ingested", 1)
+    return f"**{esc(label)}**\n\n" + summary_markdown(report=job.report)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,14 @@ from coach.settings import Settings
 from coach.store import Store, open_store
 from coach.web.failures import user_message
 from coach.web.render import when
-from ingest.uploads import UploadOutcome, ingest_uploads, uploads_dir
+from ingest.background import BackgroundIngest, IngestJob
+from ingest.uploads import (
+    UploadOutcome,
+    ingest_uploads,
+    save_uploads,
+    saved_paths,
+    uploads_dir,
+)
 
 Progress = Callable[[int, int, str], None]
 
@@ -30,6 +38,16 @@ class CoachService:
         self._coach_factory = coach_factory
         self._coach: Any = None
         self._lock = threading.Lock()
+        self._background: BackgroundIngest | None = None
+        self._stop_watching = threading.Event()
+
+    @property
+    def background(self) -> BackgroundIngest:
+        """The ingest worker (started on first use: tests of other parts never start it)."""
+        with self._lock:
+            if self._background is None:
+                self._background = BackgroundIngest(self.store)
+            return self._background
 
     @property
     def uploads_dir(self) -> Path:
@@ -75,6 +93,61 @@ class CoachService:
         if outcome.report is not None:
             outcome.report.errors = [self._short(line) for line in outcome.report.errors]
         return outcome
+
+    def queue_uploads(self, files: Sequence[str | Path]) -> tuple[UploadOutcome, IngestJob | None]:
+        """Save uploaded files now (refusals are known at once) and ingest them in the
+        background; the job is None when nothing was saved."""
+        outcome = save_uploads(self.settings, files)
+        if not outcome.saved:
+            return outcome, None
+        job = self.background.submit(f"Upload of {', '.join(outcome.saved)}",
+                                     saved_paths(self.settings, outcome), extra=outcome)
+        return outcome, job
+
+    def queue_reingest(self) -> IngestJob:
+        """Re-ingest the corpus folder in the background."""
+        return self.background.submit(f"Re-ingest of {self.settings.corpus_dir.name}/",
+                                      [self.settings.corpus_dir], key="corpus")
+
+    def ingest_jobs(self) -> list[IngestJob]:
+        """The background jobs (queued, running, recently finished), error lines shortened."""
+        if self._background is None:
+            return []
+        jobs = self._background.jobs()
+        for job in jobs:
+            if job.report is not None:  # a copy: the worker's own report stays as it is
+                job.report = replace(job.report,
+                                     errors=[self._short(line) for line in job.report.errors])
+            if job.error:
+                job.error = self._short(job.error)
+        return jobs
+
+    def start_watching(self) -> threading.Thread | None:
+        """Keep the library in sync with COACH_WATCH_DIR (if set) on a watcher thread: each
+        burst of changes queues one background sync of the folder."""
+        folder = self.settings.watch_dir
+        if folder is None:
+            return None
+        from ingest.watch import on_changes
+
+        def react() -> None:
+            self.background.submit(f"Watched folder {folder.name}/", [folder], key="watch")
+
+        def run() -> None:
+            try:
+                on_changes(folder, react, stop=self._stop_watching)
+            except Exception as exc:
+                print(f"watching {folder} stopped: {user_message(exc)}", file=sys.stderr)
+
+        thread = threading.Thread(target=run, name="coach-watch", daemon=True)
+        thread.start()
+        return thread
+
+    def close(self) -> None:
+        """Stop the watcher and the ingest worker (after the job it is running)."""
+        self._stop_watching.set()
+        if self._background is not None:
+            self._background.close()
 
     def reingest_corpus(self, progress: Progress | None = None) -> Any:
         from ingest.indexer import sync

@@ -1,0 +1,85 @@
+"""The lexical index behind retrieval: rebuilt off the request path once it is large, and never
+the reason a removed passage comes back (real store and model)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from coach.retrieval import Retriever
+from coach.settings import Settings
+from coach.store import Store, open_store
+from ingest.indexer import remove_source, sync
+from tests.documents import JOURNAL_DOC
+
+pytestmark = pytest.mark.model
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+@pytest.fixture
+def store(settings: Callable[..., Settings]) -> Store:
+    store = open_store(settings(), create=True)
+    sync(store, [CORPUS], progress=False)
+    return store
+
+
+def pretend_large(retriever: Retriever) -> None:
+    """Make the current index look slow to build, as one over tens of thousands of chunks is."""
+    assert retriever._lexical is not None
+    retriever._lexical.build_s = 5.0
+
+
+def wait_for_rebuild(retriever: Retriever, store: Store) -> None:
+    deadline = time.monotonic() + 60
+    while retriever._lexical is None or retriever._lexical.version != store.refresh(force=True):
+        assert time.monotonic() < deadline, "the lexical index was never rebuilt"
+        time.sleep(0.05)
+
+
+def test_after_an_ingest_a_large_index_is_rebuilt_in_the_background(store, tmp_path: Path):
+    retriever = Retriever(store, store.settings)
+    retriever.search("How do I find a mentor?")
+    pretend_large(retriever)
+    old = retriever._lexical
+    doc = tmp_path / "journal.md"
+    doc.write_text(JOURNAL_DOC)
+    sync(store, [doc], progress=False)
+
+    hits = retriever.search("What should I write in a mentoring journal?")
+
+    # Answered from the last index plus the (always current) dense results...
+    assert any(p.title == "Keeping a Mentoring Journal" for p in hits)
+    # ...while the new index is built on a thread, not on this request.
+    wait_for_rebuild(retriever, store)
+    assert retriever._lexical is not old and "journal" in retriever._lexical.df
+
+
+def test_a_stale_index_never_brings_back_a_removed_passage(store, tmp_path: Path):
+    doc = tmp_path / "journal.md"
+    doc.write_text(JOURNAL_DOC)
+    sync(store, [doc], progress=False)
+    retriever = Retriever(store, store.settings)
+    question = "mentoring journal rereading questions short specific"
+    assert any(p.title == "Keeping a Mentoring Journal" for p in retriever.search(question))
+    pretend_large(retriever)
+
+    remove_source(store, f"{tmp_path.name}/journal.md")
+    hits = retriever.search(question)  # the stale index still lists the journal's chunk
+
+    assert retriever._lexical is not None
+    assert all(p.title != "Keeping a Mentoring Journal" for p in hits)
+
+
+def test_a_small_index_is_rebuilt_in_line_so_new_words_count_at_once(store, tmp_path: Path):
+    retriever = Retriever(store, store.settings)
+    retriever.search("How do I find a mentor?")
+    doc = tmp_path / "journal.md"
+    doc.write_text(JOURNAL_DOC)
+    sync(store, [doc], progress=False)
+
+    retriever.search("mentoring journal")
+
+    assert retriever._lexical is not None and "journal" in retriever._lexical.df
