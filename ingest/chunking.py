@@ -17,7 +17,7 @@ from typing import Any
 
 from ingest.loaders import Document
 
-CHUNK_SIZE = 800
+CHUNK_SIZE = 1000  # with title and section: at most 248 MiniLM tokens (window 256), suite docs
 CHUNK_OVERLAP = 120
 INTRODUCTION = "Introduction"
 PATH_SEPARATOR = " › "
@@ -26,6 +26,7 @@ SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " ", ""]
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _ITEM = re.compile(r"^(?P<indent> *)(?:-|\d+\.) ")
 
 
@@ -121,18 +122,25 @@ def split_body(body: str, chunk_size: int = CHUNK_SIZE,
                chunk_overlap: int = CHUNK_OVERLAP) -> list[str]:
     """A section's text as chunks of at most `chunk_size` characters where the text allows.
 
-    Chunks are filled with whole units (see `_units`) in order. Between units there is no
-    overlap: they already end at a paragraph or item, and repeating a whole paragraph would show
-    it twice in the source view. A unit larger than a chunk is split at its lines (list items,
-    table rows), repeating a list's lead-in on each part; a single paragraph larger than a chunk
-    is split at sentences with `chunk_overlap`; a code block is never split, even when larger.
+    Chunks are filled with whole units (see `_units`) in order. A chunk that follows a prose
+    paragraph starts with that paragraph's last sentence (when it fits): a point is often set
+    up at the end of one paragraph and answered in the next, and without the bridge neither
+    chunk holds both (measured, issue 9: with 1000-character chunks, shipped article alone
+    hit@3 0.88 -> 0.91, every document alone 0.92 -> 0.92, the library of 7 0.61 -> 0.62).
+    Only one sentence is carried, not a whole paragraph, which the source view would show twice.
+    A unit larger than a chunk is split at its lines (list items, table rows), repeating a
+    list's lead-in on each part; a single paragraph larger than a chunk is split at sentences
+    with `chunk_overlap`; a code block is never split, even when larger.
     """
     chunks: list[str] = []
     current: list[str] = []
+    carried = ""
     for unit in _fitted(_units(body), chunk_size, chunk_overlap):
-        if current and len("\n\n".join([*current, unit])) > chunk_size:
+        if current and current != [carried] and len("\n\n".join([*current, unit])) > chunk_size:
             chunks.append("\n\n".join(current))
-            current = []
+            carried = _last_sentence(current[-1])
+            fits = bool(carried) and len(carried) + len(unit) + 2 <= chunk_size
+            current = [carried] if fits else []
         current.append(unit)
     if current:
         chunks.append("\n\n".join(current))
@@ -209,6 +217,14 @@ def _split_lines(unit: str, chunk_size: int, chunk_overlap: int) -> list[str]:
     return [p for part in parts
             for p in ([part] if len(part) <= chunk_size
                       else _splitter(chunk_size, chunk_overlap).split_text(part))]
+
+
+def _last_sentence(unit: str) -> str:
+    """The last sentence of a prose paragraph of two or more sentences, else ""."""
+    if not _is_paragraph(unit):
+        return ""
+    sentences = _SENTENCE_END.split(unit.strip())
+    return sentences[-1] if len(sentences) > 1 else ""
 
 
 def _is_lead_in(block: str) -> bool:

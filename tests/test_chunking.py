@@ -22,6 +22,11 @@ def paragraph(topic: str, n: int = 6) -> str:
     return " ".join(f"Sentence {i} explains how a mentee handles {topic} well." for i in range(n))
 
 
+def sentences_filling(share: float, topic: str = "reviews") -> int:
+    """How many of `paragraph`'s sentences fill `share` of a chunk (fixtures follow CHUNK_SIZE)."""
+    return max(1, int(share * CHUNK_SIZE / len(paragraph(topic, 1))))
+
+
 # --- sections -------------------------------------------------------------------------------
 
 def test_text_before_first_heading_is_the_introduction_and_title_heading_is_dropped() -> None:
@@ -82,8 +87,10 @@ def test_missing_publisher_and_kind_are_empty_strings_not_none() -> None:
 
 
 def test_long_sections_split_at_paragraphs_with_bounded_size() -> None:
-    text = "## Meetings\n\n" + "\n\n".join(paragraph(t) for t in ("time", "agenda", "notes",
-                                                                   "follow-up", "thanks"))
+    # Five paragraphs of about 0.6 chunk each: no two fit together, so at least three chunks.
+    text = "## Meetings\n\n" + "\n\n".join(
+        paragraph(t, sentences_filling(0.6, t)) for t in ("time", "agenda", "notes",
+                                                          "follow-up", "thanks"))
     chunks = chunk_document(doc(text), SOURCE)
     assert len(chunks) >= 3
     assert all(len(c.text) <= CHUNK_SIZE for c in chunks)
@@ -117,8 +124,8 @@ def test_ids_change_with_text_section_title_or_source() -> None:
 
 
 def test_a_repeated_passage_in_one_section_is_kept_once() -> None:
-    chunks = chunk_document(doc("## Tips\n\nBe on time.\n\n" + "x" * 790 + "\n\nBe on time."),
-                            SOURCE)
+    filler = "x" * (CHUNK_SIZE - 10)  # the two copies cannot share a chunk
+    chunks = chunk_document(doc(f"## Tips\n\nBe on time.\n\n{filler}\n\nBe on time."), SOURCE)
     texts = [c.text for c in chunks]
     assert texts.count("Be on time.") == 1
     assert len({c.id for c in chunks}) == len(chunks)
@@ -140,10 +147,13 @@ def test_a_lead_in_stays_with_its_list_across_a_size_split() -> None:
     lead_in = "Before the review meeting, gather the following:"
     items = "\n".join(f"- item {i}: the signed form for stage {i} of your placement plan"
                       for i in range(4))
-    text = f"## Review\n\n{paragraph('reviews', 11)}\n\n{lead_in}\n\n{items}"
+    text = f"## Review\n\n{paragraph('reviews', sentences_filling(0.75))}\n\n{lead_in}\n\n{items}"
     chunks = chunk_document(doc(text), SOURCE)
     holding = [c.text for c in chunks if lead_in in c.text]
-    assert holding == [f"{lead_in}\n{items}"], "lead-in and list move to the next chunk together"
+    # The next chunk may open with the paragraph's last sentence (carried context).
+    assert len(holding) == 1 and holding[0].endswith(f"{lead_in}\n{items}"), \
+        "lead-in and list move to the next chunk together"
+    assert lead_in not in chunks[0].text
     assert not any(c.text.rstrip().endswith(":") for c in chunks)
 
 
