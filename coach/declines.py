@@ -22,7 +22,7 @@ SENSITIVE: dict[str, tuple[str, str]] = {
     "immigration": ("visas or immigration",
                     "an immigration adviser or lawyer, or your employer's immigration team"),
     "tax": ("tax", "an accountant or tax adviser"),
-    "pay": ("pay or salary figures", "HR or your manager, and salary surveys for your field"),
+    "pay": ("pay or salary figures", "HR, your manager or salary surveys for your field"),
     "equity": ("equity or stock options", "HR and an independent financial adviser"),
     "employment": ("a workplace disciplinary or grievance matter",
                    "HR or an employee representative"),
@@ -34,5 +34,5 @@ SENSITIVE: dict[str, tuple[str, str]] = {
 def sensitive_decline(topic: str) -> str:
     """The kind reply for a question on a sensitive `topic` the guidance doesn't discuss."""
     about, who = SENSITIVE[topic]
-    return (f"That's a question about {about}, and the guidance I have doesn't cover it — "
-            f"{who} is the right person to ask. {HELP}")
+    return (f"That's a question about {about}, and the guidance I have doesn't cover it. "
+            f"For that, turn to {who}. {HELP}")

@@ -73,6 +73,10 @@ _LEANS = re.compile(
     r"below|above|otherwise|the following|following|as (?:mentioned|noted|discussed))\b|"
     r"(?:\w+ly,\s+)?(?:she|he|his|her|they|it)\b)", re.IGNORECASE)
 _THERE_IS = re.compile(r"^there (?:is|are|was|were)\b", re.IGNORECASE)
+# "If this is the case, ...", "In that case, ...", "For this reason, ...": a pointing word inside
+# the opening phrase leans as much as one at the start.
+_LEANING_OPENER = re.compile(r"^(?:if|when|in|for|because of|despite|after|before|with|without)"
+                             r"\s+(?:this|that|these|those|such)\b", re.IGNORECASE)
 # "Aim for the second kind.": an ordinal pointing back at options the previous sentences named.
 _POINTS_BACK = re.compile(r"\bthe (?:former|latter|(?:first|second|third|other|last) (?:one|kind|"
                           r"type|sort|option|approach|way|case)s?)\b", re.IGNORECASE)
@@ -86,11 +90,14 @@ def leans_on_predecessor(sentence: str) -> bool:
     """
     body = _strip_connective(sentence)
     return ((bool(_LEANS.match(body)) and not _THERE_IS.match(body))
-            or bool(_POINTS_BACK.search(body)))
+            or bool(_LEANING_OPENER.match(body)) or bool(_POINTS_BACK.search(body)))
 
 
 # "Click a question to open the answer.": the web page talking about itself, not guidance.
 _PAGE_INTERFACE = re.compile(r"^(?:click|tap|scroll|hover|swipe|double-click)\b", re.IGNORECASE)
+# A table row as the loader writes it ("Time: 0-10 min; What to cover: introductions."): data
+# to look up in the source, not a sentence to say.
+_TABLE_ROW = re.compile(r"^[^:;.]{1,40}: [^;]+; [^:;.]{1,40}: ")
 
 
 def is_candidate(sentence: str) -> bool:
@@ -99,6 +106,7 @@ def is_candidate(sentence: str) -> bool:
     words = sentence.split()
     return (len(words) >= 5 and not sentence.rstrip().endswith("?")
             and not _PAGE_INTERFACE.match(sentence.strip())
+            and not _TABLE_ROW.match(sentence.strip())
             and not looks_like_injection(sentence))
 
 
@@ -585,6 +593,8 @@ def what_if(sentence: str) -> str | None:
     m = _IF_CLAUSE.match(drop_connective(sentence))
     if not m or len(m.group(1).split()) > 12 or _FIRST_SINGULAR.search(sentence):
         return None
+    if leans_on_predecessor(sentence):
+        return None  # "If this is the case, ..." asks nothing without the sentence before it
     condition = m.group(1).strip()
     for pattern, repl in _FIRST_PERSON:
         condition = re.sub(pattern, repl, condition, flags=re.IGNORECASE)

@@ -188,3 +188,18 @@ def test_a_draft_is_offered_only_when_the_kind_of_note_shows():
     assert not shows_note_kind("You're better off writing a sincere note.",
                                "Does my mentor have to work at my company?")
     assert shows_note_kind("Send a short thank-you within a day.", "what now?")
+
+
+def test_a_condition_that_points_back_is_neither_said_alone_nor_asked_as_a_follow_up():
+    from coach.voice import leans_on_predecessor, what_if
+
+    leaning = "If this is the case, you don't need to do anything to formally end it."
+    assert leans_on_predecessor(leaning) and what_if(leaning) is None
+    assert what_if("If she declines, let it go.") == "What if my mentor declines?"
+
+
+def test_a_table_row_is_looked_up_in_the_source_not_said():
+    from coach.voice import is_candidate
+
+    assert not is_candidate("Time: 40–50 min; What to cover: how often you will meet.")
+    assert is_candidate("Tip: keep the first message short; say why you chose them.")
