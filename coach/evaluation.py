@@ -229,6 +229,12 @@ def lexical_support(sentence: str, passage_text: str) -> float:
     return len(words & set(content_words(passage_text))) / len(words)
 
 
+def advice_text(answer: Answer) -> str:
+    """The reply minus its offer line ("Want me to draft ...?"): a next step, not advice."""
+    offers = {s.label for s in answer.suggestions}
+    return "\n".join(line for line in answer.text.splitlines() if line.strip() not in offers)
+
+
 def score_answer(answer: Answer, verifier: Any, question: str = "") -> ItemResult:
     """Citation coverage and support of one answer (counts; only for kind "answer").
 
@@ -239,7 +245,7 @@ def score_answer(answer: Answer, verifier: Any, question: str = "") -> ItemResul
     if answer.kind != "answer":
         return result
     by_number = {p.n: p for p in answer.sources}
-    for sentence in advice_sentences(answer.text):
+    for sentence in advice_sentences(advice_text(answer)):
         result.advice_sentences += 1
         if not citations(sentence):
             continue

@@ -20,7 +20,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from coach.evaluation import EvalSetError, K, advice_sentences, first_hit, load_items, normalise
+from coach.evaluation import (
+    EvalSetError,
+    K,
+    advice_sentences,
+    advice_text,
+    first_hit,
+    load_items,
+    normalise,
+)
 from coach.text import content_words, strip_citations
 
 if TYPE_CHECKING:
@@ -149,9 +157,7 @@ def score_item(coach: Coach, item: dict[str, Any]) -> SuiteItem:
     if answer.kind != "answer":
         return out
     out.gold_retrieved = out.rank is not None and out.rank <= coach.settings.top_k
-    # An offer ("Want me to draft ...?") ends the reply; it is a next step, not advice.
-    offers = {s.label for s in getattr(answer, "suggestions", None) or []}
-    text = "\n".join(line for line in answer.text.splitlines() if line.strip() not in offers)
+    text = advice_text(answer)
     sentences = advice_sentences(text)
     out.sentences = len(sentences)
     out.gold_in_answer = any(gold_hit(s, item["expect"]) for s in sentences)
@@ -286,7 +292,7 @@ def best_threshold(items: Iterable[SuiteItem]) -> float | None:
     scored = [i for i in items if i.confidence is not None]
     if not scored:
         return None
-    cuts = sorted({round(i.confidence, 4) for i in scored} | {0.0})  # type: ignore[arg-type]
+    cuts = sorted({round(_conf(i), 4) for i in scored} | {0.0})
     best, best_value = None, -1.0
     for cut in cuts:
         value = _balanced(scored, cut)
@@ -298,9 +304,13 @@ def best_threshold(items: Iterable[SuiteItem]) -> float | None:
 def _balanced(items: Sequence[SuiteItem], cut: float) -> float:
     inside = [i for i in items if not i.out_of_scope]
     outside = [i for i in items if i.out_of_scope]
-    kept = sum(i.confidence >= cut for i in inside) / len(inside) if inside else 1.0  # type: ignore[operator]
-    declined = sum(i.confidence < cut for i in outside) / len(outside) if outside else 1.0  # type: ignore[operator]
+    kept = sum(_conf(i) >= cut for i in inside) / len(inside) if inside else 1.0
+    declined = sum(_conf(i) < cut for i in outside) / len(outside) if outside else 1.0
     return (kept + declined) / 2
+
+
+def _conf(item: SuiteItem) -> float:
+    return item.confidence if item.confidence is not None else 0.0
 
 
 def _lodo(row: DocFigures, train: Sequence[SuiteItem], test: Sequence[SuiteItem]) -> None:
@@ -310,8 +320,8 @@ def _lodo(row: DocFigures, train: Sequence[SuiteItem], test: Sequence[SuiteItem]
     inside = [i for i in test if not i.out_of_scope and i.confidence is not None]
     outside = [i for i in test if i.out_of_scope and i.confidence is not None]
     row.lodo_threshold = cut
-    row.lodo_false_refusals = _share(sum(i.confidence < cut for i in inside), len(inside))  # type: ignore[operator]
-    row.lodo_declined = _share(sum(i.confidence < cut for i in outside), len(outside))  # type: ignore[operator]
+    row.lodo_false_refusals = _share(sum(_conf(i) < cut for i in inside), len(inside))
+    row.lodo_declined = _share(sum(_conf(i) < cut for i in outside), len(outside))
 
 
 def _lodo_total(total: DocFigures, rows: Sequence[DocFigures]) -> None:
