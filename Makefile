@@ -20,7 +20,7 @@ test: $(VENV)/.installed-dev chromium
 test-fast: $(VENV)/.installed-dev
 	$(BIN)/pytest -q -m "not slow and not model"
 
-# mypy checks coach/ and ingest/ ([tool.mypy] in pyproject.toml; coach/bench.py and app.py not yet).
+# mypy checks coach/, ingest/ and app.py ([tool.mypy] in pyproject.toml; the dev-only bench/ is not).
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy
