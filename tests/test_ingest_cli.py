@@ -222,8 +222,11 @@ def test_a_killed_ingest_resumes_without_duplicates_or_lost_chunks(
     assert report["num_deleted"] == 0 and report["num_added"] < total, state
     assert report["num_added"] + report["num_skipped"] == report["total_chunks"] == total, state
     assert snapshot(killed) == snapshot(clean)
-    collection = open_store(killed).collection
+    # The vector index answers as a clean ingest's does: a chunk lost from the index (or left
+    # twice) after the kill would change what the nearest neighbour of its own text is.
+    collection, reference = open_store(killed).collection, open_store(clean).collection
     sample = collection.get(ids=sorted(snapshot(clean))[::37], include=["documents"])
-    for cid, text in zip(sample["ids"], sample["documents"], strict=True):
-        hit = collection.query(query_texts=[text], n_results=1)["ids"][0][0]
-        assert hit == cid, "every chunk must be findable in the vector index after the resume"
+    for text in sample["documents"]:
+        hit = collection.query(query_texts=[text], n_results=3)["ids"][0]
+        expected = reference.query(query_texts=[text], n_results=3)["ids"][0]
+        assert hit == expected, "the resumed index must answer exactly as a clean ingest's"
