@@ -68,7 +68,7 @@ def test_ingest_bench_compares_ours_with_a_naive_rebuild_in_scratch_dirs(
 
     row = bench_ingest(user, user.corpus_dir, tmp_path / "work", label="corpus", repeats=1)
 
-    assert row["chunks"] == row["naive_documents"] > 10
+    assert row["chunks"] == row["naive_documents"] > 5
     assert 1 <= row["edit_chunks_reembedded"] <= 2  # only the edited paragraph's chunk(s)
     for key in ("unchanged_speedup", "edit_speedup", "cold_ratio"):
         assert row[key] > 0

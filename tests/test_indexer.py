@@ -68,7 +68,7 @@ def write(path: Path, text: str) -> Path:
 def test_ingesting_the_corpus_stores_every_chunk_with_its_metadata(corpus_store: Settings) -> None:
     store = open_store(corpus_store)
     chunks = stored(store)
-    assert len(chunks) == store.count() > 10
+    assert len(chunks) == store.count() > 5
     assert {c["source"] for c in chunks.values()} == {CORPUS_SOURCE}
     assert sorted(c["position"] for c in chunks.values()) == list(range(len(chunks)))
     assert all(c["ingested_at"] and c["publisher"] == "TechWhirl" for c in chunks.values())

@@ -135,7 +135,10 @@ def test_eight_simultaneous_conversations_each_follow_their_own_history(app: Any
     for (first, follow_up, topic), (first_sources, sources) in zip(
             CONVERSATIONS, results, strict=True):
         assert first_sources, f"{FIRST[first]!r} got no cited answer"
-        assert topic_of(sources) == {topic}, (first, follow_up, [s["text"][:80] for s in sources])
+        # Its own thread's topic must be cited: a history swapped with another session's would
+        # answer from that session's topic instead. (A passage of another topic may be cited
+        # too when the follow-up's own words match it: "the same company" is in the gift advice.)
+        assert topic in topic_of(sources), (first, follow_up, [s["text"][:80] for s in sources])
 
 
 def test_an_upload_and_a_cli_ingest_at_once_are_serialized_and_leave_a_clean_store(
