@@ -13,6 +13,7 @@ from coach.drafts.wording import (
     _one_line,
     _split_outcome,
     _split_topic,
+    is_role,
 )
 from coach.results import Draft
 
@@ -39,7 +40,7 @@ def check_draft(draft: Draft, context: str) -> dict[str, bool]:
     ctx = _address(_one_line(context), draft.to)
     body = draft.body
     own = body.replace(ctx, " ")
-    named = not draft.to[:1].isupper() or _first_name(draft.to) in body.split("\n", 1)[0]
+    named = is_role(draft.to) or _first_name(draft.to) in body.split("\n", 1)[0]
     structure = bool(draft.subject.strip()) and named
     checks: dict[str, bool] = {"has_subject_and_greeting": structure}
     if kind == "outreach":

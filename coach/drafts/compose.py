@@ -25,6 +25,7 @@ from coach.drafts.wording import (
     _split_topic,
     _thanks_object,
     _thanks_sentence,
+    is_role,
 )
 from coach.errors import DraftError
 from coach.results import Draft
@@ -252,6 +253,6 @@ _BUILDERS = {"outreach": _outreach, "thank-you": _thank_you, "back-off": _back_o
 def _greeting(kind: str, to: str) -> str:
     """ "Dear Dr. Lee," / "Hi Marcus,"; a role rather than a name ("your mentor", when chat
     never named them) gets a plain "Hi," instead of "Hi your,"."""
-    if not to[:1].isupper():
+    if is_role(to):
         return "Hi,"
     return f"Dear {to}," if kind == "outreach" else f"Hi {_first_name(to)},"

@@ -186,11 +186,16 @@ def _to_you(match: re.Match[str]) -> str:
     return out.capitalize() if word[0].isupper() else out
 
 
+def is_role(to: str) -> bool:
+    """ "your mentor" (chat never named them) is a role, not a name: no first name to greet."""
+    return not to[:1].isupper()
+
+
 def _first_name(to: str) -> str:
     """ "Marcus" for "Marcus Chen"; titled names stay whole ("Dr. Lee"); a role ("your
     mentor") is not a name and stays whole."""
     parts = to.split()
-    if not to[:1].isupper():
+    if is_role(to):
         return to
     if len(parts) > 1 and not re.match(r"^(?:Dr|Prof|Professor|Mr|Mrs|Ms|Mx|Miss|Sir|Dame)\.?$",
                                        parts[0], re.I):
