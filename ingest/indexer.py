@@ -24,11 +24,12 @@ from ingest.loaders import load_document
 
 BATCH_SIZE = 32
 LOCK_TIMEOUT = 10.0
-# Warming the vector cache costs ~2.3x embedding the passages themselves (measured on the 7
-# suite documents, 96 chunks: 8.5 s CPU for the chunks, 19.7 s for their ~2650 sentences, units
-# and windows). Past this many new passages in one ingest the rest fill on first use instead:
+# Warming the vector cache costs ~2.3x embedding the passages themselves: ~27 texts (sentences,
+# units, windows) per passage, ~0.2 s CPU. Measured with `coach ingest` of the corpus and the 7
+# suite documents (96 chunks) on the 2-core box: 10 s CPU without warming, 30 s with. Past this
+# many new passages in one ingest (~3.5 min of warming) the rest fill on first use instead:
 # a big library's ingest should not take three times as long for the sake of start-up time.
-WARM_MAX_CHUNKS = 2000
+WARM_MAX_CHUNKS = 1000
 # Metadata an unchanged passage may still need rewritten (its text, hence id, is the same).
 _TRACKED = ("title", "section", "source", "position", "content_hash", "publisher", "source_kind")
 
