@@ -198,3 +198,23 @@ class Recording:
 
     def embed_query(self, text: str) -> list[float]:
         return self.inner.embed_query(text)
+
+
+@pytest.mark.model
+def test_a_big_ingest_warms_only_its_first_passages(
+        settings: Callable[..., Settings], fresh_cache: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from coach.store import open_store
+    from ingest import indexer
+
+    monkeypatch.setattr(indexer, "WARM_MAX_CHUNKS", 3)
+    asked: list[str] = []
+
+    def passage_texts(text: str, section: str) -> list[str]:
+        asked.append(text)
+        return [f"{section}: {text[:40]}"]
+
+    config = settings(cache_dir=fresh_cache)
+    report = indexer.sync(open_store(config, create=True, passage_texts=passage_texts),
+                          [config.corpus_dir], progress=False)
+    assert report.num_added > 3 and len(asked) == 3  # the rest fill on first use
