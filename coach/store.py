@@ -114,7 +114,7 @@ class _OnnxEmbedder:
 
 class _QueryCache:
     """Remembers recent query embeddings: retrieval, the composer and the verifier all embed
-    the same question for one answer."""
+    the same question for one answer. (Documents go to `inner`, the vector cache.)"""
 
     def __init__(self, inner: Embedder, *, runtime: str, size: int = 1024) -> None:
         self.inner = inner
@@ -185,9 +185,9 @@ class Store:
     """A Chroma collection of guidance chunks plus the embedding function that indexed it.
 
     `passage_texts`, when given, names the texts the query path embeds for a passage (its
-    sentences, units, windows): an ingest embeds them into the vector cache as it adds the
-    passage, so no later `coach ask` has to (the store layer cannot know them: they are the
-    retriever's, composer's and verifier's business).
+    sentences, units, windows): an ingest that adds passages embeds them into the vector cache
+    after its store writes, so no later `coach ask` has to (the store layer cannot know them:
+    they are the retriever's, composer's and verifier's business).
     """
 
     def __init__(self, client: Any, collection: Any, settings: Settings,
