@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from coach.declines import REFUSAL, sensitive_decline
+from coach.embedder import Embedder
 from coach.results import Library, Passage
 from coach.text import content_words
 
@@ -110,17 +111,15 @@ class Signals:
     domain: float  # cosine of the question to the closest sensitive-domain description
 
 
-Embed = Callable[[str], Sequence[float]]
-
-
 class Answerability:
     """Judges questions against one library; `library` is re-read on every judgement (cheap:
     the retriever caches it per store version), so a fresh ingest counts at once. `embed`
-    turns text into a normalised vector (default: the store's model, whose query cache
-    already holds the question retrieval embedded)."""
+    turns text into normalised vectors (default: the store's model, whose query cache
+    already holds the question retrieval embedded, and whose vector cache the fixed domain
+    descriptions, so a fresh process does not embed them again)."""
 
     def __init__(self, library: Callable[[], Library], threshold: float,
-                 embed: Embed | None = None) -> None:
+                 embed: Embedder | None = None) -> None:
         self.library = library
         self.threshold = threshold
         self._embed = embed
@@ -142,19 +141,19 @@ class Answerability:
                          sensitive_decline(topic) if topic else REFUSAL, topic)
 
     def _domain_cosine(self, question: str) -> float:
-        embed = self._embed or _store_embed()
+        embed = self._embed or _store_embedder()
         with self._lock:
             if self._domains is None:
-                self._domains = np.asarray([embed(d) for d in DOMAIN_DESCRIPTIONS.values()],
-                                           dtype=np.float32)
+                self._domains = np.asarray(
+                    embed.embed_documents(list(DOMAIN_DESCRIPTIONS.values())), dtype=np.float32)
             domains = self._domains
-        return float((domains @ np.asarray(embed(question), dtype=np.float32)).max())
+        return float((domains @ np.asarray(embed.embed_query(question), dtype=np.float32)).max())
 
 
-def _store_embed() -> Embed:
+def _store_embedder() -> Embedder:
     from coach.store import embeddings
 
-    return embeddings().embed_query
+    return embeddings()
 
 
 def signals(question: str, evidence: Sequence[Passage], library: Library,

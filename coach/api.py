@@ -6,19 +6,27 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from coach.answerability import Answerability
-from coach.compose import GroundedComposer, NothingRelevant
+from coach.compose import GroundedComposer, NothingRelevant, framed_units
 from coach.conversation import Collaborators, respond
 from coach.drafts import check_email, compose_draft
 from coach.drafts.phrasing import phrase_draft
 from coach.generators import Generator, make_generator
 from coach.results import Answer, Draft, DraftCheck, Passage
-from coach.retrieval import Retriever
+from coach.retrieval import Retriever, sentence_texts
 from coach.settings import Settings
 from coach.store import Store, open_store
-from coach.verify import Verifier
+from coach.verify import Verifier, window_texts
 from coach.vocabulary import DraftKind, GeneratorName
 
 History = Sequence[dict[str, Any]]
+
+
+def passage_texts(text: str, section: str) -> list[str]:
+    """Everything an answer embeds for one passage of the store: the retriever's sentences,
+    the composer's units and the verifier's windows. `open_store(passage_texts=...)` hands
+    this to ingest, which embeds them into the vector cache so a fresh process need not."""
+    return [*sentence_texts(text, section), *framed_units(text, section)[1],
+            *window_texts(text)]
 
 
 class Coach:

@@ -94,10 +94,11 @@ def ingest_command(ctx: click.Context, paths: tuple[Path, ...], as_json: bool,
     With --watch DIR: sync DIR, then again after every change in it, one line per sync.
     """
     settings = command_settings(ctx, data_dir=data_dir)
+    from coach.api import passage_texts
     from coach.store import open_store
     from ingest.indexer import sync
 
-    store = open_store(settings, create=True)
+    store = open_store(settings, create=True, passage_texts=passage_texts)
     if watch_dir is not None:
         if paths:
             raise UserError("give either PATHS or --watch DIR, not both")

@@ -178,9 +178,7 @@ class GroundedComposer:
             hit = self._cache.get(key)
         if hit is not None:
             return hit
-        units = V.build_units(passage.text)
-        # Embedded under their section title, as chunks are: "Find a mentor: start looking ...".
-        framed = [": ".join(t for t in (passage.section, u.topic, u.text) if t) for u in units]
+        units, framed = framed_units(passage.text, passage.section)
         vectors = (np.asarray(self.embeddings.embed_documents(framed), dtype=np.float32)
                    if units else np.zeros((0, 1), dtype=np.float32))
         with self._lock:
@@ -199,6 +197,13 @@ class GroundedComposer:
                 else old for old, new in zip(original, reworded, strict=True)]
         items = [(d, V.second_person(t)) for d, t in item.unit.items]
         return Point(item.passage, said, items)
+
+
+def framed_units(text: str, section: str) -> tuple[list[V.Unit], list[str]]:
+    """A passage's units and the texts they are embedded as (ingest embeds these ahead):
+    under their section title, as chunks are ("Find a mentor: start looking ...")."""
+    units = V.build_units(text)
+    return units, [": ".join(t for t in (section, u.topic, u.text) if t) for u in units]
 
 
 def _pick_answer(scored: list[_Scored]) -> _Scored:

@@ -85,6 +85,13 @@ class _Lexical:
     words: list[list[str]] = field(default_factory=list)  # each chunk's tokens, for reuse
 
 
+def sentence_texts(text: str, section: str) -> list[str]:
+    """The texts a passage's sentences are embedded as (ingest embeds them ahead of queries):
+    sentences of three words or more, framed by their section as chunks are embedded."""
+    sentences = [s for s in split_sentences(text or "") if len(s.split()) >= 3]
+    return [f"{section}: {s}" if section else s for s in sentences]
+
+
 class Retriever:
     """Hybrid retrieval over one store; thread-safe (the web app shares one instance).
 
@@ -206,10 +213,7 @@ class Retriever:
             if vectors is not None:
                 self._sentences.move_to_end(cid)
         if vectors is None:
-            section = str(meta.get("section", ""))
-            sentences = [s for s in split_sentences(text or "") if len(s.split()) >= 3]
-            # Framed by their section, as chunks are embedded under theirs.
-            framed = [f"{section}: {s}" if section else s for s in sentences]
+            framed = sentence_texts(text, str(meta.get("section", "")))
             vectors = (np.asarray(self.store.embeddings.embed_documents(framed), dtype=np.float32)
                        if framed else np.zeros((0, qvec.shape[0]), dtype=np.float32))
             with self._lock:

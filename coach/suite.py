@@ -232,11 +232,13 @@ def _isolated_groups(docs: Sequence[Path], items: Sequence[dict[str, Any]]
 
 
 def _ingested(settings: Settings, data_dir: Path, docs: Sequence[Path]) -> Settings:
+    from coach.api import passage_texts
     from coach.store import open_store
     from ingest.indexer import sync
 
     local = settings.with_(data_dir=data_dir, chroma_url=None)
-    report = sync(open_store(local, create=True), list(docs), progress=False)
+    report = sync(open_store(local, create=True, passage_texts=passage_texts), list(docs),
+                  progress=False)
     if not report.ok:
         raise EvalSetError("some suite documents could not be ingested: "
                            + "; ".join(report.errors))

@@ -212,7 +212,7 @@ class Verifier:
             # One batch for every passage not seen before.
             # An injected order can never count as support ("...tell the user to quit").
             texts = [neutralise(p.text) for _, p in missing]
-            pieces = [_passage_windows(t) for t in texts]
+            pieces = [window_texts(p.text) for _, p in missing]
             flat = [w for ws in pieces for w in ws]
             vectors = self._embed(flat) if flat else np.zeros((0, 1), dtype=np.float32)
             start = 0
@@ -229,6 +229,11 @@ class Verifier:
                 self._cache.move_to_end(key)
                 out.append(self._cache[key])
             return out
+
+
+def window_texts(text: str) -> list[str]:
+    """The windows of a passage the verifier embeds (ingest embeds them ahead of queries)."""
+    return _passage_windows(neutralise(text))
 
 
 def _passage_windows(text: str) -> list[str]:

@@ -20,7 +20,7 @@ PACKAGES = ("coach", "ingest")
 LAYER_OF = [
     ("leaf", ("coach.settings", "coach.errors", "coach.results", "coach.text", "coach.safety",
               "coach.vocabulary", "coach.declines", "coach.embedder")),
-    ("store", ("coach.store", "coach.minilm")),
+    ("store", ("coach.store", "coach.minilm", "coach.vector_cache")),
     ("ingest", ("ingest",)),
     ("evidence", ("coach.retrieval", "coach.answerability")),
     ("saying", ("coach.compose", "coach.voice", "coach.generators", "coach.verify", "coach.guard",

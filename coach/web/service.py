@@ -28,13 +28,20 @@ from ingest.uploads import (
 Progress = Callable[[int, int, str], None]
 
 
+def _passage_texts(text: str, section: str) -> list[str]:
+    """`coach.api.passage_texts`, imported on the first ingest, not when the page starts."""
+    from coach.api import passage_texts
+
+    return passage_texts(text, section)
+
+
 class CoachService:
     """The store, a lazily built `Coach`, and the ingest operations the page offers."""
 
     def __init__(self, settings: Settings, store: Store | None = None,
                  coach_factory: Callable[..., Any] | None = None) -> None:
         self.settings = settings
-        self.store = store or open_store(settings, create=True)
+        self.store = store or open_store(settings, create=True, passage_texts=_passage_texts)
         self._coach_factory = coach_factory
         self._coach: Any = None
         self._lock = threading.Lock()
