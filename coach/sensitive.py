@@ -126,13 +126,16 @@ _MONEY = re.compile(
     r"\b(?:offer\w*|underpaid|earn\w*|pay|paid|raise|counter\w*|negotiat\w*|review|hire|"
     r"charg\w+|rate|salary|money|fee)\b|\d+k\b|[$£€]\s?\d", re.IGNORECASE)
 
-# Rule 3c: what a named organisation (a capitalised name inside the sentence) allows or rules.
+# Rule 3c: what a named organisation (a capitalised name inside the sentence) allows or rules
+# for its people. The people are required so that a mentor's name ("Would Sarah let me...?")
+# is not taken for an employer.
 _ORG_RULES = re.compile(
     r"(?<=[a-z,] )(?P<org>(?!HR\b|I\b|OK\b)[A-Z][\w&.-]+)(?:['\u2019]s?)?\s+"
     r"(?:official\s+|internal\s+|\w+\s+)?"
     r"(?:rules?|polic(?:y|ies)|guidelines|handbook|code of conduct)\b"
     r"|\b(?i:does|do|will|would|can)\s+(?:the\s+)?(?P<org2>(?!HR\b|I\b|OK\b)[A-Z][\w&.-]+)\s+"
-    r"(?:let|allow|permit|give|offer|pay|require)\b")
+    r"(?:let|allow|permit|give|offer|pay|require)\s+(?:its\s+|their\s+|the\s+)?(?:\w+\s+)?"
+    r"(?:staff|employees|people|\w+s)\b")  # ...its staff: not "Would Sarah let me record?"
 
 _ASK_START = re.compile(
     r"^(?:what|how|should|can|could|is|are|am|do|does|did|would|will|which|when|who|where|why|"

@@ -73,3 +73,8 @@ def test_the_rules_stand_aside_when_the_evidence_discusses_the_domain() -> None:
         "What are Siemens' rules on mentoring?",
         [*COACHING, Passage(id="4", text="Siemens asks mentors to register.", title="t",
                             section="s", source="x", score=0.5)]) is None
+
+
+def test_a_mentor_named_in_the_question_is_not_taken_for_an_employer() -> None:
+    assert uncovered_sensitive_topic("Would Sarah let me record our calls?", COACHING) is None
+    assert uncovered_sensitive_topic("Does Tomás give feedback in writing?", COACHING) is None
