@@ -31,7 +31,7 @@ set (146 answerable, 42 out of scope): declined 90% / 93% → 100% / 100%, refus
 1.4% / 2.1% (all but one of those refusals are the composer's: their confidence clears the cut).
 Three sets of near-topic probes and coaching questions that brush the same domains, written
 for this change (boundaries*.jsonl; 58 answerable, 62 out of scope): declined 32% / 52% → 79%
-/ 84%, refused 43% / 47% → 3% / 7%. The last of them (boundaries-blind-2) was written after
+/ 82%, refused 43% / 47% → 2% / 5%. The last of them (boundaries-blind-2) was written after
 the rules and not tuned on: declined 38% / 44% → 38% / 44%, refused 44% / 44% → 6% / 6% — the
 rules end most false refusals, but near-topic questions phrased in ways no rule anticipates
 ("Should I say 55 or 60?", "Is this something a GP can treat?") still get through.

@@ -6,8 +6,10 @@ part of the question that asks (mentees tell a story first, then ask):
 
 1. Terms. A term of a domain's own vocabulary (drug classes and supplements, legal and tax words,
    visa and permit names, pay and equity words) in the asking part, which no evidence passage
-   uses. A term that only appears in the story ("my mentor is a lawyer; how do I prepare?")
-   does not count: that is a coaching question told with some background.
+   uses. An ask about raising the matter with the mentor ("how do I ask my mentor for advice on
+   my pay negotiation?") is a coaching question: its terms count as story terms. A term that
+   only appears in the story ("my mentor is a lawyer; how do I prepare?") does not count: that
+   is a coaching question told with some background.
 2. Story term + a domain-shaped ask. The story names the term and the asking part asks what
    that domain answers: an amount to take or demand ("should I take some?", "how much more?"),
    a value ("what are they worth?"), or a permission by rule ("am I allowed?", "is it legal?");
@@ -44,7 +46,7 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
                 r"painkillers?", r"ibuprofen", r"paracetamol", r"adderall", r"ritalin",
                 r"stimulants?", r"birth control", r"contracepti\w+",
                 # other substances taken to cope
-                r"over[- ]the[- ]counter", r"alcohol", r"wine", r"beer", r"cannabis", r"nicotine",
+                r"over[- ]the[- ]counter", r"alcohol", r"cannabis", r"nicotine",
                 r"vap(?:e|es|ing)"),
     "mental-health": (r"therap(?:y|ies|ist|ists)", r"psychiatr\w+", r"psychologists?",
                       r"depression", r"self[- ]harm", r"suicid\w*", r"mental[- ]health",
@@ -137,6 +139,14 @@ _ORG_RULES = re.compile(
     r"(?:let|allow|permit|give|offer|pay|require)\s+(?:its\s+|their\s+|the\s+)?(?:\w+\s+)?"
     r"(?:staff|employees|people|\w+s)\b")  # ...its staff: not "Would Sarah let me record?"
 
+# An ask about raising a subject with the mentor ("how do I ask my mentor for advice on my pay
+# negotiation?", "should I bring X to my mentor?"): the subject is a conversation to have, which
+# is what mentoring guidance is for.
+_MENTOR_FRAME = re.compile(
+    r"\b(?:ask|bring|raise|discuss|talk|tell|mention|approach|email|message)\b[^?]{0,40}?"
+    r"\b(?:my|our|a|the) mentor\b(?!'s (?:company|firm|employer|startup))"
+    r"|\bmy mentor's (?:advice|view|input|help|take|opinion|thoughts)\b", re.IGNORECASE)
+
 _ASK_START = re.compile(
     r"^(?:what|how|should|can|could|is|are|am|do|does|did|would|will|which|when|who|where|why|"
     r"may|might|must)\b", re.IGNORECASE)
@@ -184,11 +194,14 @@ def uncovered_sensitive_topic(question: str, evidence: Sequence[Passage]) -> str
     text = _evidence_text(evidence)
     ask = asking_part(question)
     story_asks = bool(_DOMAIN_ASK.search(ask)) or not has_own_subject(ask)
+    # "Should I bring my stock options decision to my mentor?": the term is what the mentee
+    # wants to talk to the mentor about, so it counts only as a story term does.
+    ask_names = not _MENTOR_FRAME.search(ask)
     for topic, patterns in _TERMS.items():
         for pattern in patterns:
             if pattern.search(text):
                 continue
-            if pattern.search(ask) or (story_asks and pattern.search(question)):
+            if (ask_names and pattern.search(ask)) or (story_asks and pattern.search(question)):
                 return topic
     return _intent_topic(question, ask, text)
 

@@ -78,3 +78,16 @@ def test_the_rules_stand_aside_when_the_evidence_discusses_the_domain() -> None:
 def test_a_mentor_named_in_the_question_is_not_taken_for_an_employer() -> None:
     assert uncovered_sensitive_topic("Would Sarah let me record our calls?", COACHING) is None
     assert uncovered_sensitive_topic("Does Tomás give feedback in writing?", COACHING) is None
+
+
+@pytest.mark.parametrize("question", [
+    "How do I ask my mentor for advice on my salary negotiation?",
+    "Should I bring my stock options decision to my mentor, or is that too specific?",
+])
+def test_raising_a_sensitive_matter_with_the_mentor_is_a_coaching_question(question: str) -> None:
+    assert uncovered_sensitive_topic(question, COACHING) is None
+
+
+def test_asking_the_mentor_for_the_figure_itself_is_still_flagged() -> None:
+    question = "My startup offered me stock options. Should I ask my mentor what they're worth?"
+    assert uncovered_sensitive_topic(question, COACHING) == "equity"
