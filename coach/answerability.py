@@ -18,19 +18,29 @@ should I take?").
 Near-topic questions ("my mentor takes X before talks; what should I take?") carry mentoring
 words, so their best sentence scores like a real question's. Two rules cap them at 0:
 
-- the question names a term of a sensitive domain (medicine, therapy, law, immigration, tax,
-  pay, equity, workplace discipline, an employer's policies) that the evidence never uses —
-  the reply says who can help;
+- the question asks about a sensitive domain (medicine, therapy, law, immigration, tax, pay,
+  equity, workplace discipline, an employer's policies) that the evidence does not discuss —
+  judged on the part of the question that asks, by terms and by the shape of the ask
+  (coach/sensitive.py) — and the reply says who can help;
 - the question is closer in meaning to one of those domains' descriptions than to any
-  sentence of the evidence (catches the domain in words no lexicon lists; measured: no
-  answerable question of the suite came within 0.07 of tripping it, in either mode).
+  sentence of the evidence (catches the domain in words no lexicon lists).
+
+Measured with `coach eval --suite tests/guidance` (library / isolated), before → after moving
+the first rule to coach/sensitive.py (the asking part, intents, a wider lexicon). The original
+set (146 answerable, 42 out of scope): declined 90% / 93% → 100% / 100%, refused 1.4% / 2.1% →
+1.4% / 2.1% (all but one of those refusals are the composer's: their confidence clears the cut).
+Three sets of near-topic probes and coaching questions that brush the same domains, written
+for this change (boundaries*.jsonl; 58 answerable, 62 out of scope): declined 32% / 52% → 79%
+/ 82%, refused 43% / 47% → 2% / 5%. The last of them (boundaries-blind-2) was written after
+the rules and not tuned on: declined 38% / 44% → 38% / 44%, refused 44% / 44% → 6% / 6% — the
+rules end most false refusals, but near-topic questions phrased in ways no rule anticipates
+("Should I say 55 or 60?", "Is this something a GP can treat?") still get through.
 
 The lexicon and the descriptions list each domain's own vocabulary, not any test's wording.
 """
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -40,43 +50,11 @@ import numpy as np
 from coach.declines import REFUSAL, sensitive_decline
 from coach.embedder import Embedder
 from coach.results import Library, Passage
+from coach.sensitive import uncovered_sensitive_topic
 from coach.text import content_words
 
 COVERAGE_WEIGHT = 0.1  # weight of the share of question words the library uses at all
 SENSITIVE_CAP = 0.0  # confidence when a sensitive domain is asked about but not discussed
-
-# Sensitive domains → terms (regexes, matched case-insensitively on word boundaries).
-SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
-    "medical": (r"medications?", r"medicines?", r"meds", r"pills?", r"prescri\w+",
-                r"dos(?:e|es|age)", r"drugs?", r"antidepressants?", r"sedatives?",
-                r"diagnos\w+", r"side[- ]effects?", r"pharmac\w+"),
-    "mental-health": (r"therap(?:y|ies|ist|ists)", r"psychiatr\w+", r"psychologists?",
-                      r"depression", r"self[- ]harm", r"suicid\w*", r"mental[- ]health"),
-    "legal": (r"lawyers?", r"attorneys?", r"solicitors?", r"sue", r"suing", r"lawsuits?",
-              r"legal(?:ly)?", r"illegal", r"court", r"tribunal", r"litigation",
-              r"non[- ]?competes?", r"nda", r"liab(?:le|ility)", r"defamation",
-              r"breach of contract"),
-    "immigration": (r"visas?", r"green card", r"work permits?",
-                    r"residence permits?", r"immigra\w+", r"citizenship", r"deport\w*",
-                    r"asylum"),
-    "tax": (r"tax(?:es|ed|able|ation)?", r"irs", r"hmrc", r"w-?2", r"1099",
-            r"deductible", r"tax return"),
-    "pay": (r"salar(?:y|ies)", r"wages?", r"pay ?(?:rise|raise)", r"(?:a|my|the) raise",
-            r"compensation", r"paychecks?", r"payslips?", r"bonus(?:es)?",
-            r"hourly rate", r"(?:be|get|getting) paid", r"[$£€]\s?\d[\d,.]*k?",
-            r"counter[- ]?offer",
-            r"how much (?:\w+ ){0,8}(?:earns?|paid|charge)"),
-    "equity": (r"stock options?", r"share options?", r"equity (?:stake|grant|package|offer)",
-               r"rsus?", r"vest(?:ing|ed|s)?", r"esop"),
-    "employment": (r"disciplinary", r"grievances?", r"misconduct", r"dismiss(?:al|ed)",
-                   r"fired", r"performance improvement plan", r"written warning",
-                   r"harass\w*"),
-    "policy": (r"official polic(?:y|ies)", r"company polic(?:y|ies)",
-               r"(?:employer|company|firm)'s polic(?:y|ies)"),
-}
-_PATTERNS = {topic: [re.compile(rf"(?<![\w-]){t}(?![\w-])", re.IGNORECASE) for t in terms]
-             for topic, terms in SENSITIVE_TERMS.items()}
-
 
 # Each sensitive domain described in a sentence of its own vocabulary (for the meaning rule).
 DOMAIN_DESCRIPTIONS: dict[str, str] = {
@@ -169,13 +147,3 @@ def signals(question: str, evidence: Sequence[Passage], library: Library,
 def combine(s: Signals) -> float:
     """The confidence in 0..1: best sentence cosine plus a little word coverage."""
     return min(1.0, max(0.0, s.sentence + COVERAGE_WEIGHT * s.covered))
-
-
-def uncovered_sensitive_topic(question: str, evidence: Sequence[Passage]) -> str | None:
-    """The sensitive domain a term of `question` belongs to, if no evidence passage uses it."""
-    text = " ".join(f"{p.section} {p.text}" for p in evidence)
-    for topic, patterns in _PATTERNS.items():
-        for pattern in patterns:
-            if pattern.search(question) and not pattern.search(text):
-                return topic
-    return None

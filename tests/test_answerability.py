@@ -82,7 +82,8 @@ def test_a_sensitive_question_the_guidance_does_not_discuss_gets_a_kind_pointer(
 
 
 def test_a_sensitive_question_in_words_no_lexicon_lists_is_declined(judge) -> None:
-    # No listed term ("tablets" is not one), but it means medicine more than any guidance here.
+    # The part that asks ("Which ones work fastest?") names no term, but the question means
+    # medicine more than any guidance here does.
     verdict = judge("My mentor thinks I should be on anxiety tablets. Which ones work fastest?")
     assert not verdict.answerable and verdict.confidence == 0.0 and verdict.reply == REFUSAL
     assert judge("what should I send my mentor before we meet?").answerable
@@ -117,3 +118,17 @@ def test_every_answered_or_refused_question_carries_a_confidence(library: Settin
     assert refused.kind == "refusal" and refused.confidence == 0.0
     assert refused.text == sensitive_decline("tax")
     assert coach.ask("hello").confidence is None
+
+
+def test_a_dosage_question_without_a_drug_name_is_pointed_to_a_doctor(library: Settings) -> None:
+    # The mentee never names a medicine; asking for something to take for nerves is the tell.
+    answer = Coach(library).ask("My mentor takes something for her nerves before big talks. "
+                                "How many should I have before our first meeting?")
+    assert answer.kind == "refusal" and "doctor or pharmacist" in answer.text
+
+
+def test_a_coaching_question_that_mentions_negotiation_is_answered(library: Settings) -> None:
+    # The pay words are the story; what is asked (the recap) is what the guidance covers.
+    answer = Coach(library).ask("My mentor helped me get ready for my salary negotiation. "
+                                "What should I put in the recap after our meeting?")
+    assert answer.kind == "answer" and "recap" in answer.text.lower()

@@ -22,7 +22,7 @@ LAYER_OF = [
               "coach.vocabulary", "coach.declines", "coach.embedder")),
     ("store", ("coach.store", "coach.minilm", "coach.vector_cache")),
     ("ingest", ("ingest",)),
-    ("evidence", ("coach.retrieval", "coach.answerability")),
+    ("evidence", ("coach.retrieval", "coach.answerability", "coach.sensitive")),
     ("saying", ("coach.compose", "coach.voice", "coach.generators", "coach.verify", "coach.guard",
                 "coach.drafts")),
     ("state", ("coach.workspace",)),

@@ -1,0 +1,222 @@
+"""Which sensitive domain, if any, a question asks about that its evidence does not discuss.
+
+Mentoring guidance gives advice on working with a mentor; it is not the place to learn a dose,
+a pay figure, a visa rule or what the law allows. Three general rules decide, each judged on the
+part of the question that asks (mentees tell a story first, then ask):
+
+1. Terms. A term of a domain's own vocabulary (drug classes and supplements, legal and tax words,
+   visa and permit names, pay and equity words) in the asking part, which no evidence passage
+   uses. An ask about raising the matter with the mentor ("how do I ask my mentor for advice on
+   my pay negotiation?") is a coaching question: its terms count as story terms. A term that
+   only appears in the story ("my mentor is a lawyer; how do I prepare?") does not count: that
+   is a coaching question told with some background.
+2. Story term + a domain-shaped ask. The story names the term and the asking part asks what
+   that domain answers: an amount to take or demand ("should I take some?", "how much more?"),
+   a value ("what are they worth?"), or a permission by rule ("am I allowed?", "is it legal?");
+   or the ask has no subject of its own ("What do I do?"), so the story is what it asks about.
+3. Intents without any term. Asking for something to take for a bodily state ("something for my
+   nerves", "how many should I have to stay calm"), asking for a number to ask for, demand or
+   counter with when money is in the question, and asking what a named organisation's rules
+   allow. These are the shapes near-topic questions take when the mentee avoids the domain's
+   name; none is a shape a coaching question takes.
+
+Every rule stands aside when the evidence discusses the domain (uses one of its terms, or names
+the organisation), so a user whose guidance covers, say, stress and medicines gets an answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from coach.results import Passage
+from coach.text import content_words
+
+# Sensitive domains → terms (regexes, matched case-insensitively on word boundaries). Each list
+# is the domain's own vocabulary: drug classes, common over-the-counter supplements and dose
+# units; legal, tax, visa, pay and equity words; the names of workplace-discipline steps.
+SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
+    "medical": (r"medications?", r"medicines?", r"meds", r"pills?", r"prescri\w+",
+                r"dos(?:e|es|age)", r"drugs?", r"antidepressants?", r"sedatives?",
+                r"diagnos\w+", r"side[- ]effects?", r"pharmac\w+",
+                # drug classes, named calming drugs, supplements, dose units and forms
+                r"beta[- ]?blockers?", r"propranolol", r"benzo(?:diazepine)?s?", r"xanax",
+                r"valium", r"melatonin", r"caffeine", r"ashwagandha", r"cbd", r"supplements?",
+                r"vitamins?", r"tablets?", r"capsules?", r"gummies", r"mg", r"milligrams?",
+                r"painkillers?", r"ibuprofen", r"paracetamol", r"adderall", r"ritalin",
+                r"stimulants?", r"birth control", r"contracepti\w+",
+                # other substances taken to cope
+                r"over[- ]the[- ]counter", r"alcohol", r"cannabis", r"nicotine",
+                r"vap(?:e|es|ing)"),
+    "mental-health": (r"therap(?:y|ies|ist|ists)", r"psychiatr\w+", r"psychologists?",
+                      r"depression", r"self[- ]harm", r"suicid\w*", r"mental[- ]health",
+                      r"disorders?", r"adhd", r"panic attacks?", r"counsell?(?:or|ors|ing)",
+                      r"get (?:assessed|treated|tested|checked)", r"dyslexi\w+", r"autis\w+",
+                      r"ocd", r"ptsd", r"bipolar"),
+    "legal": (r"lawyers?", r"attorneys?", r"solicitors?", r"sue", r"suing", r"lawsuits?",
+              r"legal(?:ly)?", r"illegal", r"court", r"tribunal", r"litigation",
+              r"non[- ]?competes?", r"nda", r"liab(?:le|ility)", r"defamation",
+              r"breach of contract", r"copyright\w*", r"intellectual property",
+              r"own the rights", r"my rights", r"(?:my|employment|the) contract",
+              r"entitled to",
+              r"(?:employment|labou?r|immigration|tax|the|by|under|against|of) law"),
+    "immigration": (r"visas?", r"green card", r"(?:work|residence|dependa[nt]t|study|entry) "
+                    r"permits?", r"immigra\w+", r"citizenship", r"deport\w*", r"asylum",
+                    r"tourist (?:visa|entry)", r"right to work", r"leav\w+ the country",
+                    # permission to work or stay somewhere is the immigration question
+                    r"(?:allowed|permitted|able) to (?:work|live|stay) (?:there|here|in|abroad)",
+                    r"how long (?:can|could|may) i stay"),
+    "tax": (r"tax(?:es|ed|able|ation)?", r"irs", r"hmrc", r"w-?2", r"1099",
+            r"deductible", r"tax return", r"self[- ]employ\w*", r"write (?:\w+ )?off",
+            r"business expenses?", r"revenue (?:office|service|agency)",
+            r"national insurance", r"vat", r"income",
+            r"declar(?:e|ing) (?:it|this|that|income|earnings)"),
+    "pay": (r"salar(?:y|ies)", r"wages?", r"pay ?(?:rise|raise)", r"(?:a|my|the) raise",
+            r"compensation", r"paychecks?", r"payslips?", r"bonus(?:es)?",
+            r"hourly rate", r"(?:day|daily|going|market) rate", r"(?:be|get|getting) paid",
+            r"[$£€]\s?\d[\d,.]*k?", r"\d+k", r"counter[- ]?offer", r"underpaid",
+            r"payouts?", r"severance", r"(?:my|new|starting|base|take-home) pay",
+            r"\d+ ?% (?:more|higher|rise|raise|increase)",
+            r"how much (?:\w+ ){0,8}(?:earns?|paid|charge)"),
+    "equity": (r"stock options?", r"share options?", r"equity (?:stake|grant|package|offer)",
+               r"rsus?", r"vest(?:ing|ed|s)?", r"esop", r"(?:my|company|the|all|those|these) "
+               r"shares", r"cliff", r"strike price", r"option (?:grant|pool)s?",
+               r"(?:slice|stake|percentage) (?:of|in) the company"),
+    "employment": (r"disciplinary", r"grievances?", r"misconduct", r"dismiss(?:al|ed)",
+                   r"fired", r"performance improvement plan", r"written warning",
+                   r"harass\w*", r"investigation", r"suspen(?:ded|sion)", r"let go",
+                   r"laid off", r"redundan\w+", r"sacked", r"complaint (?:about|against) me",
+                   r"defend myself"),
+    "policy": (r"official polic(?:y|ies)", r"company polic(?:y|ies)",
+               r"(?:employer|company|firm)'s polic(?:y|ies)"),
+}
+_TERMS = {topic: [re.compile(rf"(?<![\w-]){t}(?![\w-])", re.IGNORECASE) for t in terms]
+          for topic, terms in SENSITIVE_TERMS.items()}
+
+# Rule 2: an asking part that leans on a story term for its subject. Each shape asks what a
+# sensitive domain answers (an amount, a value, a permission by rule), never how to behave.
+_DOMAIN_ASK = re.compile(
+    r"\b(?:take|taking|have|try|use|get|exercise|sell|declare|report|claim)\s+"
+    r"(?:some|any|it|them|one|those|these|half|more|the whole)\b(?!\s+(?:time|of (?:the|my) "
+    r"time|notes|days?|weeks?))"
+    r"|\bhow (?:much|many)\b|\bworth\b|\bvalue (?:it|them|those|these)\b|\bhow (?:high|far|low)\b"
+    r"|\b(?:allowed|legal|enforceable|entitled|permitted|lawful|safe)\b|\bagainst the law\b"
+    r"|\bhold up\b|\bin trouble\b|\b(?:aim|go|push) (?:higher|lower)\b",
+    re.IGNORECASE)
+
+# Rule 3a: asking for something to take, with a bodily or emotional state to take it for.
+_INGEST_ASK = re.compile(
+    r"\b(?:something|anything)\s+(?:\w+\s+){0,3}(?:take|have|try|use)\b"
+    r"|\bwhat (?:should|can|could|do|would) i (?:take|have|try)\b(?!\s+(?:to|with|into|along))"
+    r"|\b(?:take|try|have)\s+(?:some|one|any|half|a couple|a whole|the whole)\b"
+    r"(?!\s+(?:time|of (?:the|my) time|notes|days?|weeks?))"
+    r"|\bhow (?:much|many)\s+(?:\w+\s+)?(?:should|can|do|to) i (?:take|have)\b",
+    re.IGNORECASE)
+_BODY_STATE = re.compile(
+    r"\b(?:nerves?|nervous|anxi\w+|panic\w*|calm\w*|sleep\w*|insomnia|stage fright|jitter\w*|"
+    r"shak(?:y|ing)|stress\w*|relax\w*|focus\w*|awake|drowsy|heart|pain|headaches?)\b",
+    re.IGNORECASE)
+
+# Rule 3b: asking for a figure to ask for, demand or counter with, when money is in the question.
+_FIGURE_ASK = re.compile(
+    r"\bhow much (?:more|higher|above|over|extra|less|lower|below)\b"
+    r"|\bhow (?:high|far|much) (?:should|can|could|do) i (?:go|push|ask)\b"
+    r"|\b(?:aim|go|push|ask) (?:higher|lower|for more)\b"
+    r"|\bwhat(?:'s| is| are)?\s+(?:\w+\s+){0,3}(?:number|figure|amount|percentage|sum|range)s?\b",
+    re.IGNORECASE)
+_MONEY = re.compile(
+    r"\b(?:offer\w*|underpaid|earn\w*|pay|paid|raise|counter\w*|negotiat\w*|review|hire|"
+    r"charg\w+|rate|salary|money|fee)\b|\d+k\b|[$£€]\s?\d", re.IGNORECASE)
+
+# Rule 3c: what a named organisation (a capitalised name inside the sentence) allows or rules
+# for its people. The people are required so that a mentor's name ("Would Sarah let me...?")
+# is not taken for an employer.
+_ORG_RULES = re.compile(
+    r"(?<=[a-z,] )(?P<org>(?!HR\b|I\b|OK\b)[A-Z][\w&.-]+)(?:['\u2019]s?)?\s+"
+    r"(?:official\s+|internal\s+|\w+\s+)?"
+    r"(?:rules?|polic(?:y|ies)|guidelines|handbook|code of conduct)\b"
+    r"|\b(?i:does|do|will|would|can)\s+(?:the\s+)?(?P<org2>(?!HR\b|I\b|OK\b)[A-Z][\w&.-]+)\s+"
+    r"(?:let|allow|permit|give|offer|pay|require)\s+(?:its\s+|their\s+|the\s+)?(?:\w+\s+)?"
+    r"(?:staff|employees|people|\w+s)\b")  # ...its staff: not "Would Sarah let me record?"
+
+# An ask about raising a subject with the mentor ("how do I ask my mentor for advice on my pay
+# negotiation?", "should I bring X to my mentor?"): the subject is a conversation to have, which
+# is what mentoring guidance is for.
+_MENTOR_FRAME = re.compile(
+    r"\b(?:ask|bring|raise|discuss|talk|tell|mention|approach|email|message)\b[^?]{0,40}?"
+    r"\b(?:my|our|a|the) mentor\b(?!'s (?:company|firm|employer|startup))"
+    r"|\bmy mentor's (?:advice|view|input|help|take|opinion|thoughts)\b", re.IGNORECASE)
+
+_ASK_START = re.compile(
+    r"^(?:what|how|should|can|could|is|are|am|do|does|did|would|will|which|when|who|where|why|"
+    r"may|might|must)\b", re.IGNORECASE)
+# Clause breaks: sentence ends, dashes, semicolons, and a comma before a question word
+# ("After our call about X, what should I send?": the lead-in is story).
+_CLAUSE = re.compile(r"(?<=[.!?])\s+|\s+[-\u2013\u2014]\s+|;\s+|,\s+(?=(?:what|how|should|can|"
+                     r"could|is|do|does|would|will|which|when|who|where|why)\b)", re.IGNORECASE)
+
+
+def asking_part(question: str) -> str:
+    """The clauses of `question` that ask: ending in "?" or opening with a question word.
+
+    The rest is the story ("My mentor is a lawyer."), which says who is asking, not what.
+    A question with no such clause is all ask.
+    """
+    clauses = [c.strip() for c in _CLAUSE.split(question) if c.strip()]
+    asks = [c for c in clauses if c.endswith("?") or _ASK_START.match(c)]
+    return " ".join(asks) if asks else question
+
+
+# Words that give an ask no subject of its own: "What do I do?", "How do I find out for sure?"
+# Such an ask is about the story, so the story's terms count as asked.
+_GENERIC = frozenset({"find", "sure", "happen", "next", "better", "anything", "something",
+                      "thing", "way", "best", "now"})
+
+
+def has_own_subject(ask: str) -> bool:
+    """False for an ask with no content of its own ("What do I do?"): its subject is the story."""
+    return any(w not in _GENERIC for w in content_words(ask))
+
+
+def _evidence_text(evidence: Sequence[Passage]) -> str:
+    return " ".join(f"{p.section} {p.text}" for p in evidence)
+
+
+def _discusses(topic: str, text: str) -> bool:
+    return any(p.search(text) for p in _TERMS[topic])
+
+
+def uncovered_sensitive_topic(question: str, evidence: Sequence[Passage]) -> str | None:
+    """The sensitive domain `question` asks about that no evidence passage discusses, if any.
+
+    See the module docstring for the three rules and why each is general.
+    """
+    text = _evidence_text(evidence)
+    ask = asking_part(question)
+    story_asks = bool(_DOMAIN_ASK.search(ask)) or not has_own_subject(ask)
+    # "Should I bring my stock options decision to my mentor?": the term is what the mentee
+    # wants to talk to the mentor about, so it counts only as a story term does.
+    ask_names = not _MENTOR_FRAME.search(ask)
+    for topic, patterns in _TERMS.items():
+        for pattern in patterns:
+            if pattern.search(text):
+                continue
+            if (ask_names and pattern.search(ask)) or (story_asks and pattern.search(question)):
+                return topic
+    return _intent_topic(question, ask, text)
+
+
+def _intent_topic(question: str, ask: str, evidence_text: str) -> str | None:
+    """Rule 3: a sensitive intent with none of the domain's words, unless the evidence has them."""
+    if (_INGEST_ASK.search(ask) and _BODY_STATE.search(question)
+            and not _discusses("medical", evidence_text)):
+        return "medical"
+    if (_FIGURE_ASK.search(ask) and _MONEY.search(question)
+            and not _discusses("pay", evidence_text)):
+        return "pay"
+    match = _ORG_RULES.search(question)
+    if match:
+        org = match.group("org") or match.group("org2")
+        if org.lower() not in evidence_text.lower():
+            return "policy"
+    return None

@@ -1,0 +1,93 @@
+"""Which sensitive domain a question asks about: judged on the part that asks, not the story."""
+
+from __future__ import annotations
+
+import pytest
+
+from coach.results import Passage
+from coach.sensitive import asking_part, uncovered_sensitive_topic
+
+COACHING = [Passage(id="1", text="Send a short agenda two days before you meet.", title="t",
+                    section="Before the meeting", source="x", score=0.5)]
+HEALTH = [Passage(id="2", text="If nerves keep you awake, ask a doctor before you take any "
+                  "medication or supplements.", title="t", section="Stress", source="x",
+                  score=0.5)]
+PAY = [Passage(id="3", text="Ask your mentor how she prepared for salary talks.", title="t",
+               section="Pay", source="x", score=0.5)]
+
+
+def test_the_asking_part_leaves_the_story_out() -> None:
+    question = "My mentor is a corporate lawyer. how do I prepare for our first call?"
+    assert asking_part(question) == "how do I prepare for our first call?"
+    assert asking_part("Tell me about agendas") == "Tell me about agendas"
+
+
+@pytest.mark.parametrize("question", [
+    "My mentor is a corporate lawyer and I work in retail. How do I get useful advice from her?",
+    "My mentor coached me for my salary negotiation and I got the raise! How do I thank her?",
+    "My visa runs out next spring. How do we end the mentoring well if we stop early?",
+    "How do I ask my mentor for advice on negotiating?",
+])
+def test_a_coaching_question_with_a_sensitive_word_in_its_story_is_not_flagged(
+        question: str) -> None:
+    assert uncovered_sensitive_topic(question, COACHING) is None
+
+
+@pytest.mark.parametrize(("question", "topic"), [
+    # the story names the domain, the ask asks what that domain answers
+    ("My mentor swears by beta blockers before talks. Should I take some before mine?",
+     "medical"),
+    ("My mentor's startup offered me stock options. How do I work out what they're worth?",
+     "equity"),
+    ("My contract says I can't join a competitor. Would I be allowed to join my mentor's firm?",
+     "legal"),
+    # no domain word at all: the shape of the ask gives it away
+    ("I shake before big calls. Is there something I can take to calm down first?", "medical"),
+    ("They offered me 38k for the role. How much more should I ask for?", "pay"),
+    ("My mentor says I'm worth more. What number should I counter with after their offer?",
+     "pay"),
+    ("What are Siemens' rules on staff mentoring people outside the company?", "policy"),
+    ("Does Unilever let employees mentor people at other firms?", "policy"),
+])
+def test_a_near_topic_question_is_flagged_by_what_it_asks(question: str, topic: str) -> None:
+    assert uncovered_sensitive_topic(question, COACHING) == topic
+
+
+@pytest.mark.parametrize("question", [
+    "What should I take to my first meeting with my mentor? I'm nervous.",
+    "I'm stressed about our call. Should I take some time to prepare the night before?",
+    "What number of questions should I send my mentor before we meet?",
+    "Does my mentor let me set the agenda?",
+])
+def test_everyday_coaching_asks_that_share_words_with_an_intent_are_not_flagged(
+        question: str) -> None:
+    assert uncovered_sensitive_topic(question, COACHING) is None
+
+
+def test_the_rules_stand_aside_when_the_evidence_discusses_the_domain() -> None:
+    assert uncovered_sensitive_topic(
+        "I shake before big calls. Is there something I can take to calm down?", HEALTH) is None
+    assert uncovered_sensitive_topic(
+        "They made me an offer. How much more should I ask for?", PAY) is None
+    assert uncovered_sensitive_topic(
+        "What are Siemens' rules on mentoring?",
+        [*COACHING, Passage(id="4", text="Siemens asks mentors to register.", title="t",
+                            section="s", source="x", score=0.5)]) is None
+
+
+def test_a_mentor_named_in_the_question_is_not_taken_for_an_employer() -> None:
+    assert uncovered_sensitive_topic("Would Sarah let me record our calls?", COACHING) is None
+    assert uncovered_sensitive_topic("Does Tomás give feedback in writing?", COACHING) is None
+
+
+@pytest.mark.parametrize("question", [
+    "How do I ask my mentor for advice on my salary negotiation?",
+    "Should I bring my stock options decision to my mentor, or is that too specific?",
+])
+def test_raising_a_sensitive_matter_with_the_mentor_is_a_coaching_question(question: str) -> None:
+    assert uncovered_sensitive_topic(question, COACHING) is None
+
+
+def test_asking_the_mentor_for_the_figure_itself_is_still_flagged() -> None:
+    question = "My startup offered me stock options. Should I ask my mentor what they're worth?"
+    assert uncovered_sensitive_topic(question, COACHING) == "equity"
