@@ -104,7 +104,7 @@ def ingest_command(ctx: click.Context, paths: tuple[Path, ...], as_json: bool,
             raise UserError("give either PATHS or --watch DIR, not both")
         _watch(store, watch_dir, as_json)
         return
-    report = sync(store, list(paths) or [settings.corpus_dir])
+    report = sync(store, list(paths) or [settings.corpus_dir], embedded=_warming_note(as_json))
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
@@ -116,6 +116,22 @@ def ingest_command(ctx: click.Context, paths: tuple[Path, ...], as_json: bool,
         if report.errors:
             click.echo(f"{len(report.errors)} file(s) not ingested; the rest were.", err=True)
     ctx.exit(0 if report.ok else 1)
+
+
+def _warming_note(as_json: bool) -> Callable[[str, int, int], None] | None:
+    """On a terminal, a progress line for the answer-cache step that follows the files' bar
+    (it takes about twice as long as the embedding; without a line the ingest looks stuck)."""
+    if as_json or not sys.stderr.isatty():
+        return None
+    from ingest.indexer import WARM_LABEL
+
+    def note(what: str, n: int, of: int) -> None:
+        if what == WARM_LABEL:
+            end = "\n" if n >= of else ""
+            click.echo(f"\rpreparing faster answers: {n} of {of} new passages", err=True, nl=False)
+            click.echo(end, err=True, nl=False)
+
+    return note
 
 
 def _watch(store: Any, folder: Path, as_json: bool) -> None:

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from coach.errors import CoachError
 from coach.store import Store
-from ingest.indexer import IngestReport, sync
+from ingest.indexer import WARM_LABEL, IngestReport, sync
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +124,10 @@ class BackgroundIngest:
 
     def _embedded(self, job: IngestJob) -> Any:
         def report(source: str, n: int, of: int) -> None:
-            self._update(job, current=f"{source}: {n} of {of} new passages embedded")
+            if source == WARM_LABEL:
+                self._update(job, current=f"preparing faster answers: {n} of {of} new passages")
+            else:
+                self._update(job, current=f"{source}: {n} of {of} new passages embedded")
         return report
 
     def _update(self, job: IngestJob, **changes: Any) -> None:

@@ -30,6 +30,7 @@ LOCK_TIMEOUT = 10.0
 # many new passages in one ingest (~3.5 min of warming) the rest fill on first use instead:
 # a big library's ingest should not take three times as long for the sake of start-up time.
 WARM_MAX_CHUNKS = 1000
+WARM_LABEL = "answer cache"  # how warming names itself to `embedded` (the page's progress line)
 # Metadata an unchanged passage may still need rewritten (its text, hence id, is the same).
 _TRACKED = ("title", "section", "source", "position", "content_hash", "publisher", "source_kind")
 
@@ -117,7 +118,7 @@ def sync(store: Store, paths: Iterable[Path | str], *, progress: Progress | bool
             if report.changed:
                 store.mark_changed(_now("microseconds"))
             report.total_chunks = store.count()
-            _warm(store, added[:WARM_MAX_CHUNKS])
+            _warm(store, added[:WARM_MAX_CHUNKS], embedded)
         except _store_failures() as exc:
             where = store.settings.chroma_url or store.settings.data_dir
             raise StoreError(f"could not update the guidance store at {where}: {exc}. What was "
@@ -197,10 +198,12 @@ def _sync_document(store: Store, source: str, chunks: list[Chunk], stamp: str,
     report.num_deleted += len(stale)
 
 
-def _warm(store: Store, chunks: list[Chunk]) -> None:
+def _warm(store: Store, chunks: list[Chunk], embedded: Embedded | None) -> None:
     """Embed into the vector cache what queries will embed for these new passages, so a fresh
     process answers without embedding them. Last, after every store write: the passages are
-    findable first, and an ingest stopped here loses only speed (queries fill the cache)."""
+    findable first, and an ingest stopped here loses only speed (queries fill the cache).
+    Warming takes about twice as long as the embedding before it, so it reports its progress
+    to `embedded` under WARM_LABEL."""
     if store.passage_texts is None:
         return
     for start in range(0, len(chunks), BATCH_SIZE):
@@ -208,6 +211,8 @@ def _warm(store: Store, chunks: list[Chunk]) -> None:
                  for t in store.passage_texts(c.text, str(c.metadata["section"]))]
         if texts:
             store.embeddings.embed_documents(list(dict.fromkeys(texts)))
+        if embedded is not None:
+            embedded(WARM_LABEL, min(start + BATCH_SIZE, len(chunks)), len(chunks))
 
 
 def _store_failures() -> tuple[type[BaseException], ...]:

@@ -201,7 +201,7 @@ class Recording:
 
 
 @pytest.mark.model
-def test_a_big_ingest_warms_only_its_first_passages(
+def test_a_big_ingest_warms_only_its_first_passages_and_says_so(
         settings: Callable[..., Settings], fresh_cache: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
     from coach.store import open_store
@@ -214,7 +214,11 @@ def test_a_big_ingest_warms_only_its_first_passages(
         asked.append(text)
         return [f"{section}: {text[:40]}"]
 
+    notes: list[tuple[str, int, int]] = []
     config = settings(cache_dir=fresh_cache)
     report = indexer.sync(open_store(config, create=True, passage_texts=passage_texts),
-                          [config.corpus_dir], progress=False)
+                          [config.corpus_dir], progress=False,
+                          embedded=lambda what, n, of: notes.append((what, n, of)))
     assert report.num_added > 3 and len(asked) == 3  # the rest fill on first use
+    # the page's progress line names the step, so a long warm-up does not look like a hang
+    assert [n for n in notes if n[0] == indexer.WARM_LABEL] == [(indexer.WARM_LABEL, 3, 3)]
