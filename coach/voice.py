@@ -354,7 +354,7 @@ _NOT_VERBS = frozenset("""
 a an the this that these those it its they them their there here i we you he she my our your his
 her some many most much more few each every all any no one two three if when while after before
 since because as for in on at by with from of to and or but so mentors mentees people
-what which who whom whose how why where often usually sometimes most early short long good
+what which who whom whose how why where often usually sometimes most early short long good not
 one two three four five six seven eight nine ten twelve twenty first second last next
 i i'm i'd i've i'll me mine us let's you're you've you'll you'd
 """.split())
@@ -395,7 +395,11 @@ def is_imperative(sentence: str) -> bool:
     body = drop_connective(strip_markup(sentence))
     head, colon, tail = body.partition(": ")
     if colon and len(head.split()) <= 8 and tail:
-        body = tail  # "A simple rule works well: if the video drops twice, switch to ..."
+        # "A simple rule works well: if the video drops twice, switch to ..." (the order is
+        # after the colon); "Bring the evidence to them: a document, a recording" (before it).
+        if _starts_with_order(_CONDITION.sub("", head, count=1)) and not _LONE_WORD.match(head):
+            return True
+        body = tail
     # "Tomás, it turned out, ...": a word alone before a comma is a name or an adverb, and the
     # order, if any, comes after it.
     lone = _LONE_WORD.match(body)
@@ -415,14 +419,19 @@ def _starts_with_order(body: str) -> bool:
         return False
     first = words[0].lower()
     nxt = words[1].lower() if len(words) > 1 else ""
-    if first in ("don't", "never", "always", "please", "do"):
-        return True
+    if first in ("don't", "never", "always", "please", "do", "be"):
+        return True  # "Be careful ...": a sentence opening on a bare "be" gives an order
+    if first.endswith("ly") and first not in _NOT_VERBS and len(words) > 1 and (
+            _starts_with_order(body.split(None, 1)[1])):
+        return True  # "Definitely say hello", "Simply introduce yourself": an adverb first
     if first in _NOT_VERBS or first in _AUX:
         return False
     # "Mention it", "Comment on": a -tion/-ment word followed by what it acts on is a verb;
     # "Preparation is key" is a noun subject.
     verb_noun = first.endswith(("tion", "ment")) and nxt in _OBJECT_STARTS
-    if not verb_noun and (first.endswith(("ing", "ed", "ly", "'s", "tion", "ness", "ment")) or (
+    # "Bring", "need": an -ing/-ed word is a participle only with a stem before the ending.
+    participle = re.match(r"^[a-z']{3,}(?:ing|ed)$", first) is not None or first == "being"
+    if not verb_noun and (participle or first.endswith(("ly", "'s", "tion", "ness", "ment")) or (
             first.endswith("s") and not first.endswith("ss"))):
         return False
     if nxt == "and":
@@ -493,6 +502,34 @@ _QUESTION_TYPES: tuple[tuple[re.Pattern[str], Any], ...] = (
                 r"\bin what order\b", re.IGNORECASE),
      lambda t, u: bool(u.items or _WORDING.search(t))),
 )
+
+
+# "Why ...?", "Does my mentor ...?", "What kind of ...?", "Is that enough?": a question about how
+# things are, not about what to do ("Do I ...?", "Is it OK to ...?", "Can I ...?" ask that).
+_ASKS_HOW_THINGS_ARE = re.compile(
+    r"^(?:why\b|what (?:kind|type|sort)s? of\b|who\b|(?:does|do|is|are|was|were|will|would|can|"
+    r"could|should|has|have|did)\s+(?!it\b[^?]{0,30}?\b(?:to|if)\b|there (?:anything|something)\b|"
+    r"(?:that|this|it) (?:ok|okay|fine|alright|all right|acceptable|normal|weird|rude|bad)\b)"
+    r"(?:my|your|the|a|an|she|he|they|"
+    r"mentors?|that|this|it|there|just|someone|people)\b)", re.IGNORECASE)
+_LEADING_FILLER = re.compile(r"^(?:(?:and|so|but|ok|okay|also|then|well|hmm)\b[,\s]*)+",
+                             re.IGNORECASE)
+
+
+def asks_how_things_are(question: str) -> bool:
+    """True when the question's last sentence asks about a fact, not about what to do.
+
+    "Why would I send my questions first?" or "Does my mentor have to work at my company?" is
+    answered by a statement ("Sending them first lets them decide ..."), so an instruction has
+    no edge over it; "Should I ...?" or "Is it OK to ...?" asks what to do. Only the question's
+    form is read (English question words), never its topic.
+    """
+    sentences = [s for s in split_sentences(question.strip()) if s.strip()]
+    asked = [s for s in sentences if s.rstrip().endswith("?")] or sentences[-1:]
+    if not asked:
+        return False
+    last = _LEADING_FILLER.sub("", asked[-1].strip())
+    return bool(_ASKS_HOW_THINGS_ARE.match(last))
 
 
 def fits_question_type(question: str, unit: Unit) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from coach.voice import (
     Unit,
     actionability,
+    asks_how_things_are,
     build_units,
     cite,
     drop_connective,
@@ -119,6 +120,16 @@ def test_instructions_are_told_from_statements_and_stories():
     assert is_imperative("Mention it in your next check-in.")
     assert not is_imperative("Ten years ago, I sent my first cold email.")
     assert not is_imperative("Preparation is the key to a good meeting.")
+    # An adverb before the verb, an order before a colon, a bare "be", "bring" (not a
+    # participle): instructions the coach once read as statements.
+    assert is_imperative("If you meet her at a conference, definitely say hello.")
+    assert is_imperative("Simply introduce yourself after the talk.")
+    assert is_imperative("Bring the evidence to them: a document you wrote, a talk you gave.")
+    assert is_imperative("If you work at the same company, be careful about gifts.")
+    assert is_imperative("Bring a real question every time.")
+    assert not is_imperative("Remember, your time is a resource: one to protect, not squander.")
+    assert not is_imperative("Family members can be mentors too.")
+    assert not is_imperative("Being on time matters more than being brilliant.")
     story = actionability(Unit(["My third mentor was generous and then stopped replying."]))
     plain = actionability(Unit(["Regular meetings keep the momentum going."]))
     step = actionability(Unit(["Write to your mentor within five working days."]))
@@ -203,3 +214,15 @@ def test_a_table_row_is_looked_up_in_the_source_not_said():
 
     assert not is_candidate("Time: 40–50 min; What to cover: how often you will meet.")
     assert is_candidate("Tip: keep the first message short; say why you chose them.")
+
+
+def test_a_question_about_how_things_are_is_told_from_one_about_what_to_do():
+    assert asks_how_things_are("Why would I send my questions before the call?")
+    assert asks_how_things_are("Does my mentor have to work at my company?")
+    assert asks_how_things_are("My goal is to network more. Is that good enough?")
+    assert asks_how_things_are("So what kind of person makes a good mentor?")
+    assert not asks_how_things_are("Should I send my questions before the call?")
+    assert not asks_how_things_are("Is it OK to go through her assistant?")
+    assert not asks_how_things_are("She offered to meet at her flat. Is that OK?")
+    assert not asks_how_things_are("Is there anything I should send before we meet?")
+    assert not asks_how_things_are("How do I ask for feedback?")
