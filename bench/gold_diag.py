@@ -102,7 +102,7 @@ def diagnose(coach: Coach, item: dict, captured: dict) -> dict:
         out["cause"] = "ok"
         return out
     if res.gold_first_point:
-        out["cause"] = "ok(first point: lead-in + list)"
+        out["cause"] = "ok(opening point holds it: lead-in list or leaning chain)"
         return out
     phrases = item["expect"]
     comp: C.Composition = captured["composition"]

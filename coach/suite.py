@@ -29,7 +29,7 @@ from coach.evaluation import (
     load_items,
     normalise,
 )
-from coach.text import content_words, strip_citations
+from coach.text import citations, content_words, strip_citations
 from coach.voice import is_dummy_it
 
 if TYPE_CHECKING:
@@ -168,7 +168,7 @@ def score_item(coach: Coach, item: dict[str, Any]) -> SuiteItem:
     out.gold_first = bool(sentences) and gold_hit(sentences[0], item["expect"])
     out.debris = [s for s in sentences if DEBRIS.search(strip_citations(s))]
     leads = lead_ins_with_lists(text)
-    out.gold_first_point = any(gold_hit(s, item["expect"]) for s in opening_point(text, leads))
+    out.gold_first_point = any(gold_hit(s, item["expect"]) for s in opening_point(text))
     openers = line_openers(text)
     # A pointing word dangles only where a reader meets it first: at the start of a paragraph
     # or bullet. After the sentence it points to, in the same paragraph, it reads fine.
@@ -184,22 +184,27 @@ def score_item(coach: Coach, item: dict[str, Any]) -> SuiteItem:
 _BULLET_LINE = re.compile(r"^(\s*)[-*\u2022]\s+(.*)$")
 
 
-def opening_point(text: str, leads: set[str]) -> list[str]:
-    """The reply's first sentence; when it is a lead-in ("A few things help:"), its list too.
+def opening_point(text: str) -> list[str]:
+    """The sentences of the reply's opening point: its first paragraph and that paragraph's list.
 
-    A lead-in says nothing on its own: the mentee reads it and its list as one answer, so the
-    gold counts as first when it is one of those items ("gold 1st pt"; "gold 1st" stays the
-    strict first sentence).
+    The composer opens with one unit: a sentence, a sentence with the ones that lean on it
+    ("They do not mark your work ..."), or a lead-in with its list ("A few things help:").
+    A mentee reads that unit as the answer, so the gold counts as leading the reply when it is
+    anywhere in it ("1st pt"); "gold 1st" stays the strict first sentence.
     """
-    sentences = advice_sentences(text)
-    if not sentences or strip_citations(sentences[0]) not in leads:
-        return sentences[:1]
-    items = []
-    for line in text.strip().splitlines()[1:]:
+    lines = [ln for ln in text.strip().splitlines()]
+    if lines and lines[0].rstrip().endswith(":") and not citations(lines[0]):
+        lines = lines[1:]  # a generator's "Here's what the guidance says:" line
+    while lines and not lines[0].strip():
+        lines = lines[1:]
+    if not lines:
+        return []
+    point = [lines[0]]
+    for line in lines[1:]:
         if not line.strip() or not line.startswith((" ", "\t")):
-            break  # the answer's list ends at the blank line before the supporting points
-        items.append(_BULLET_LINE.sub(r"\2", line.strip()))
-    return [sentences[0], *(s for item in items for s in advice_sentences(item))]
+            break  # the opening point's list ends before the supporting points
+        point.append(_BULLET_LINE.sub(r"\2", line.strip()))
+    return [s for part in point for s in advice_sentences(part)]
 
 
 def line_openers(text: str) -> set[str]:
