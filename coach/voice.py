@@ -394,7 +394,8 @@ _CONCRETE = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|t
                        r"questions?|sentences?|messages?|calls?|meetings?|times?)\b",
                        re.IGNORECASE)
 _CONDITION = re.compile(r"^(?:if|when|once|after|before|until|whenever|as soon as|at|during|"
-                        r"for|in)\b[^,]{2,80},\s*", re.IGNORECASE)
+                        r"for|in|while|unless|as long as|even if|even when)\b[^,]{2,80},\s*",
+                        re.IGNORECASE)
 # The writer telling their own story ("My third mentor...", "Ten years ago I sent..."): the
 # subject is the writer, so it is an example, not an instruction to the mentee.
 _STORY = re.compile(r"^(?:\S+\s+){0,5}?(?:i|i'm|i'd|i've|i'll|my|we|we've|our|me)\b(?!['\u2019]s)",

@@ -140,6 +140,8 @@ def test_instructions_are_told_from_statements_and_stories():
     assert is_imperative("Bring the evidence to them: a document you wrote, a talk you gave.")
     assert is_imperative("If you work at the same company, be careful about gifts.")
     assert is_imperative("Bring a real question every time.")
+    assert is_imperative("I'd add one thing: while she is away, keep working with others.")
+    assert not is_imperative("While your mentor may work nearby, often she does not.")
     assert not is_imperative("Remember, your time is a resource: one to protect, not squander.")
     assert not is_imperative("Family members can be mentors too.")
     assert not is_imperative("Being on time matters more than being brilliant.")
