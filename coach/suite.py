@@ -29,7 +29,8 @@ from coach.evaluation import (
     load_items,
     normalise,
 )
-from coach.text import content_words, strip_citations
+from coach.text import citations, content_words, strip_citations
+from coach.voice import is_dummy_it
 
 if TYPE_CHECKING:
     from coach.api import Coach
@@ -58,6 +59,7 @@ class SuiteItem:
     rank: int | None = None
     gold_in_answer: bool = False
     gold_first: bool = False
+    gold_first_point: bool = False
     gold_retrieved: bool = False
     sentences: int = 0
     debris: list[str] = field(default_factory=list)
@@ -78,8 +80,10 @@ class DocFigures:
     declined: float | None = None
     gold_in_answer: float | None = None
     gold_first: float | None = None
+    gold_first_point: float | None = None
     gold_when_retrieved: float | None = None
     gold_first_when_retrieved: float | None = None
+    gold_first_point_when_retrieved: float | None = None
     avg_sentences: float | None = None
     debris: int = 0
     dangling: int = 0
@@ -164,11 +168,13 @@ def score_item(coach: Coach, item: dict[str, Any]) -> SuiteItem:
     out.gold_first = bool(sentences) and gold_hit(sentences[0], item["expect"])
     out.debris = [s for s in sentences if DEBRIS.search(strip_citations(s))]
     leads = lead_ins_with_lists(text)
+    out.gold_first_point = any(gold_hit(s, item["expect"]) for s in opening_point(text))
     openers = line_openers(text)
     # A pointing word dangles only where a reader meets it first: at the start of a paragraph
     # or bullet. After the sentence it points to, in the same paragraph, it reads fine.
     out.dangling = [s for s in sentences
-                    if (DANGLING.match(strip_citations(s)) and strip_citations(s)[:40] in openers
+                    if (DANGLING.match(strip_citations(s)) and not is_dummy_it(strip_citations(s))
+                        and strip_citations(s)[:40] in openers
                         and strip_citations(s) not in leads)
                     or (strip_citations(s).rstrip().endswith(":")
                         and strip_citations(s) not in leads)]
@@ -176,6 +182,29 @@ def score_item(coach: Coach, item: dict[str, Any]) -> SuiteItem:
 
 
 _BULLET_LINE = re.compile(r"^(\s*)[-*\u2022]\s+(.*)$")
+
+
+def opening_point(text: str) -> list[str]:
+    """The sentences of the reply's opening point: its first paragraph and that paragraph's list.
+
+    The composer opens with one unit: a sentence, a sentence with the ones that lean on it
+    ("They do not mark your work ..."), or a lead-in with its list ("A few things help:").
+    A mentee reads that unit as the answer, so the gold counts as leading the reply when it is
+    anywhere in it ("1st pt"); "gold 1st" stays the strict first sentence.
+    """
+    lines = [ln for ln in text.strip().splitlines()]
+    if lines and lines[0].rstrip().endswith(":") and not citations(lines[0]):
+        lines = lines[1:]  # a generator's "Here's what the guidance says:" line
+    while lines and not lines[0].strip():
+        lines = lines[1:]
+    if not lines:
+        return []
+    point = [lines[0]]
+    for line in lines[1:]:
+        if not line.strip() or not line.startswith((" ", "\t")):
+            break  # the opening point's list ends before the supporting points
+        point.append(_BULLET_LINE.sub(r"\2", line.strip()))
+    return [s for part in point for s in advice_sentences(part)]
 
 
 def line_openers(text: str) -> set[str]:
@@ -275,10 +304,13 @@ def figures(doc: str, items: Sequence[SuiteItem]) -> DocFigures:
     row.declined = _share(sum(i.answer_kind == "refusal" for i in outside), len(outside))
     row.gold_in_answer = _share(sum(i.gold_in_answer for i in scoped), len(scoped))
     row.gold_first = _share(sum(i.gold_first for i in scoped), len(scoped))
+    row.gold_first_point = _share(sum(i.gold_first_point for i in scoped), len(scoped))
     # What the composer controls: the gold passage was in the evidence it was given.
     retrieved = [i for i in scoped if i.gold_retrieved]
     row.gold_when_retrieved = _share(sum(i.gold_in_answer for i in retrieved), len(retrieved))
     row.gold_first_when_retrieved = _share(sum(i.gold_first for i in retrieved), len(retrieved))
+    row.gold_first_point_when_retrieved = _share(sum(i.gold_first_point for i in retrieved),
+                                                 len(retrieved))
     row.avg_sentences = _share(sum(i.sentences for i in answered), len(answered))
     row.debris = sum(bool(i.debris) for i in scoped)
     row.dangling = sum(bool(i.dangling) for i in scoped)
@@ -346,14 +378,15 @@ def _share(part: float, whole: float) -> float | None:
 def format_suite(report: SuiteReport) -> str:
     """The per-document table `coach eval --suite` prints, then what needs attention."""
     header = ("document", "Q", "OOS", "hit@1", "hit@3", "MRR", "refused", "declined", "gold",
-              "gold 1st", "gold|ret", "1st|ret", "sent.", "debris", "dangl.", "LODO cut",
-              "LODO refused", "LODO declined")
+              "gold 1st", "1st pt", "gold|ret", "1st|ret", "pt|ret", "sent.", "debris", "dangl.",
+              "LODO cut", "LODO refused", "LODO declined")
     lines = []
     for row in [*report.docs, report.total]:
         lines.append((row.doc[:34], str(row.questions), str(row.out_of_scope), _p(row.hit_at_1),
                       _p(row.hit_at_3), _f(row.mrr), _p(row.false_refusals), _p(row.declined),
-                      _p(row.gold_in_answer), _p(row.gold_first), _p(row.gold_when_retrieved),
-                      _p(row.gold_first_when_retrieved), _f(row.avg_sentences, 1),
+                      _p(row.gold_in_answer), _p(row.gold_first), _p(row.gold_first_point),
+                      _p(row.gold_when_retrieved), _p(row.gold_first_when_retrieved),
+                      _p(row.gold_first_point_when_retrieved), _f(row.avg_sentences, 1),
                       str(row.debris), str(row.dangling), _f(row.lodo_threshold),
                       _p(row.lodo_false_refusals), _p(row.lodo_declined)))
     widths = [max(len(r[c]) for r in [header, *lines]) for c in range(len(header))]

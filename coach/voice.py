@@ -73,6 +73,22 @@ _LEANS = re.compile(
     r"below|above|otherwise|the following|following|as (?:mentioned|noted|discussed))\b|"
     r"(?:\w+ly,\s+)?(?:she|he|his|her|they|it)\b)", re.IGNORECASE)
 _THERE_IS = re.compile(r"^there (?:is|are|was|were)\b", re.IGNORECASE)
+# "It's possible to outgrow a mentor", "It also helps to know ...": an "it" that stands for
+# what follows (English extraposition), not for something the previous sentence named.
+_DUMMY_IT = re.compile(
+    r"^it(?:['\u2019]s|\s+(?:is|was|can be|may be|might be|will be|would be|isn['\u2019]t|"
+    r"is not))\s+(?:(?:\w+ly|not|also|often|usually|always|never|still|sometimes)\s+)?"
+    r"(?:a (?:good|bad) idea|a mistake|worth|fine|ok|okay|normal|possible|impossible|important|"
+    r"essential|best|better|common|natural|easy|hard|difficult|useful|helpful|wise|polite|rude|"
+    r"reasonable|acceptable|appropriate|tempting|true|clear|vital|crucial|fair|safe|smart|"
+    r"sensible|unusual|rare)\b|"
+    r"^it\s+(?:(?:also|often|usually|always|really|sometimes)\s+)?(?:helps|pays|makes sense|"
+    r"never hurts|does(?:n['\u2019]t| not) hurt)\b", re.IGNORECASE)
+
+
+def is_dummy_it(sentence: str) -> bool:
+    """True for an opening "it" that points ahead ("It's fine to ask twice"), not back."""
+    return bool(_DUMMY_IT.match(_strip_connective(sentence)))
 # "If this is the case, ...", "In that case, ...", "For this reason, ...": a pointing word inside
 # the opening phrase leans as much as one at the start.
 _LEANING_OPENER = re.compile(r"^(?:if|when|in|for|because of|despite|after|before|with|without)"
@@ -89,7 +105,8 @@ def leans_on_predecessor(sentence: str) -> bool:
     names whoever the previous sentence was about. "There are..." does not lean.
     """
     body = _strip_connective(sentence)
-    return ((bool(_LEANS.match(body)) and not _THERE_IS.match(body))
+    return ((bool(_LEANS.match(body)) and not _THERE_IS.match(body)
+             and not _DUMMY_IT.match(body))
             or bool(_LEANING_OPENER.match(body)) or bool(_POINTS_BACK.search(body)))
 
 
@@ -354,7 +371,7 @@ _NOT_VERBS = frozenset("""
 a an the this that these those it its they them their there here i we you he she my our your his
 her some many most much more few each every all any no one two three if when while after before
 since because as for in on at by with from of to and or but so mentors mentees people
-what which who whom whose how why where often usually sometimes most early short long good
+what which who whom whose how why where often usually sometimes most early short long good not
 one two three four five six seven eight nine ten twelve twenty first second last next
 i i'm i'd i've i'll me mine us let's you're you've you'll you'd
 """.split())
@@ -377,7 +394,8 @@ _CONCRETE = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|t
                        r"questions?|sentences?|messages?|calls?|meetings?|times?)\b",
                        re.IGNORECASE)
 _CONDITION = re.compile(r"^(?:if|when|once|after|before|until|whenever|as soon as|at|during|"
-                        r"for|in)\b[^,]{2,80},\s*", re.IGNORECASE)
+                        r"for|in|while|unless|as long as|even if|even when)\b[^,]{2,80},\s*",
+                        re.IGNORECASE)
 # The writer telling their own story ("My third mentor...", "Ten years ago I sent..."): the
 # subject is the writer, so it is an example, not an instruction to the mentee.
 _STORY = re.compile(r"^(?:\S+\s+){0,5}?(?:i|i'm|i'd|i've|i'll|my|we|we've|our|me)\b(?!['\u2019]s)",
@@ -395,7 +413,11 @@ def is_imperative(sentence: str) -> bool:
     body = drop_connective(strip_markup(sentence))
     head, colon, tail = body.partition(": ")
     if colon and len(head.split()) <= 8 and tail:
-        body = tail  # "A simple rule works well: if the video drops twice, switch to ..."
+        # "A simple rule works well: if the video drops twice, switch to ..." (the order is
+        # after the colon); "Bring the evidence to them: a document, a recording" (before it).
+        if _starts_with_order(_CONDITION.sub("", head, count=1)) and not _LONE_WORD.match(head):
+            return True
+        body = tail
     # "Tomás, it turned out, ...": a word alone before a comma is a name or an adverb, and the
     # order, if any, comes after it.
     lone = _LONE_WORD.match(body)
@@ -415,14 +437,19 @@ def _starts_with_order(body: str) -> bool:
         return False
     first = words[0].lower()
     nxt = words[1].lower() if len(words) > 1 else ""
-    if first in ("don't", "never", "always", "please", "do"):
-        return True
+    if first in ("don't", "never", "always", "please", "do", "be"):
+        return True  # "Be careful ...": a sentence opening on a bare "be" gives an order
+    if first.endswith("ly") and first not in _NOT_VERBS and len(words) > 1 and (
+            _starts_with_order(body.split(None, 1)[1])):
+        return True  # "Definitely say hello", "Simply introduce yourself": an adverb first
     if first in _NOT_VERBS or first in _AUX:
         return False
     # "Mention it", "Comment on": a -tion/-ment word followed by what it acts on is a verb;
     # "Preparation is key" is a noun subject.
     verb_noun = first.endswith(("tion", "ment")) and nxt in _OBJECT_STARTS
-    if not verb_noun and (first.endswith(("ing", "ed", "ly", "'s", "tion", "ness", "ment")) or (
+    # "Bring", "need": an -ing/-ed word is a participle only with a stem before the ending.
+    participle = re.match(r"^[a-z']{3,}(?:ing|ed)$", first) is not None or first == "being"
+    if not verb_noun and (participle or first.endswith(("ly", "'s", "tion", "ness", "ment")) or (
             first.endswith("s") and not first.endswith("ss"))):
         return False
     if nxt == "and":
@@ -493,6 +520,34 @@ _QUESTION_TYPES: tuple[tuple[re.Pattern[str], Any], ...] = (
                 r"\bin what order\b", re.IGNORECASE),
      lambda t, u: bool(u.items or _WORDING.search(t))),
 )
+
+
+# "Why ...?", "Does my mentor ...?", "What kind of ...?", "Is that enough?": a question about how
+# things are, not about what to do ("Do I ...?", "Is it OK to ...?", "Can I ...?" ask that).
+_ASKS_HOW_THINGS_ARE = re.compile(
+    r"^(?:why\b|what (?:kind|type|sort)s? of\b|who\b|(?:does|do|is|are|was|were|will|would|can|"
+    r"could|should|has|have|did)\s+(?!it\b[^?]{0,30}?\b(?:to|if)\b|there (?:anything|something)\b|"
+    r"(?:that|this|it) (?:ok|okay|fine|alright|all right|acceptable|normal|weird|rude|bad)\b)"
+    r"(?:my|your|the|a|an|she|he|they|"
+    r"mentors?|that|this|it|there|just|someone|people)\b)", re.IGNORECASE)
+_LEADING_FILLER = re.compile(r"^(?:(?:and|so|but|ok|okay|also|then|well|hmm)\b[,\s]*)+",
+                             re.IGNORECASE)
+
+
+def asks_how_things_are(question: str) -> bool:
+    """True when the question's last sentence asks about a fact, not about what to do.
+
+    "Why would I send my questions first?" or "Does my mentor have to work at my company?" is
+    answered by a statement ("Sending them first lets them decide ..."), so an instruction has
+    no edge over it; "Should I ...?" or "Is it OK to ...?" asks what to do. Only the question's
+    form is read (English question words), never its topic.
+    """
+    sentences = [s for s in split_sentences(question.strip()) if s.strip()]
+    asked = [s for s in sentences if s.rstrip().endswith("?")] or sentences[-1:]
+    if not asked:
+        return False
+    last = _LEADING_FILLER.sub("", asked[-1].strip())
+    return bool(_ASKS_HOW_THINGS_ARE.match(last))
 
 
 def fits_question_type(question: str, unit: Unit) -> bool:

@@ -102,3 +102,17 @@ def test_a_reply_from_two_documents_stays_within_the_sentence_budget(composer):
     composition = composer.compose("How should I arrange meetings with my mentor?", [a, b])
     said = sum(len(p.sentences) + len(p.items) for p in composition.points)
     assert said + bool(composition.sources_line) <= 4, composition
+
+
+WHY = ("Sending your questions before the call lets your mentor decide whether she can help and "
+       "arrive with real answers. Keep the list to two or three questions.")
+
+
+def test_a_why_question_is_answered_by_the_reason_not_the_instruction_beside_it(composer):
+    # Both sentences are about questions sent ahead, about as relevant; "why" asks for the
+    # reason, which the instruction does not give however actionable it is.
+    evidence = [passage(1, WHY, "Before the call")]
+    why = composer.compose("Why would I send my questions before the call?", evidence)
+    assert why.answer.text.startswith("Sending your questions before the call")
+    should = composer.compose("Should I send my questions before the call?", evidence)
+    assert should.answer.text.startswith("Keep the list to two or three questions")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from coach.voice import (
     Unit,
     actionability,
+    asks_how_things_are,
     build_units,
     cite,
     drop_connective,
@@ -50,6 +51,19 @@ def test_leaning_sentences_are_recognised():
     assert leans_on_predecessor("Below are the steps we suggest.")
     assert not leans_on_predecessor("There are three ways to find a mentor.")
     assert not leans_on_predecessor("Send a short note the same day.")
+    # An "it" that points ahead to what the sentence says next leans on nothing.
+    assert not leans_on_predecessor("It\u2019s possible to outgrow a mentor, as you outgrow a job.")
+    assert not leans_on_predecessor("It also helps to know what a busy mentor can offer.")
+    assert leans_on_predecessor("It needs to be short enough to read on a phone.")
+
+
+def test_a_paragraph_opening_on_a_forward_it_keeps_its_sentences():
+    units = build_units("It also helps to know what a senior mentor can offer. She can explain "
+                        "how decisions are made at her level and which skills matter most.")
+    assert [u.sentences for u in units] == [
+        ["It also helps to know what a senior mentor can offer."],
+        ["It also helps to know what a senior mentor can offer.",
+         "She can explain how decisions are made at her level and which skills matter most."]]
 
 
 def test_markup_is_stripped_and_noise_lines_dropped():
@@ -119,6 +133,18 @@ def test_instructions_are_told_from_statements_and_stories():
     assert is_imperative("Mention it in your next check-in.")
     assert not is_imperative("Ten years ago, I sent my first cold email.")
     assert not is_imperative("Preparation is the key to a good meeting.")
+    # An adverb before the verb, an order before a colon, a bare "be", "bring" (not a
+    # participle): instructions the coach once read as statements.
+    assert is_imperative("If you meet her at a conference, definitely say hello.")
+    assert is_imperative("Simply introduce yourself after the talk.")
+    assert is_imperative("Bring the evidence to them: a document you wrote, a talk you gave.")
+    assert is_imperative("If you work at the same company, be careful about gifts.")
+    assert is_imperative("Bring a real question every time.")
+    assert is_imperative("I'd add one thing: while she is away, keep working with others.")
+    assert not is_imperative("While your mentor may work nearby, often she does not.")
+    assert not is_imperative("Remember, your time is a resource: one to protect, not squander.")
+    assert not is_imperative("Family members can be mentors too.")
+    assert not is_imperative("Being on time matters more than being brilliant.")
     story = actionability(Unit(["My third mentor was generous and then stopped replying."]))
     plain = actionability(Unit(["Regular meetings keep the momentum going."]))
     step = actionability(Unit(["Write to your mentor within five working days."]))
@@ -203,3 +229,15 @@ def test_a_table_row_is_looked_up_in_the_source_not_said():
 
     assert not is_candidate("Time: 40–50 min; What to cover: how often you will meet.")
     assert is_candidate("Tip: keep the first message short; say why you chose them.")
+
+
+def test_a_question_about_how_things_are_is_told_from_one_about_what_to_do():
+    assert asks_how_things_are("Why would I send my questions before the call?")
+    assert asks_how_things_are("Does my mentor have to work at my company?")
+    assert asks_how_things_are("My goal is to network more. Is that good enough?")
+    assert asks_how_things_are("So what kind of person makes a good mentor?")
+    assert not asks_how_things_are("Should I send my questions before the call?")
+    assert not asks_how_things_are("Is it OK to go through her assistant?")
+    assert not asks_how_things_are("She offered to meet at her flat. Is that OK?")
+    assert not asks_how_things_are("Is there anything I should send before we meet?")
+    assert not asks_how_things_are("How do I ask for feedback?")

@@ -1,0 +1,29 @@
+"""How the guidance suite judges a reply: is the answering sentence in it, and first?"""
+
+from __future__ import annotations
+
+from coach.suite import gold_hit, opening_point
+
+LISTED = ("A few small habits make video calls easier [1]:\n"
+          "  - Sit facing a window so your face is lit [1].\n"
+          "  - Put the camera at eye level [1].\n"
+          "\n"
+          "- Agree a fallback plan for a dropped line [2].")
+
+
+def test_a_lead_in_opens_the_reply_together_with_its_list():
+    opening = opening_point(LISTED)
+    assert any(gold_hit(s, ["Put the camera at eye level"]) for s in opening)
+    assert not any(gold_hit(s, ["Agree a fallback plan"]) for s in opening)  # a later point
+
+
+def test_the_opening_point_is_the_first_paragraph_not_the_supporting_bullets():
+    text = ("Mentors are not tutors [1]. They do not mark your work [1].\n\n"
+            "- Agree a plan [2].")
+    assert opening_point(text) == ["Mentors are not tutors [1].", "They do not mark your work [1]."]
+
+
+def test_a_reworded_sentence_still_counts_as_the_gold_one():
+    assert gold_hit("Send your mentor a note, thanking her for her help [2].",
+                    ["Send her a note, thanking her for her help"])
+    assert not gold_hit("Send your mentor an agenda [2].", ["Send her a note, thanking her"])
