@@ -51,8 +51,8 @@ class PageLoader:
     def _run(self) -> None:
         settings, service, workspace, api_routes = self._args
         # The coach first, and the answers already asked for (the page does not need the coach
-        # to render; the first answer does): measured on 2 cores, gradio's ~3.5 s of CPU
-        # alongside them made the first answer ~2 s later.
+        # to render; the first answer does): measured on 2 cores, building the page alongside
+        # them put ~1 s more CPU before the first answer.
         service.warm_up()
         self._dispatcher.wait_until_idle(IDLE_LIMIT_S)
         try:

@@ -90,8 +90,8 @@ class Dispatcher:
         """Block until no request is being answered, for at most `limit_s`; whether it was.
 
         The page is built after the requests already in (the first question's model loading
-        and answer), not alongside them: on 2 cores, building it at the same time made the
-        first answer wait ~2 s longer."""
+        and answer), not alongside them: on 2 cores, building it at the same time put ~1 s more
+        CPU (gradio's imports) before the first answer."""
         deadline = time.monotonic() + limit_s
         while self._busy:
             if time.monotonic() > deadline:
