@@ -90,8 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     url = f"http://{settings.host}:{settings.port}"
-    print(f"{TITLE} answers at {url}/v1 (started in {time.monotonic() - started:.1f}s); "
-          "the page is loading.", flush=True)
+    print(f"{TITLE} answers at {url}/v1; the page is loading.", flush=True)
     loader = PageLoader(settings, service, workspace, api_routes, dispatcher)
     code = 0
     with contextlib.suppress(KeyboardInterrupt):
