@@ -1,4 +1,9 @@
-"""The page assembled from its tabs and endpoints; `main` serves it (`python app.py`)."""
+"""`python app.py`: serve the coach — `/v1` at once, the page as soon as it is built.
+
+No gradio at import: the server listens before gradio is imported (see `coach.web.server`), and
+the page is built on a background thread once the coach has warmed up, so that its CPU does
+not delay the first answer (measured: ~3.5 s of CPU for gradio and the page, on 2 cores).
+"""
 
 from __future__ import annotations
 
@@ -8,90 +13,64 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from typing import Any
 
-import gradio as gr
+from starlette.routing import BaseRoute
 
 from coach.errors import CoachError
 from coach.settings import Settings
-from coach.web.api import CoachApi
-from coach.web.chat import ChatTab
-from coach.web.draft import DraftTab
-from coach.web.gaps import GapsPanel
-from coach.web.guidance import GuidanceTab
-from coach.web.mentors import MentorsTab
+from coach.web import TITLE
+from coach.web.openai_api import router
+from coach.web.server import Dispatcher, Server, starting_app
 from coach.web.service import CoachService
 from coach.web.workspace import WorkspaceService
 
-TITLE = "Mentee Coach"
-SUBTITLE = ("Practical, cited advice on finding and keeping a mentor — "
-            "every answer rests on the guidance documents in your library.")
-SYSTEM_FONTS = ["ui-sans-serif", "system-ui", "-apple-system", "Segoe UI", "Roboto",
-                "Helvetica Neue", "Arial", "sans-serif"]
-MONO_FONTS = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"]
-CSS = """
-#coach-header h1 { margin-bottom: 0.1em; }
-#coach-header p { margin-top: 0; opacity: 0.8; }
-#coach-notice { min-height: 0; }
-footer { display: none !important; }
-#library-table { --font-mono: var(--font); }  /* a list of documents, not code */
-"""
+# How long the page waits for the questions already asked (over /v1) to be answered before it
+# is built anyway: a steady stream of API questions must not keep the page away for long.
+IDLE_LIMIT_S = 15.0
 
 
-def build_app(settings: Settings, service: CoachService | None = None,
-              workspace: WorkspaceService | None = None) -> gr.Blocks:
-    """The whole page; `service` and `workspace` may be passed in (tests), otherwise they open
-    `settings`' store and workspace database."""
-    svc = service or CoachService(settings)
-    ws = workspace or WorkspaceService(settings)
-    chat, mentors = ChatTab(svc, settings, ws), MentorsTab(svc, ws)
-    draft, guidance, gaps = DraftTab(svc, ws), GuidanceTab(svc), GapsPanel(ws)
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
-        gr.Markdown(f"# {TITLE}\n{SUBTITLE}", elem_id="coach-header")
-        guidance.build_progress()
-        with gr.Tabs():
-            with gr.Tab("Chat", id="chat"):
-                chat.build()
-            with gr.Tab("Mentors", id="mentors"):
-                mentors.build()
-            with gr.Tab("Draft an email", id="draft"):
-                draft.build()
-            with gr.Tab("Guidance", id="guidance"):
-                guidance.build()
-                gaps.build()
-        CoachApi(svc, ws).build()
-        chat.wire(demo)
-        mentors.wire(demo)
-        draft.wire()
-        guidance.wire(demo)
-        gaps.wire(demo)
-    return demo
+class PageLoader:
+    """Warms the coach up, then builds the page and opens it on the server (one daemon
+    thread); `wait()` returns None once the page is served, or what went wrong."""
 
+    def __init__(self, settings: Settings, service: CoachService, workspace: WorkspaceService,
+                 api_routes: Sequence[BaseRoute], dispatcher: Dispatcher) -> None:
+        self._args = settings, service, workspace, api_routes
+        self._dispatcher = dispatcher
+        self._error: str | None = None
+        self._thread = threading.Thread(target=self._run, name="coach-page", daemon=True)
 
-def theme() -> gr.themes.Base:
-    # System fonts only: nothing to fetch, so the page looks the same offline.
-    return gr.themes.Default(primary_hue="teal", secondary_hue="sky", neutral_hue="slate",
-                             font=SYSTEM_FONTS, font_mono=MONO_FONTS)
+    def start(self) -> None:
+        self._thread.start()
 
+    def wait(self) -> str | None:
+        while self._thread.is_alive():  # short joins: Ctrl+C still reaches the main thread
+            self._thread.join(0.1)
+        return self._error
 
-def launch_kwargs(settings: Settings, service: CoachService | None = None) -> dict[str, Any]:
-    """Everything `launch()` needs besides host and port (shared with in-process tests).
+    def _run(self) -> None:
+        settings, service, workspace, api_routes = self._args
+        # The coach first, and the answers already asked for (the page does not need the coach
+        # to render; the first answer does): measured on 2 cores, building the page alongside
+        # them put ~1 s more CPU before the first answer.
+        service.warm_up()
+        self._dispatcher.wait_until_idle(IDLE_LIMIT_S)
+        try:
+            from coach.web.page import page_app
 
-    With a `service`, the OpenAI-compatible `/v1` routes go into gradio's FastAPI app ahead of
-    gradio's own routes (`app_kwargs` reaches the FastAPI constructor).
-    """
-    kwargs: dict[str, Any] = {"auth": settings.auth_pairs or None, "theme": theme(), "css": CSS,
-                              "max_file_size": settings.max_upload_bytes, "footer_links": [],
-                              "ssr_mode": False, "show_error": True}
-    if service is not None:
-        from coach.web.openai_api import router
+            self._dispatcher.open(page_app(settings, service, workspace, api_routes))
+        except CoachError as exc:
+            self._error = str(exc)
+        except Exception as exc:  # a bug: its traceback is what helps
+            import traceback
 
-        kwargs["app_kwargs"] = {"routes": list(router(service, settings).routes)}
-    return kwargs
+            traceback.print_exc()
+            self._error = f"the page could not be built ({type(exc).__name__}: {exc})"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Serve the page until Ctrl+C; exit 2 with one `error:` line when settings or store fail."""
+    """Serve until Ctrl+C; exit 2 with one `error:` line when settings, store, port or page
+    fail."""
     parser = argparse.ArgumentParser(description=f"{TITLE}: the web page.")
     parser.add_argument("--host", help="address to bind (default 127.0.0.1, COACH_HOST)")
     parser.add_argument("--port", type=int, help="port to bind (default 7860, COACH_PORT)")
@@ -103,23 +82,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         service = CoachService(settings)
         workspace = WorkspaceService(settings)
         service.ensure_corpus()
-        # The coach (model, lexical index) loads while the page is built and the server
-        # starts: measured, the first answer comes ~1-2 s sooner than when loaded after.
-        threading.Thread(target=service.warm_up, name="coach-warm-up", daemon=True).start()
-        demo = build_app(settings, service, workspace)
+        api_routes = list(router(service, settings).routes)
+        dispatcher = Dispatcher(starting_app(TITLE, api_routes))
+        server = Server(dispatcher, settings.host, settings.port)
+        server.start()
     except CoachError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    demo.queue(default_concurrency_limit=1)
-    demo.launch(server_name=settings.host, server_port=settings.port, quiet=True,
-                prevent_thread_lock=True, **launch_kwargs(settings, service))
+    url = f"http://{settings.host}:{settings.port}"
+    print(f"{TITLE} answers at {url}/v1; the page is loading.", flush=True)
+    loader = PageLoader(settings, service, workspace, api_routes, dispatcher)
+    code = 0
+    with contextlib.suppress(KeyboardInterrupt):
+        loader.start()
+        error = loader.wait()
+        if error is not None:
+            print(f"error: {error}", file=sys.stderr)
+            code = 2
+        else:
+            code = serve_page(service, settings, url, started, server)
+    server.stop()
+    service.close()
+    return code
+
+
+def serve_page(service: CoachService, settings: Settings, url: str, started: float,
+               server: Server) -> int:
+    """Say the page is ready and keep serving until Ctrl+C (0) or the server stops (1)."""
     if service.start_watching() is not None:
         print(f"Keeping the library in sync with {settings.watch_dir} (COACH_WATCH_DIR).",
               flush=True)
-    print(f"{TITLE} is ready at http://{settings.host}:{settings.port} "
-          f"({service.store.count()} passages from {settings.data_dir}; "
-          f"started in {time.monotonic() - started:.1f}s). Ctrl+C stops it.", flush=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        demo.block_thread()
-    service.close()
-    return 0
+    print(f"{TITLE} is ready at {url} ({service.store.count()} passages from "
+          f"{settings.data_dir}; started in {time.monotonic() - started:.1f}s). "
+          "Ctrl+C stops it.", flush=True)
+    while server.running:
+        time.sleep(0.1)
+    print("error: the web server stopped (see the messages above)", file=sys.stderr)
+    return 1
