@@ -234,7 +234,12 @@ def _blocks(text: str) -> list[tuple[Any, Any]]:
 
 # Connectives that only make sense in the article's flow, not lifted out of it.
 _CONNECTIVE = re.compile(r"^(?:(?:so|again|then|instead|also|namely|of course|in any case|"
-                         r"in other words|that said|anyway|plus),\s+|(?:and|but|so)\s+)",
+                         r"in other words|that said|anyway|plus),\s+|(?:and|but|so)\s+|"
+                         # the writer announcing their own point ("I'd also add: ...", "My
+                         # advice: ..."): the coach says the point, not who added it
+                         r"(?:I'd|I would|I'll|let me)\s+(?:also\s+)?(?:add|say|suggest|stress)"
+                         r"(?:\s+this)?:\s+|my\s+(?:last\s+|final\s+|one\s+)?(?:tip|advice|"
+                         r"suggestion)(?:\s+is)?:\s+)",
                          re.IGNORECASE)
 _MODAL_MENTEE = re.compile(r"\b(?:the\s+)?mentees?\s+(should|can|could|must|may|might|need to|"
                            r"ought to|will want to)\b", re.IGNORECASE)

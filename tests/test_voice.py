@@ -117,6 +117,11 @@ def test_mentees_should_becomes_you_should_and_flow_words_go():
     assert drop_connective("And let her lead.") == "Let her lead."
     assert drop_connective("Of course, ask first.") == "Ask first."
     assert drop_connective("Likely, she is busy.") == "Likely, she is busy."
+    # the writer announcing a point is article flow; the point itself stays
+    assert drop_connective("I'd also add: while someone is quiet, keep working with others."
+                           ) == "While someone is quiet, keep working with others."
+    assert drop_connective("My advice: ask early.") == "Ask early."
+    assert drop_connective("I would say that it matters.") == "I would say that it matters."
     assert reword(["So, mentees should send her a recap."]) == [
         "You should send your mentor a recap."]
 
