@@ -15,6 +15,7 @@ from bench.speed import (
     bench_embeddings,
     bench_ingest,
     bench_retrieval,
+    build_synthetic_store,
     edit_one_paragraph,
     format_bench,
     make_variants,
@@ -23,6 +24,7 @@ from bench.speed import (
 )
 from coach.cli import main
 from coach.evaluation import load_items
+from coach.retrieval import Retriever
 from coach.settings import Settings
 from coach.store import open_store
 from ingest.chunking import chunk_document
@@ -92,6 +94,26 @@ def test_retrieval_bench_times_the_coach_and_raw_chroma_on_the_same_store(
     assert set(out["growth"]) == {"incl_embedding_coach", "incl_embedding_raw",
                                   "excl_embedding_coach", "excl_embedding_raw"}
     assert not user.data_dir.exists()
+
+
+@pytest.mark.model
+def test_a_large_synthetic_store_is_built_once_then_copied_as_the_same_store(
+        settings: Callable[..., Settings], tmp_path: Path) -> None:
+    first, second = settings(), settings()
+    keep = tmp_path / "kept"
+
+    built, _, how_built = build_synthetic_store(first, 300, sample=8, keep_from=300,
+                                                keep_dir=keep)
+    copied, _, how_copied = build_synthetic_store(second, 300, sample=8, keep_from=300,
+                                                  keep_dir=keep)
+
+    assert (how_built, how_copied) == ("built and kept", "copied")
+    a, b = (s.collection.get(include=["documents", "embeddings"]) for s in (built, copied))
+    assert a["ids"] == b["ids"] and len(a["ids"]) == 300
+    assert a["documents"] == b["documents"]
+    assert (a["embeddings"] == b["embeddings"]).all()
+    assert Retriever(copied, second).search("How do I ask my mentor for feedback?")
+    assert copied.settings.data_dir == second.data_dir != first.data_dir
 
 
 def test_answer_bench_streams_the_in_scope_questions(corpus_store: Settings) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from coach.retrieval import Retriever, drop_near_duplicates
+from coach.retrieval import Retriever, drop_near_duplicates, top_k
 from coach.store import open_store
 from tests import labelled
 
@@ -69,6 +69,19 @@ def test_a_near_duplicate_of_a_chosen_passage_is_skipped_but_order_is_kept():
     for x in v.values():
         x /= np.linalg.norm(x)
     assert drop_near_duplicates(["a", "a2", "b", "c"], v, k=3) == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize("n", [1, 5, 40, 1000, 100_000])
+def test_top_k_finds_exactly_the_best_scores_of_a_large_library(n):
+    # BM25 scores as a big library has them: most chunks share a common word, many score 0,
+    # and ties are frequent; the skipped-over scores must never hide one of the best.
+    rng = np.random.default_rng(n)
+    scores = np.round(rng.random(n) * (rng.random(n) < 0.7), 2).astype(np.float32)
+    for k in (1, 4, 20, n + 3):
+        got = top_k(scores, k)
+        best = np.sort(scores)[::-1][:min(k, n)]
+        assert np.array_equal(scores[got], best)
+        assert len(set(got.tolist())) == len(got)
 
 
 def test_passages_carry_their_best_sentence_score(retriever):
