@@ -30,7 +30,6 @@ from coach.evaluation import (
     normalise,
 )
 from coach.text import citations, content_words, strip_citations
-from coach.voice import is_dummy_it
 
 if TYPE_CHECKING:
     from coach.api import Coach
@@ -173,8 +172,7 @@ def score_item(coach: Coach, item: dict[str, Any]) -> SuiteItem:
     # A pointing word dangles only where a reader meets it first: at the start of a paragraph
     # or bullet. After the sentence it points to, in the same paragraph, it reads fine.
     out.dangling = [s for s in sentences
-                    if (DANGLING.match(strip_citations(s)) and not is_dummy_it(strip_citations(s))
-                        and strip_citations(s)[:40] in openers
+                    if (DANGLING.match(strip_citations(s)) and strip_citations(s)[:40] in openers
                         and strip_citations(s) not in leads)
                     or (strip_citations(s).rstrip().endswith(":")
                         and strip_citations(s) not in leads)]

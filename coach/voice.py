@@ -73,22 +73,6 @@ _LEANS = re.compile(
     r"below|above|otherwise|the following|following|as (?:mentioned|noted|discussed))\b|"
     r"(?:\w+ly,\s+)?(?:she|he|his|her|they|it)\b)", re.IGNORECASE)
 _THERE_IS = re.compile(r"^there (?:is|are|was|were)\b", re.IGNORECASE)
-# "It's possible to outgrow a mentor", "It also helps to know ...": an "it" that stands for
-# what follows (English extraposition), not for something the previous sentence named.
-_DUMMY_IT = re.compile(
-    r"^it(?:['\u2019]s|\s+(?:is|was|can be|may be|might be|will be|would be|isn['\u2019]t|"
-    r"is not))\s+(?:(?:\w+ly|not|also|often|usually|always|never|still|sometimes)\s+)?"
-    r"(?:a (?:good|bad) idea|a mistake|worth|fine|ok|okay|normal|possible|impossible|important|"
-    r"essential|best|better|common|natural|easy|hard|difficult|useful|helpful|wise|polite|rude|"
-    r"reasonable|acceptable|appropriate|tempting|true|clear|vital|crucial|fair|safe|smart|"
-    r"sensible|unusual|rare)\b|"
-    r"^it\s+(?:(?:also|often|usually|always|really|sometimes)\s+)?(?:helps|pays|makes sense|"
-    r"never hurts|does(?:n['\u2019]t| not) hurt)\b", re.IGNORECASE)
-
-
-def is_dummy_it(sentence: str) -> bool:
-    """True for an opening "it" that points ahead ("It's fine to ask twice"), not back."""
-    return bool(_DUMMY_IT.match(_strip_connective(sentence)))
 # "If this is the case, ...", "In that case, ...", "For this reason, ...": a pointing word inside
 # the opening phrase leans as much as one at the start.
 _LEANING_OPENER = re.compile(r"^(?:if|when|in|for|because of|despite|after|before|with|without)"
@@ -105,8 +89,7 @@ def leans_on_predecessor(sentence: str) -> bool:
     names whoever the previous sentence was about. "There are..." does not lean.
     """
     body = _strip_connective(sentence)
-    return ((bool(_LEANS.match(body)) and not _THERE_IS.match(body)
-             and not _DUMMY_IT.match(body))
+    return ((bool(_LEANS.match(body)) and not _THERE_IS.match(body))
             or bool(_LEANING_OPENER.match(body)) or bool(_POINTS_BACK.search(body)))
 
 
