@@ -115,6 +115,13 @@ class Retriever:
         self._sentences: OrderedDict[str, np.ndarray] = OrderedDict()
         self._wanted: tuple[int, str] | None = None  # the newest version a search has seen
         self._rebuilding = False
+        store.on_change(self.catch_up)
+
+    def catch_up(self) -> None:
+        """Bring the lexical index up to the store's version now: called by the store after an
+        ingest of this process, so the writer pays an inline rebuild (or starts the background
+        one), not the next search."""
+        self._lexical_index(self.store.refresh())
 
     def search(self, query: str, k: int | None = None) -> list[Passage]:
         """The `k` most relevant passages for `query`, best first ([] for an empty library).

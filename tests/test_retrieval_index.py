@@ -83,3 +83,17 @@ def test_a_small_index_is_rebuilt_in_line_so_new_words_count_at_once(store, tmp_
     retriever.search("mentoring journal")
 
     assert retriever._lexical is not None and "journal" in retriever._lexical.df
+
+
+def test_an_ingest_of_this_process_updates_the_index_before_the_next_search(store, tmp_path: Path):
+    retriever = Retriever(store, store.settings)
+    retriever.search("How do I find a mentor?")
+    doc = tmp_path / "journal.md"
+    doc.write_text(JOURNAL_DOC)
+
+    sync(store, [doc], progress=False)
+
+    # No search yet: the ingest itself brought the index up to date (the writer pays the
+    # rebuild, so the first question after an upload is as quick as any other).
+    assert retriever._lexical is not None and "journal" in retriever._lexical.df
+    assert retriever._lexical.version == store.refresh()
