@@ -19,7 +19,7 @@ PACKAGES = ("coach", "ingest")
 # Layer of each module, by name or package prefix (the first match wins).
 LAYER_OF = [
     ("leaf", ("coach.settings", "coach.errors", "coach.results", "coach.text", "coach.safety",
-              "coach.vocabulary", "coach.declines", "coach.embedder")),
+              "coach.vocabulary", "coach.declines", "coach.embedder", "coach.bm25")),
     ("store", ("coach.store", "coach.minilm", "coach.vector_cache")),
     ("ingest", ("ingest",)),
     ("evidence", ("coach.retrieval", "coach.answerability", "coach.sensitive")),
