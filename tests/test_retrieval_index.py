@@ -149,3 +149,21 @@ def test_a_library_built_in_two_ingests_ranks_as_one_built_in_one(settings, tmp_
     assert [set(top) for top in mine] == [set(top) for top in theirs]
     reordered = sum(a != b for a, b in zip(mine, theirs, strict=True))
     assert reordered <= len(questions) // 20
+
+
+def test_a_removal_after_an_append_rebuilds_the_index_in_full(settings, tmp_path: Path):
+    store = open_store(settings(), create=True)
+    sync(store, [CORPUS, GUIDANCE / "docs"], progress=False)  # one chunk is under 5% of it
+    retriever = Retriever(store, store.settings)
+    retriever.search("How do I find a mentor?")
+    pretend_large(retriever)
+    doc = tmp_path / "journal.md"
+    doc.write_text(JOURNAL_DOC)
+    sync(store, [doc], progress=False)
+    assert retriever._lexical is not None and retriever._lexical.delta is not None
+
+    remove_source(store, f"{tmp_path.name}/journal.md")
+
+    wait_for_rebuild(retriever, store)
+    index = retriever._lexical
+    assert index.delta is None and "journal" not in index.df  # no lagging statistics left
