@@ -47,10 +47,17 @@ class BM25:
     starts: np.ndarray  # word i's scores are data[starts[i]:starts[i + 1]]
     df: np.ndarray  # chunks containing each word
     n: int
+    total_length: float = 0.0  # words in all its chunks (for a delta's average length)
 
     @classmethod
-    def build(cls, counts: Sequence[WordCounts], vocab: dict[str, int]) -> BM25:
-        """The index of chunks given as `word_counts` (ids from `vocab`; no chunk empty)."""
+    def build(cls, counts: Sequence[WordCounts], vocab: dict[str, int],
+              base: BM25 | None = None) -> BM25:
+        """The index of chunks given as `word_counts` (ids from `vocab`; no chunk empty).
+
+        With `base`, a delta: the chunks are scored as if they joined `base`'s (IDF from both
+        sets' chunk counts, length normalised by both sets' mean length), so the delta's scores
+        are those a full rebuild would give these chunks; `base`'s own scores are not revised
+        (`coach.retrieval` bounds that lag by the delta's size)."""
         n, size = len(counts), max(len(vocab), 1)
         distinct = np.fromiter((len(ids) for ids, _ in counts), dtype=np.int64, count=n)
         words = np.concatenate([ids for ids, _ in counts]) if n else np.zeros(0, np.int64)
@@ -58,12 +65,18 @@ class BM25:
         rows = np.repeat(np.arange(n, dtype=np.int64), distinct)
         lengths = np.bincount(rows, weights=tf, minlength=n)
         df = np.bincount(words, minlength=size)
-        idf = np.log1p((n - df + 0.5) / (df + 0.5))
-        norm = K1 * ((1 - B) + B * lengths / (lengths.mean() if n else 1.0))
+        n_all, df_all, total = n, df, float(lengths.sum())
+        if base is not None:
+            df_all = df.copy()
+            df_all[:len(base.df)] += base.df
+            n_all, total = n + base.n, total + base.total_length
+        idf = np.log1p((n_all - df_all + 0.5) / (df_all + 0.5))
+        norm = K1 * ((1 - B) + B * lengths / (total / n_all if n_all else 1.0))
         scores = (idf[words] * tf / (norm[rows] + tf)).astype(np.float32)
         order = np.argsort(words, kind="stable")
         starts = np.concatenate([[0], np.cumsum(df)])
-        return cls(dict(vocab), scores[order], rows[order].astype(np.int32), starts, df, n)
+        return cls(dict(vocab), scores[order], rows[order].astype(np.int32), starts, df, n,
+                   float(lengths.sum()))
 
     def scores(self, words: Sequence[str]) -> np.ndarray:
         """Each chunk's BM25 score for `words` (a repeated word counts again, as in bm25s);

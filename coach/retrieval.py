@@ -29,6 +29,7 @@ and declined 90% / 93% as before (LODO refused 4% -> 5% in the library).
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import logging
 import threading
 import time
@@ -54,6 +55,7 @@ SENTENCE_CACHE = 20_000  # chunks whose sentence vectors are kept in memory
 
 
 INLINE_REBUILD_S = 0.02  # a lexical index that built faster than this is rebuilt in line
+APPEND_SHARE = 0.05  # an addition up to this share of the main BM25 index is appended to it
 REBUILD_DELAY_S = 0.5  # a rebuild waits this long: the search that asked runs uncontended,
 # and the rest of an ingest's burst of changes is taken in one rebuild
 _REBUILDS: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
@@ -82,8 +84,21 @@ class _Lexical:
     metas: list[dict] = field(default_factory=list)
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     position: dict[str, int] = field(default_factory=dict)
-    build_s: float = 0.0
+    build_s: float = 0.0  # of the last full build (an append keeps it)
     counts: list[WordCounts] = field(default_factory=list)  # each chunk's words, for reuse
+    delta: BM25 | None = None  # the last `delta.n` chunks, appended since `bm25` was built
+
+    def knows(self, words: list[str]) -> bool:
+        """Whether any of `words` occurs in the library (the delta's vocabulary holds all)."""
+        newest = self.delta or self.bm25
+        return newest is not None and any(w in newest.vocab for w in words)
+
+    def scores(self, words: list[str]) -> np.ndarray:
+        """Each chunk's BM25 score for `words`, in `ids` order: the main index's, then the
+        delta's."""
+        assert self.bm25 is not None
+        main = self.bm25.scores(words)
+        return main if self.delta is None else np.concatenate([main, self.delta.scores(words)])
 
 
 def sentence_texts(text: str, section: str) -> list[str]:
@@ -104,7 +119,9 @@ class Retriever:
     partitions only the scores that can make it (`top_k`), and a large index is rebuilt on a
     thread while searches use the last one (plus the dense results, which are always current).
     At 100k chunks (2 shared cores) that rebuild took 10.9 s with bm25s, searches beside it
-    p95 6.6x a normal one; with `coach.bm25` and each chunk's word counts kept, 2.6 s and 2.1x.
+    p95 6.6x a normal one; with `coach.bm25` and each chunk's word counts kept, 2.6 s and 2.1x
+    (4.5x in a later session). A small addition is now appended in the ingest's own thread
+    instead (`_append_lexical`): the index is current when the ingest returns.
     """
 
     def __init__(self, store: Store, settings: Settings) -> None:
@@ -119,9 +136,9 @@ class Retriever:
 
     def catch_up(self) -> None:
         """Bring the lexical index up to the store's version now: called by the store after an
-        ingest of this process, so the writer pays an inline rebuild (or starts the background
-        one), not the next search."""
-        self._lexical_index(self.store.refresh())
+        ingest of this process, so the writer pays an inline rebuild or append (or starts the
+        background rebuild), not the next search."""
+        self._lexical_index(self.store.refresh(), writer=True)
 
     def search(self, query: str, k: int | None = None) -> list[Passage]:
         """The `k` most relevant passages for `query`, best first ([] for an empty library).
@@ -240,31 +257,49 @@ class Retriever:
     def _bm25(self, query: str, k: int, index: _Lexical) -> dict[str, float]:
         """The `k` best BM25 matches with a positive score, best first, with their scores."""
         terms = content_words(query)
-        if index.bm25 is None or not any(t in index.bm25.vocab for t in terms):
+        if index.bm25 is None or not index.knows(terms):
             return {}
-        scores = index.bm25.scores(terms)
+        scores = index.scores(terms)
         return {index.ids[i]: float(scores[i]) for i in top_k(scores, k) if scores[i] > 0}
 
-    def _lexical_index(self, version: tuple[int, str]) -> _Lexical:
-        """The index for `version`; while a large one is rebuilt, the last one (stale)."""
+    def _lexical_index(self, version: tuple[int, str], writer: bool = False) -> _Lexical:
+        """The index for `version`; while a large one is rebuilt, the last one (stale).
+
+        The `writer` (the ingest's thread, via `catch_up`) appends a small addition in line
+        (`_append_lexical`); anything else a large index needs is rebuilt on a thread."""
         with self._lock:
             current = self._lexical
             self._wanted = version
             if current is not None and current.version == version:
                 return current
             inline = current is None or current.build_s < INLINE_REBUILD_S
-            if not inline and not self._rebuilding:
-                self._rebuilding = True
-                thread = threading.Thread(target=self._rebuild, name="coach-bm25", daemon=True)
-                _REBUILDS.add(thread)
-                thread.start()
+            if not inline and not writer:
+                self._start_rebuild()
         if not inline:
             assert current is not None
-            return current
+            if not writer:
+                return current
+            appended = _build_lexical(self.store, version, current, full=False)
+            with self._lock:
+                if appended is None:
+                    self._start_rebuild()
+                    return current
+                self._lexical = appended
+            return appended
         built = _build_lexical(self.store, version, current)
+        assert built is not None
         with self._lock:
             self._lexical = built
         return built
+
+    def _start_rebuild(self) -> None:
+        """Start the background rebuild unless one runs (called holding `_lock`)."""
+        if self._rebuilding:
+            return
+        self._rebuilding = True
+        thread = threading.Thread(target=self._rebuild, name="coach-bm25", daemon=True)
+        _REBUILDS.add(thread)
+        thread.start()
 
     def _rebuild(self) -> None:
         """Build the index for the newest version searched, again if it moved meanwhile."""
@@ -275,6 +310,7 @@ class Retriever:
                     wanted, previous = self._wanted, self._lexical
                 assert wanted is not None
                 built = _build_lexical(self.store, wanted, previous)
+                assert built is not None
                 with self._lock:
                     self._lexical = built
                     if self._wanted == wanted:
@@ -286,22 +322,32 @@ class Retriever:
                 self._rebuilding = False
 
 
-def _build_lexical(store: Store, version: tuple[int, str],
-                   previous: _Lexical | None = None) -> _Lexical:
-    """The index for `version`. A chunk's id hashes its source, title, section and text
-    (`ingest.chunking.chunk_id`), so what retrieval reads of a chunk never changes under its
-    id: only chunks `previous` lacks are fetched and counted; the rest is reused. A rebuild
-    after a small ingest then costs one listing of ids, not a re-read of the whole library
-    (measured at 10k chunks: the full re-read, run on a thread, slowed the searches beside it
-    several-fold), and the BM25 scores are array operations (`coach.bm25`)."""
+def _build_lexical(store: Store, version: tuple[int, str], previous: _Lexical | None = None,
+                   full: bool = True) -> _Lexical | None:
+    """The index for `version`: appended to `previous` when that suffices (`_append_lexical`),
+    else built in full (None instead when not `full`). A chunk's id hashes its source, title,
+    section and text (`ingest.chunking.chunk_id`), so what retrieval reads of a chunk never
+    changes under its id: only chunks `previous` lacks are fetched and counted; the rest is
+    reused. A rebuild after a small ingest then costs one listing of ids, not a re-read of the
+    whole library (measured at 10k chunks: the full re-read, run on a thread, slowed the
+    searches beside it several-fold), and the BM25 scores are array operations (`coach.bm25`)."""
     started = time.perf_counter()
     listed = store.get_all(include=[])["ids"]
     known = previous.position if previous is not None else {}
-    fetched = _fetch_whole(store, [cid for cid in listed if cid not in known])
-    vocab = dict(previous.bm25.vocab) if previous is not None and previous.bm25 else {}
+    missing = [cid for cid in listed if cid not in known]
+    if previous is not None and previous.bm25 is not None \
+            and previous.build_s >= INLINE_REBUILD_S \
+            and len(listed) - len(missing) == len(previous.ids) \
+            and (previous.delta.n if previous.delta else 0) + len(missing) \
+            <= APPEND_SHARE * previous.bm25.n:
+        return _append_lexical(store, version, previous, missing)
+    if not full:
+        return None
+    fetched = _fetch_whole(store, missing)
+    newest = previous and (previous.delta or previous.bm25)
+    vocab = dict(newest.vocab) if newest else {}  # the ids `previous.counts` are in
     counted = dict(zip(fetched, word_counts(
-        [content_words(f"{meta.get('section', '')} {doc}") or ["\x00"]
-         for doc, meta, _ in fetched.values()], vocab), strict=True))
+        [_chunk_words(doc, meta) for doc, meta, _ in fetched.values()], vocab), strict=True))
     ids: list[str] = []
     docs: list[str] = []
     metas: list[dict] = []
@@ -333,6 +379,50 @@ def _build_lexical(store: Store, version: tuple[int, str],
                     _vectors(len(ids), previous, reused, reused_from, new_rows),
                     {cid: i for i, cid in enumerate(ids)}, time.perf_counter() - started,
                     counts)
+
+
+def _append_lexical(store: Store, version: tuple[int, str], previous: _Lexical,
+                    added: list[str]) -> _Lexical:
+    """`previous` plus the chunks `added` (none of its own gone): they join its delta, a small
+    BM25 scored with the whole library's statistics, while its main index is kept as is.
+
+    Cheap enough for the writer's thread: a full rebuild at 100k chunks took ~2.8 s, and the
+    searches beside it, contending for the interpreter lock, ran 4-6x their normal time at
+    p95; appending 32 chunks took 40-500 ms (plus ~0.8 s listing the ids first, in
+    `_build_lexical`), and the searches after the ingest found the index current.
+    The lag: the main index's scores keep the IDF and mean length of its own build, so a word
+    the addition made commoner scores a little high in the older chunks. Bounded: the
+    delta is at most `APPEND_SHARE` of the main index, and any removal or edit (a new id)
+    rebuilds in full; so does any index that builds in full within `INLINE_REBUILD_S`
+    (`_build_lexical`), where exact costs nothing. Measured on the guidance suite
+    (tests/test_retrieval_index.py): 4 chunks appended to 93, 68 questions' top 3 the same
+    passages, one question's top two swapped (a near tie)."""
+    assert previous.bm25 is not None
+    fetched = _fetch_whole(store, added)  # an id deleted meanwhile is simply not there
+    if not fetched:
+        return dataclasses.replace(previous, version=version)
+    words = [_chunk_words(doc, meta) for doc, meta, _ in fetched.values()]
+    vocab = dict((previous.delta or previous.bm25).vocab)
+    counts = previous.counts + word_counts(words, vocab)
+    delta = BM25.build(counts[previous.bm25.n:], vocab, base=previous.bm25)
+    df = dict(previous.df)
+    for chunk in words:
+        for word in set(chunk):
+            df[word] = df.get(word, 0) + 1
+    ids = previous.ids + list(fetched)
+    vectors = np.concatenate([previous.vectors, np.stack([v for _, _, v in fetched.values()])])
+    position = dict(previous.position)
+    position.update((cid, len(previous.ids) + i) for i, cid in enumerate(fetched))
+    return _Lexical(version, ids, previous.bm25, df,
+                    previous.docs + [doc for doc, _, _ in fetched.values()],
+                    previous.metas + [meta for _, meta, _ in fetched.values()],
+                    vectors, position, previous.build_s, counts, delta)
+
+
+def _chunk_words(doc: str, meta: dict) -> list[str]:
+    """The words a chunk is indexed by: its section's and its text's (a placeholder for none,
+    as `BM25.build` takes no empty chunk)."""
+    return content_words(f"{meta.get('section', '')} {doc}") or ["\x00"]
 
 
 def _vectors(n: int, previous: _Lexical | None, reused: list[int], reused_from: list[int],

@@ -58,3 +58,18 @@ def test_an_index_rebuilt_from_kept_counts_scores_as_one_built_from_scratch() ->
                            fresh.scores(content_words(query)), atol=1e-6)
     assert rebuilt.document_frequencies() == fresh.document_frequencies()
     assert rebuilt.document_frequencies()["mentor"] == sum("mentor" in c.lower() for c in CHUNKS)
+
+
+def test_a_delta_scores_its_chunks_as_a_full_build_over_all_chunks_would() -> None:
+    # Retrieval appends a small ingest as a delta scored with the main index's statistics.
+    vocab: dict[str, int] = {}
+    main = BM25.build(word_counts(tokens(CHUNKS[:5]), vocab), vocab)
+    grown = dict(vocab)
+    delta = BM25.build(word_counts(tokens(CHUNKS[5:]), grown), grown, base=main)
+    full_vocab: dict[str, int] = {}
+    full = BM25.build(word_counts(tokens(CHUNKS), full_vocab), full_vocab)
+
+    for query in QUERIES + ["boundaries at home"]:
+        terms = content_words(query)
+        assert np.allclose(delta.scores(terms), full.scores(terms)[5:], atol=1e-6)
+    assert delta.scores(content_words("boundaries at home")).any()  # words only it holds

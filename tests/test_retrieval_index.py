@@ -3,6 +3,7 @@ the reason a removed passage comes back (real store and model)."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -97,3 +98,72 @@ def test_an_ingest_of_this_process_updates_the_index_before_the_next_search(stor
     # rebuild, so the first question after an upload is as quick as any other).
     assert retriever._lexical is not None and "journal" in retriever._lexical.df
     assert retriever._lexical.version == store.refresh()
+
+
+GUIDANCE = Path(__file__).resolve().parent / "guidance"
+
+
+def _questions(per_document: int = 6) -> list[str]:
+    """In-scope questions from each guidance document's set, plus two the added one answers."""
+    out = []
+    for path in sorted((GUIDANCE / "questions").glob("*.jsonl")):
+        rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        out += [r["question"] for r in rows if not r.get("out_of_scope")][:per_document]
+    return out + ["What should I write in a mentoring journal?",
+                  "How do I keep my questions for my mentor short and specific?"]
+
+
+def _top3(retriever: Retriever, questions: list[str]) -> list[list[str]]:
+    return [[p.id for p in retriever.search(q, 3)] for q in questions]
+
+
+@pytest.mark.parametrize("later", ["one passage", "a whole document"])
+def test_a_library_built_in_two_ingests_ranks_as_one_built_in_one(settings, tmp_path: Path,
+                                                                  later: str):
+    """An addition appended to the lexical index (its BM25 statistics then lag a little: see
+    `coach.retrieval._append_lexical`) ranks as a full rebuild would. Measured: adding one
+    passage, all 68 questions' top 3 identical; adding the quick-start guide too (4 of 97
+    chunks), one question's top two swapped places (a near tie), the same three passages."""
+    journal = tmp_path / "journal.md"
+    journal.write_text(JOURNAL_DOC)
+    docs = sorted((GUIDANCE / "docs").iterdir())
+    added = [journal] + ([GUIDANCE / "docs" / "quick-start-for-mentees.md"]
+                         if later == "a whole document" else [])
+    first = [CORPUS] + [d for d in docs if d not in added]
+    at_once = open_store(settings(), create=True)
+    sync(at_once, first + added, progress=False)
+    in_two = open_store(settings(), create=True)
+    sync(in_two, first, progress=False)
+    appended = Retriever(in_two, in_two.settings)
+    appended.search("How do I find a mentor?")
+    pretend_large(appended)  # so the addition is appended, as at tens of thousands of chunks
+
+    sync(in_two, added, progress=False)
+
+    index = appended._lexical
+    assert index is not None and index.version == in_two.refresh()
+    assert index.delta is not None and index.delta.n == len(index.ids) - index.bm25.n
+    questions = _questions()
+    mine = _top3(appended, questions)
+    theirs = _top3(Retriever(at_once, at_once.settings), questions)
+    assert [set(top) for top in mine] == [set(top) for top in theirs]
+    reordered = sum(a != b for a, b in zip(mine, theirs, strict=True))
+    assert reordered <= len(questions) // 20
+
+
+def test_a_removal_after_an_append_rebuilds_the_index_in_full(settings, tmp_path: Path):
+    store = open_store(settings(), create=True)
+    sync(store, [CORPUS, GUIDANCE / "docs"], progress=False)  # one chunk is under 5% of it
+    retriever = Retriever(store, store.settings)
+    retriever.search("How do I find a mentor?")
+    pretend_large(retriever)
+    doc = tmp_path / "journal.md"
+    doc.write_text(JOURNAL_DOC)
+    sync(store, [doc], progress=False)
+    assert retriever._lexical is not None and retriever._lexical.delta is not None
+
+    remove_source(store, f"{tmp_path.name}/journal.md")
+
+    wait_for_rebuild(retriever, store)
+    index = retriever._lexical
+    assert index.delta is None and "journal" not in index.df  # no lagging statistics left
