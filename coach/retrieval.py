@@ -43,7 +43,7 @@ from chromadb.errors import ChromaError
 from coach.bm25 import BM25, WordCounts, word_counts
 from coach.results import Library, Passage
 from coach.settings import Settings
-from coach.store import GET_PAGE, Store, store_failures
+from coach.store import GET_PAGE, Change, Store, store_failures
 from coach.text import content_words, split_sentences
 
 log = logging.getLogger(__name__)
@@ -134,11 +134,12 @@ class Retriever:
         self._rebuilding = False
         store.on_change(self.catch_up)
 
-    def catch_up(self) -> None:
+    def catch_up(self, change: Change | None = None) -> None:
         """Bring the lexical index up to the store's version now: called by the store after an
         ingest of this process, so the writer pays an inline rebuild or append (or starts the
-        background rebuild), not the next search."""
-        self._lexical_index(self.store.refresh(), writer=True)
+        background rebuild), not the next search. With the ingest's `change`, an addition is
+        appended without listing the store's ids (`_build_lexical`)."""
+        self._lexical_index(self.store.refresh(), writer=True, change=change)
 
     def search(self, query: str, k: int | None = None) -> list[Passage]:
         """The `k` most relevant passages for `query`, best first ([] for an empty library).
@@ -262,7 +263,8 @@ class Retriever:
         scores = index.scores(terms)
         return {index.ids[i]: float(scores[i]) for i in top_k(scores, k) if scores[i] > 0}
 
-    def _lexical_index(self, version: tuple[int, str], writer: bool = False) -> _Lexical:
+    def _lexical_index(self, version: tuple[int, str], writer: bool = False,
+                       change: Change | None = None) -> _Lexical:
         """The index for `version`; while a large one is rebuilt, the last one (stale).
 
         The `writer` (the ingest's thread, via `catch_up`) appends a small addition in line
@@ -279,7 +281,7 @@ class Retriever:
             assert current is not None
             if not writer:
                 return current
-            appended = _build_lexical(self.store, version, current, full=False)
+            appended = _build_lexical(self.store, version, current, full=False, change=change)
             with self._lock:
                 if appended is None:
                     self._start_rebuild()
@@ -309,6 +311,8 @@ class Retriever:
                 with self._lock:
                     wanted, previous = self._wanted, self._lexical
                 assert wanted is not None
+                if previous is not None and previous.version == wanted:
+                    return  # the writer caught up meanwhile (`catch_up`)
                 built = _build_lexical(self.store, wanted, previous)
                 assert built is not None
                 with self._lock:
@@ -323,23 +327,27 @@ class Retriever:
 
 
 def _build_lexical(store: Store, version: tuple[int, str], previous: _Lexical | None = None,
-                   full: bool = True) -> _Lexical | None:
+                   full: bool = True, change: Change | None = None) -> _Lexical | None:
     """The index for `version`: appended to `previous` when that suffices (`_append_lexical`),
     else built in full (None instead when not `full`). A chunk's id hashes its source, title,
     section and text (`ingest.chunking.chunk_id`), so what retrieval reads of a chunk never
     changes under its id: only chunks `previous` lacks are fetched and counted; the rest is
     reused. A rebuild after a small ingest then costs one listing of ids, not a re-read of the
     whole library (measured at 10k chunks: the full re-read, run on a thread, slowed the
-    searches beside it several-fold), and the BM25 scores are array operations (`coach.bm25`)."""
+    searches beside it several-fold), and the BM25 scores are array operations (`coach.bm25`).
+    An ingest's `change` (`Store.mark_changed`) that starts from `previous` and only adds
+    spares even that listing (`_told_additions`)."""
     started = time.perf_counter()
-    listed = store.get_all(include=[])["ids"]
     known = previous.position if previous is not None else {}
+    told = _told_additions(version, previous, change)
+    if told is not None and _appendable(previous, len(told)):
+        assert previous is not None
+        return _append_lexical(store, version, previous, told)
+    listed = store.get_all(include=[])["ids"]
     missing = [cid for cid in listed if cid not in known]
-    if previous is not None and previous.bm25 is not None \
-            and previous.build_s >= INLINE_REBUILD_S \
-            and len(listed) - len(missing) == len(previous.ids) \
-            and (previous.delta.n if previous.delta else 0) + len(missing) \
-            <= APPEND_SHARE * previous.bm25.n:
+    if len(listed) - len(missing) == len(previous.ids if previous else ()) \
+            and _appendable(previous, len(missing)):
+        assert previous is not None
         return _append_lexical(store, version, previous, missing)
     if not full:
         return None
@@ -379,6 +387,26 @@ def _build_lexical(store: Store, version: tuple[int, str], previous: _Lexical | 
                     _vectors(len(ids), previous, reused, reused_from, new_rows),
                     {cid: i for i, cid in enumerate(ids)}, time.perf_counter() - started,
                     counts)
+
+
+def _told_additions(version: tuple[int, str], previous: _Lexical | None,
+                    change: Change | None) -> list[str] | None:
+    """The ids `change` added that `previous` lacks, when they are all that separates
+    `previous` from `version`: the change starts from `previous`'s version, removes nothing
+    (a removal or edit rebuilds in full), and the counts agree. Else None: list the store."""
+    if change is None or previous is None or change.removed or previous.version != change.base:
+        return None
+    added = [cid for cid in dict.fromkeys(change.added) if cid not in previous.position]
+    return added if len(previous.ids) + len(added) == version[0] else None
+
+
+def _appendable(previous: _Lexical | None, adding: int) -> bool:
+    """Whether `adding` chunks may join `previous`'s delta rather than a full rebuild: only
+    an index too slow to rebuild inline (`INLINE_REBUILD_S`), while its delta stays within
+    `APPEND_SHARE` of its main index."""
+    return previous is not None and previous.bm25 is not None \
+        and previous.build_s >= INLINE_REBUILD_S \
+        and (previous.delta.n if previous.delta else 0) + adding <= APPEND_SHARE * previous.bm25.n
 
 
 def _append_lexical(store: Store, version: tuple[int, str], previous: _Lexical,

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.errors import IngestBusyError, LoadError, StoreError
-from coach.store import Store
+from coach.store import Change, Store
 from ingest.chunking import Chunk, chunk_document
 from ingest.lease import Lease
 from ingest.loaders import load_document
@@ -96,6 +96,8 @@ def sync(store: Store, paths: Iterable[Path | str], *, progress: Progress | bool
         report_progress, close = _progress(progress, len(targets))
         try:
             stamp = _now()
+            base = store.version()
+            removed: list[str] = []
             present: set[str] = set()
             added: list[Chunk] = []
             for done, target in enumerate(targets, 1):
@@ -108,15 +110,18 @@ def sync(store: Store, paths: Iterable[Path | str], *, progress: Progress | bool
                     report.errors.append(str(exc))
                 else:
                     _sync_document(store, target.source, chunk_document(doc, target.source),
-                                   stamp, report, embedded, added)
+                                   stamp, report, embedded, added, removed)
                 report_progress(done, len(targets), target.source)
             gone = [s for s in _stored_sources(store) if s not in present
                     and any(s.startswith(prefix) for prefix in mirrored)] if mirrored else []
             for source in sorted(gone):
-                report.num_deleted += _delete_source(store, source)
+                deleted = _delete_source(store, source)
+                removed.extend(deleted)
+                report.num_deleted += len(deleted)
             # Retrieval caches key on this stamp, so it must differ even for ingests 1 s apart.
             if report.changed:
-                store.mark_changed(_now("microseconds"))
+                store.mark_changed(_now("microseconds"), Change(
+                    base, tuple(c.id for c in added), tuple(removed)))
             report.total_chunks = store.count()
             _warm(store, added[:WARM_MAX_CHUNKS], embedded)
         except _store_failures() as exc:
@@ -133,9 +138,11 @@ def remove_source(store: Store, source: str) -> int:
     """Delete one document's chunks; return how many were deleted (0 if it was not stored)."""
     with _ingest_lock(store):
         try:
-            n = _delete_source(store, source)
+            base = store.version()
+            deleted = _delete_source(store, source)
+            n = len(deleted)
             if n:
-                store.mark_changed(_now("microseconds"))
+                store.mark_changed(_now("microseconds"), Change(base, removed=tuple(deleted)))
         except _store_failures() as exc:
             where = store.settings.chroma_url or store.settings.data_dir
             raise StoreError(f"could not update the guidance store at {where}: {exc}") from None
@@ -163,7 +170,8 @@ def _collect(paths: list[Path], report: IngestReport) -> tuple[list[_Target], li
 
 
 def _sync_document(store: Store, source: str, chunks: list[Chunk], stamp: str,
-                   report: IngestReport, embedded: Embedded | None, added: list[Chunk]) -> None:
+                   report: IngestReport, embedded: Embedded | None, added: list[Chunk],
+                   removed: list[str]) -> None:
     collection = store.collection
     stored = store.get_all(where={"source": source}, include=["metadatas"])
     old = dict(zip(stored["ids"], stored["metadatas"] or [], strict=True))
@@ -195,6 +203,7 @@ def _sync_document(store: Store, source: str, chunks: list[Chunk], stamp: str,
     stale = [cid for cid in old if cid not in keep]
     if stale:
         collection.delete(ids=stale)
+    removed.extend(stale)
     report.num_deleted += len(stale)
 
 
@@ -223,11 +232,12 @@ def _store_failures() -> tuple[type[BaseException], ...]:
     return ChromaError, OSError, httpx.HTTPError
 
 
-def _delete_source(store: Store, source: str) -> int:
-    ids = store.collection.get(where={"source": source}, include=[])["ids"]
+def _delete_source(store: Store, source: str) -> list[str]:
+    """Delete one document's chunks; the ids deleted."""
+    ids = list(store.collection.get(where={"source": source}, include=[])["ids"])
     if ids:
         store.collection.delete(ids=ids)
-    return len(ids)
+    return ids
 
 
 def _stored_sources(store: Store) -> set[str]:

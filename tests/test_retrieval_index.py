@@ -167,3 +167,72 @@ def test_a_removal_after_an_append_rebuilds_the_index_in_full(settings, tmp_path
     wait_for_rebuild(retriever, store)
     index = retriever._lexical
     assert index.delta is None and "journal" not in index.df  # no lagging statistics left
+
+
+def _listings(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Record each listing of every id in the store (`get_all(include=[])`, no filter)."""
+    calls: list[int] = []
+    get_all = store.get_all
+
+    def counted(include: list[str], where: dict | None = None, **kw: int) -> dict[str, list]:
+        if not include and where is None:
+            calls.append(1)
+        return get_all(include, where, **kw)
+
+    monkeypatch.setattr(store, "get_all", counted)
+    return calls
+
+
+@pytest.fixture
+def library(settings: Callable[..., Settings]) -> Store:
+    """A store where one added chunk is within `APPEND_SHARE` of the index, so it is appended."""
+    store = open_store(settings(), create=True)
+    sync(store, [CORPUS, GUIDANCE / "docs"], progress=False)
+    return store
+
+
+def test_an_ingest_appends_what_it_added_without_listing_the_library(
+        library: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The ingest tells the retriever which chunks it added (`Store.mark_changed`), so the
+    writer's catch-up skips listing every id (most of its ~1.3 s at 100k chunks)."""
+    store = library
+    retriever = Retriever(store, store.settings)
+    retriever.search("How do I find a mentor?")
+    pretend_large(retriever)
+    listings = _listings(store, monkeypatch)
+    doc = tmp_path / "journal.md"
+    doc.write_text(JOURNAL_DOC)
+
+    sync(store, [doc], progress=False)
+
+    index = retriever._lexical
+    assert index is not None and index.version == store.refresh() and index.delta is not None
+    assert len(index.ids) == store.count() and "journal" in index.df
+    assert listings == []
+    hits = retriever.search("What should I write in a mentoring journal?")
+    assert any(p.title == "Keeping a Mentoring Journal" for p in hits)
+
+
+def test_an_index_behind_the_ingest_lists_the_store_so_nothing_is_missed(
+        library: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A write the retriever was not told of (another process's) came before this ingest:
+    the ingest's own additions are not all the index lacks, so it lists the store as before."""
+    store = library
+    retriever = Retriever(store, store.settings)
+    retriever.search("How do I find a mentor?")
+    pretend_large(retriever)
+    vector = store.embeddings.embed_documents(["Ferns need shade and damp soil."])
+    store.collection.add(ids=["elsewhere-1"], embeddings=vector,
+                         documents=["Ferns need shade and damp soil."],
+                         metadatas=[{"source": "other/ferns.md", "title": "Ferns",
+                                     "section": "Care"}])
+    listings = _listings(store, monkeypatch)
+    doc = tmp_path / "journal.md"
+    doc.write_text(JOURNAL_DOC)
+
+    sync(store, [doc], progress=False)
+
+    index = retriever._lexical
+    assert listings, "the catch-up should have listed the store"
+    assert index is not None and index.version == store.refresh()
+    assert "elsewhere-1" in index.position and "journal" in index.df and "fern" in index.df
