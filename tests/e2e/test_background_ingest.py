@@ -75,9 +75,8 @@ def test_chat_answers_while_a_500_passage_upload_ingests(tab: Any, tmp_path: Pat
     # The answer is in while the upload is still going: the progress line, shown above the
     # tabs, still says so.
     assert "Ingesting" in progress.inner_text(), progress.inner_text()
-    # Progress within the file: its passages being embedded, then the answer cache warmed
-    # ("preparing faster answers: n of m new passages").
-    expect(progress).to_contain_text("new passages")
+    # (Progress within the file — "n of m new passages embedded", then "preparing faster
+    # answers" — is asserted in tests/test_background.py: here the ingest may already be past it.)
 
     go_to(tab, "Guidance")
     summary = tab.locator("#ingest-summary")
