@@ -19,6 +19,7 @@ import click
 from coach.cli_workspace import COMMANDS
 from coach.errors import CoachError, SettingsError, StoreError
 from coach.settings import REPO_ROOT, Settings
+from coach.text import excerpt
 from coach.vocabulary import DRAFT_KINDS, GENERATOR_NAMES
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -232,9 +233,7 @@ def _print_answer(answer, stream_pieces: bool) -> None:  # noqa: ANN001
     if answer.sources:
         click.echo("\nSources:")
         for p in answer.sources:
-            excerpt = " ".join(p.text.split())
-            excerpt = excerpt if len(excerpt) <= 160 else excerpt[:157] + "..."
-            click.echo(f"  [{p.n}] {p.label} (score {p.score:.2f})\n      {excerpt}")
+            click.echo(f"  [{p.n}] {p.label} (score {p.score:.2f})\n      {excerpt(p.text, 160)}")
 
 
 @main.command("ask")

@@ -17,6 +17,7 @@ import click
 
 from coach.errors import WorkspaceError
 from coach.settings import Settings
+from coach.text import excerpt
 from coach.vocabulary import CONTACT_CHANNELS, DRAFT_KINDS
 from coach.workspace import LOCAL_OWNER, Workspace, open_database
 from coach.workspace.due import DueItem
@@ -303,9 +304,8 @@ def print_due(item: DueItem) -> None:
     click.echo(item.message)
     click.echo(f"  rule: {item.rule}")
     if item.passage is not None:
-        excerpt = " ".join(item.passage.text.split())
-        excerpt = excerpt if len(excerpt) <= 300 else excerpt[:297] + "..."
-        click.echo(f"  from your guidance — {item.passage.label}:\n      {excerpt}")
+        click.echo(f"  from your guidance — {item.passage.label}:\n"
+                   f"      {excerpt(item.passage.text, 300)}")
     if item.draft is not None:
         click.echo(f"\n{item.draft.as_text()}\n")
     elif item.draft_note:

@@ -95,3 +95,9 @@ def clean_user_text(text: str) -> str:
     """Drop control characters (keeping newlines/tabs) and normalise Unicode; user text is data."""
     text = unicodedata.normalize("NFC", text)
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+
+
+def excerpt(text: str, limit: int) -> str:
+    """`text` on one line (whitespace runs collapsed), cut to `limit` characters with "..."."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit - 3] + "..."
