@@ -42,8 +42,14 @@ OUT_OF_SCOPE = "(out of scope)"
 DEBRIS = re.compile(r"\*\*|__|(?<![\w])_(?=\w)|\]\(|!\[|\[!|!!!|^#{1,6}\s|<[a-zA-Z/][^>]*>|"
                     r"\|\s*\w+\s*\||^\s*[-*]\s+[-*]\s|`|^\s*>\s", re.MULTILINE)
 # A sentence that leans on a neighbour it was cut from ("This kind of talk...", "Below are...").
-DANGLING = re.compile(r"^(?:this|that|these|those|it|they|them|such|below|above|here|the "
-                      r"following|following|as (?:mentioned|noted|discussed))\b", re.IGNORECASE)
+DANGLING = re.compile(r"^(?:(?:this|that|these|those|it|they|them|such|below|above|here|the "
+                      r"following|following|as (?:mentioned|noted|discussed)|another|similarly|"
+                      r"likewise|the same|the rest|as a result|therefore|thus|hence|otherwise|"
+                      r"yet|however)\b|still,|[^,;:]{0,40},\s*(?:though|however),"
+                      # "If you fall into any of these patterns, ...": the patterns came before
+                      r"|[^,;:]*\b(?:of|in|into|to|with|from|like) (?:these|those) (?!who\b)\w+"
+                      # "Remember that your mentor agreed to this."
+                      r"|.*\b(?:to|do|about|like|with|of) this[.!?]?$)", re.IGNORECASE)
 
 
 @dataclass

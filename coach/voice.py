@@ -80,6 +80,30 @@ _LEANING_OPENER = re.compile(r"^(?:if|when|in|for|because of|despite|after|befor
 # "Aim for the second kind.": an ordinal pointing back at options the previous sentences named.
 _POINTS_BACK = re.compile(r"\bthe (?:former|latter|(?:first|second|third|other|last) (?:one|kind|"
                           r"type|sort|option|approach|way|case)s?)\b", re.IGNORECASE)
+# "Another option is ...", "More common, though, is ...", "Similarly, ...": a sentence that
+# compares with, or follows on from, what came before it.
+_FOLLOWS_ON = re.compile(r"^(?:another|the (?:same|rest|other)|similarly|likewise|as a result|"
+                         r"therefore|thus|hence|otherwise)\b|^[^,;:]{0,40},\s*(?:though|however),",
+                         re.IGNORECASE)
+# "If you fall into any of these patterns, ...": these/those with their noun, mid-sentence,
+# point back (a lead-in ending in ":" points ahead to its list; "those who ..." to its clause).
+_THESE_BACK = re.compile(r"(?<=\s)(?:these|those)\s+(?!who\b|which\b|that\b|with\b|of\b|in\b)\w+",
+                         re.IGNORECASE)
+# An object "it" ("read it on a phone") with nothing it could stand for earlier in the sentence
+# names something in the sentence before; an object "this" ("your mentor agreed to this")
+# always does. ("them" is left alone: gender-neutral guidance says "them" for the mentor.)
+_OBJECT_IT = re.compile(r"\b(?!(?:make|makes|making|made|find|finds|found|take|takes|took|"
+                        r"is|was)\b)(\w+)\s+(it|this)(?=\s*(?:[.,;:!?)]|$)|\s+(?:to|on|in|at|"
+                        r"with|for|by|from|over|up|down|back|out|off|again|first|later|before|"
+                        r"after|now|one|as|into|through|when|if|and|or|but)\b)", re.IGNORECASE)
+_DETERMINER = re.compile(r"\b(?:a|an|the|your|their|her|his|each|any|some|one|every|this|that|"
+                         r"my|our|its|two|three|several|many|few)\s+((?:[\w'\u2019-]+\s*){1,3})",
+                         re.IGNORECASE)
+_PEOPLE = frozenset("""
+mentor mentors mentee mentees you someone person people colleague colleagues manager managers
+boss coordinator friend friends peer peers supervisor tutor
+""".split())
+_QUOTED = re.compile(r"[\"\u201c][^\"\u201d]*[\"\u201d]")
 
 
 def leans_on_predecessor(sentence: str) -> bool:
@@ -88,9 +112,37 @@ def leans_on_predecessor(sentence: str) -> bool:
     "She..."/"Likely, she..." leans: unlike a pronoun later in a sentence, a subject pronoun
     names whoever the previous sentence was about. "There are..." does not lean.
     """
-    body = _strip_connective(sentence)
+    body = _QUOTED.sub('"..."', _strip_connective(sentence))
     return ((bool(_LEANS.match(body)) and not _THERE_IS.match(body))
-            or bool(_LEANING_OPENER.match(body)) or bool(_POINTS_BACK.search(body)))
+            or bool(_LEANING_OPENER.match(body)) or bool(_POINTS_BACK.search(body))
+            or bool(_FOLLOWS_ON.match(body)) or _points_back_mid_sentence(body))
+
+
+def _points_back_mid_sentence(body: str) -> bool:
+    """"If you fall into any of these patterns, ..." or an object "it" nothing before it in the
+    sentence can stand for: "Your mentor should be able to read it" (a mentor is not an "it")."""
+    first_clause = re.split(r"[,;:\u2013\u2014]", body, maxsplit=1)[0]
+    if _THESE_BACK.search(first_clause) and not body.rstrip().endswith(":"):
+        return True  # (later in a sentence, "all of these things" can mean a list it gave)
+    m = _OBJECT_IT.search(body)
+    if not m:
+        return False
+    before = body[:m.start(2)]
+    if m.group(2).lower() == "this":  # "agreed to this" points back; "try this:" ahead
+        return not body[m.end():].lstrip().startswith(":")
+    return not any(_names_a_thing(words) for words in _DETERMINER.findall(before))
+
+
+def _names_a_thing(words: str) -> bool:
+    """The words after a determiner name something an "it" can stand for ("your mentor's
+    name"), not only a person ("your mentor should ...")."""
+    for word in words.lower().split():
+        word = re.sub(r"['\u2019]s$", "", word)
+        if word in _AUX or word in _FUNCTION_WORDS:
+            return False
+        if word not in _PEOPLE:
+            return True
+    return False
 
 
 # "Click a question to open the answer.": the web page talking about itself, not guidance.
@@ -217,7 +269,9 @@ def _blocks(text: str) -> list[tuple[Any, Any]]:
 
 # Connectives that only make sense in the article's flow, not lifted out of it.
 _CONNECTIVE = re.compile(r"^(?:(?:so|again|then|instead|also|namely|of course|in any case|"
-                         r"in other words|that said|anyway|plus),\s+|(?:and|but|so)\s+|"
+                         r"in other words|that said|anyway|plus|finally|lastly|secondly|thirdly|"
+                         r"first of all|in addition|additionally|moreover|furthermore|besides|"
+                         r"however|still),\s+|(?:and|but|so|yet|then)\s+|"
                          # the writer announcing their own point ("I'd also add: ...", "My
                          # advice: ..."): the coach says the point, not who added it
                          r"(?:I'd|I would|I'll|let me)\s+(?:also\s+)?(?:add|say|suggest|stress)"

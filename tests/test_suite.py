@@ -27,3 +27,16 @@ def test_a_reworded_sentence_still_counts_as_the_gold_one():
     assert gold_hit("Send your mentor a note, thanking her for her help [2].",
                     ["Send her a note, thanking her for her help"])
     assert not gold_hit("Send your mentor an agenda [2].", ["Send her a note, thanking her"])
+
+
+def test_the_suite_counts_points_that_lean_on_a_missing_neighbour():
+    from coach.suite import DANGLING
+
+    for point in ["More common, though, is when you have to make the first move.",
+                  "If you find yourself in any of these patterns, find a new mentor.",
+                  "Remember that your mentor agreed to this.", "Another option is to wait.",
+                  "Yet a mentor who only hears agreement cannot help you."]:
+        assert DANGLING.match(point), point
+    for point in ["Send a short note the same day.", "Talk to those who know the scheme.",
+                  "Before your first call, write down all of these things: goals, dates."]:
+        assert not DANGLING.match(point), point

@@ -53,6 +53,33 @@ def test_leaning_sentences_are_recognised():
     assert not leans_on_predecessor("Send a short note the same day.")
 
 
+def test_sentences_that_follow_on_or_point_back_mid_sentence_lean():
+    # Each of these, said alone, leaves the mentee asking "more common than what?", "which
+    # patterns?", "read what?" - they were seen as reply points before the rule.
+    assert leans_on_predecessor("More common, though, is when you have to make the first move.")
+    assert leans_on_predecessor("Another option is to ask the coordinator.")
+    assert leans_on_predecessor("If you fall into any of these patterns, find a new mentor.")
+    assert leans_on_predecessor("Your mentor should be able to read it on a phone.")
+    assert leans_on_predecessor("Remember that your mentor agreed to this.")
+    # ... while an "it" with something to stand for, a lead-in, or "those who" stand alone.
+    assert not leans_on_predecessor("Learn to pronounce her name, writing it down if you need to.")
+    assert not leans_on_predecessor("Agree on a time and stick to it.")
+    assert not leans_on_predecessor("Make it easy for your mentor to say no.")
+    assert not leans_on_predecessor("Try this: send one line the same day.")
+    assert not leans_on_predecessor("Talk to those who have done the programme before.")
+    assert not leans_on_predecessor("Thank your mentor and let them know how it went.")
+    units = build_units("Keep it to a single screen. Your mentor should be able to read it on a "
+                        "phone.")
+    assert units == []  # nothing in the passage says what "it" is: neither sentence is said
+
+
+def test_flow_words_are_dropped_when_a_point_is_lifted_out():
+    assert drop_connective("Finally, be careful about what you ask for.") == \
+        "Be careful about what you ask for."
+    assert drop_connective("Yet a mentor who only hears agreement cannot help you.") == \
+        "A mentor who only hears agreement cannot help you."
+
+
 def test_markup_is_stripped_and_noise_lines_dropped():
     assert strip_markup("**Write** to [your mentor](http://x.org) `soon`") == \
         "Write to your mentor soon"
