@@ -7,6 +7,7 @@ import importlib
 import importlib.util
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
@@ -49,6 +50,12 @@ class CoachGroup(click.Group):
             raise UserError(str(exc)) from None
         except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:
+            # `coach ask ... | head`: the reader stopped reading, which is not an error. Point
+            # stdout at devnull so the interpreter's final flush does not raise again.
+            with contextlib.suppress(OSError, ValueError):  # (no real stdout under a test)
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
         except Exception:
             log.exception("unexpected error in `coach %s`", ctx.invoked_subcommand or "")
             click.echo(f"Error: {APOLOGY}", err=True)

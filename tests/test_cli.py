@@ -57,6 +57,17 @@ def test_a_bug_is_logged_with_its_traceback_and_the_user_gets_an_apology(
     assert record.exc_info is not None and record.exc_info[0] is KeyError
 
 
+def test_a_reader_that_stops_reading_is_not_an_error(settings, monkeypatch,
+                                                    caplog: pytest.LogCaptureFixture):
+    # `coach ask "..." | head -3`: the pipe closes while the answer is printed
+    monkeypatch.setattr(coach.store, "open_store", failing_open_store(BrokenPipeError()))
+    with caplog.at_level(logging.ERROR, logger="coach.cli"):
+        result = run(settings(), "sources")
+    assert result.exit_code == 0
+    assert APOLOGY not in result.stderr
+    assert not caplog.records
+
+
 def test_a_bad_setting_is_a_user_error(settings):
     result = CliRunner().invoke(main, ["sources"], env={"COACH_TOP_K": "many"})
     assert result.exit_code == 2 and result.stderr.startswith("Error: setting top_k")
