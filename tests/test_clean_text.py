@@ -80,6 +80,28 @@ def test_tip_and_note_boxes_become_sentences(tmp_path: Path) -> None:
     ]
 
 
+def test_other_box_syntaxes_become_sentences_too(tmp_path: Path) -> None:
+    # Docusaurus/VitePress `:::` boxes and GitHub's older `> **Note**` quotes
+    text = all_text(chunks_of(tmp_path / "d.md", (
+        "## Before you meet\n\n:::warning\nDo not bring confidential papers.\n:::\n\n"
+        "::: tip Agenda\nShare it a day ahead.\n:::\n\n> **Note**\n> Sessions last an hour.\n"
+        "\nAfter the boxes.\n")))
+    assert text.split("\n\n") == [
+        "Warning: Do not bring confidential papers.",
+        "Tip: Agenda. Share it a day ahead.",
+        "Note: Sessions last an hour.",
+        "After the boxes.",
+    ]
+
+
+def test_footnotes_toc_markers_and_small_print_leave_no_debris(tmp_path: Path) -> None:
+    text = all_text(chunks_of(tmp_path / "f.md", (
+        "# Circle notes\n\n[TOC]\n\n## Talking\n\nListen for half the time.[^1]\n\n"
+        "[^1]: Past mentors mentioned this most.\n\n---\n\n"
+        "*Last updated: March 2026* · [Privacy](https://x.org/p) · © Programme Office\n")))
+    assert text == "Listen for half the time.\n\nPast mentors mentioned this most."
+
+
 def test_a_pull_quote_is_a_plain_paragraph(tmp_path: Path) -> None:
     [chunk] = chunks_of(tmp_path / "q.md", "Advice.\n\n> \"Ask small, ask often.\"\n")
     assert chunk.text == "Advice.\n\n\"Ask small, ask often.\""
@@ -156,6 +178,21 @@ def test_html_page_furniture_is_dropped_and_details_become_sections(tmp_path: Pa
     for furniture in ("Skip", "cookies", "Accept", "About", "Home", "Share", "Rate", "Related",
                       "departments", "Copyright", "track"):
         assert furniture not in text
+
+
+def test_an_accordion_faq_keeps_its_questions_and_drops_its_widgets(tmp_path: Path) -> None:
+    # Bootstrap-style accordions put each question in a <button>; "Was this page helpful?"
+    # and "Back to top" are page widgets, not guidance.
+    chunks = chunks_of(tmp_path / "acc.html", (
+        "<html><body><main><h1>Mentoring FAQ</h1>"
+        "<h3><button aria-expanded='false'>How long does a match last?</button></h3>"
+        "<div><p>One academic year.</p></div>"
+        "<div class='callout'><strong>Good to know:</strong> mentors are volunteers.</div>"
+        "<div>Was this page helpful? <button>Yes</button> <button>No</button></div>"
+        "<a href='#top'>Back to top</a></main></body></html>"))
+    assert [(c.metadata["section"], c.text) for c in chunks] == [
+        ("How long does a match last?",
+         "One academic year.\n\nGood to know: mentors are volunteers.")]
 
 
 # --- pdf ------------------------------------------------------------------------------------

@@ -28,10 +28,30 @@ def rejoin(lines: list[str]) -> str:
     return words(text)
 
 
+# A page's small print, in any format: "© 2026 ...", "All rights reserved.", "Last updated:
+# March 2026 · Privacy", "Page 3 of 12", "Was this page helpful? Yes No".
+_FURNITURE_LINE = re.compile(
+    r"^(?:\u00a9|\(c\)\s|copyright\s+(?:\u00a9|\(c\)|\d{4}))|\ball rights reserved\b|"
+    r"^(?:last (?:updated|modified|reviewed|edited)|(?:updated|published|posted) on)\s*:?\s*"
+    r"(?:on\s+)?(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)|"
+    r"^page \d+(?: of \d+)?$|^was this (?:page|article|answer|information) (?:helpful|useful)\b",
+    re.IGNORECASE)
+FURNITURE_MAX_WORDS = 20  # longer paragraphs say more than small print, whatever they start with
+
+
+def is_page_furniture(text: str) -> bool:
+    """A short paragraph that is the page's small print, not guidance."""
+    return len(text.split()) <= FURNITURE_MAX_WORDS and bool(_FURNITURE_LINE.search(text))
+
+
 def callout_label(kind: str) -> str:
     """The word a box of `kind` is introduced with: "tip" -> "Tip", "NOTE" -> "Note"."""
     kind = kind.strip().lower()
     return _CALLOUT_LABELS.get(kind) or kind[:1].upper() + kind[1:]
+
+
+_OWN_LABEL = re.compile(r"^(?!(?:if|when|before|after|while|once|as|for|to|in)\b)[A-Z][\w'\u2019]*"
+                        r"(?: [\w'\u2019]+){0,2}:\s", re.IGNORECASE)
 
 
 def callout_text(label: str, title: str, first: str) -> str:
@@ -44,6 +64,8 @@ def callout_text(label: str, title: str, first: str) -> str:
     if parts and len(parts) == 2 and not parts[0].endswith((".", "!", "?", ":")):
         parts[0] += "."
     body = " ".join(parts)
+    if not words(title) and _OWN_LABEL.match(body):
+        return body  # "Good to know: ..." is its own label; "Note: Good to know: ..." says it twice
     if re.match(rf"{re.escape(label)}\b\s*[:.\-–—]?", body, re.IGNORECASE):
         body = re.sub(rf"^{re.escape(label)}\b\s*[:.\-–—]?\s*", "", body, flags=re.IGNORECASE)
     return f"{label}: {body}" if body else f"{label}:"
@@ -83,7 +105,7 @@ class Blocks:
 
     def paragraph(self, text: str) -> None:
         text = words(text)
-        if text:
+        if text and not is_page_furniture(text):
             self._add(text)
 
     def item(self, depth: int, marker: str, text: str) -> None:

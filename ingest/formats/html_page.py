@@ -65,6 +65,9 @@ def _content_root(soup: Any) -> Any:
 
 
 def _drop_furniture(root: Any) -> None:
+    for button in root.find_all("button"):
+        if _opens_content(button):
+            button.unwrap()  # an FAQ accordion's question: its words are the heading
     for tag in root.find_all(_DROP_TAGS):
         tag.decompose()
     for tag in root.find_all(True):
@@ -72,6 +75,15 @@ def _drop_furniture(root: Any) -> None:
             continue
         if _is_furniture(tag):
             tag.decompose()
+
+
+def _opens_content(button: Any) -> bool:
+    """A button that is a heading's or summary's text, or that expands a panel (an accordion:
+    `<h3><button aria-expanded="false">How long does a match last?</button></h3>`)."""
+    if button.find_parent(("h1", "h2", "h3", "h4", "h5", "h6", "summary", "dt")) is not None:
+        return True
+    return any(button.has_attr(a) for a in ("aria-expanded", "aria-controls", "data-bs-toggle",
+                                             "data-toggle"))
 
 
 def _is_furniture(tag: Any) -> bool:
@@ -88,8 +100,9 @@ def _is_furniture(tag: Any) -> bool:
     if tag.name == "header" and tag.find_parent(("article", "main", "section")) is None:
         return True
     if tag.name == "a" and str(tag.get("href", "")).startswith("#") and re.match(
-            r"\s*skip\b", tag.get_text(" "), re.IGNORECASE):
-        return True
+            r"\s*(?:skip\b|(?:back|return|go) to (?:the )?top\b|top\s*\W*$)", tag.get_text(" "),
+            re.IGNORECASE):
+        return True  # "Skip to main content", "Back to top"
     return bool(_class_words(tag) & _FURNITURE)
 
 

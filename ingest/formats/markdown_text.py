@@ -23,7 +23,8 @@ def markdown_to_text(source: str) -> tuple[str, str]:
     """`(canonical text, first level-1 heading or "")` for a markdown body (no front matter)."""
     from markdown_it.tree import SyntaxTreeNode
 
-    tree = SyntaxTreeNode(_parser().parse(_mkdocs_boxes_as_alerts(source)))
+    source = _mkdocs_boxes_as_alerts(_fenced_boxes_as_alerts(_without_footnote_marks(source)))
+    tree = SyntaxTreeNode(_parser().parse(source))
     out = Blocks()
     _blocks(tree, out, 0)
     first_h1 = next((_inline(n.children[0])[0] for n in tree.children
@@ -62,6 +63,70 @@ def _mkdocs_boxes_as_alerts(source: str) -> str:
         marker = f"[!{match.group('kind')}:{match.group('title') or ''}]"
         out += [f"{indent}> {marker}", f"{indent}>"]
         out += [f"{indent}> {b}".rstrip() for b in body] + [""]
+    return "\n".join(out)
+
+
+# Docusaurus / VitePress / pandoc boxes: `:::tip Title` ... `:::` (three colons or more).
+_FENCED_BOX = re.compile(r"^(?P<indent>[ \t]*)(?P<colons>:{3,})[ \t]*\{?[ \t]*\.?"
+                         r"(?P<kind>[A-Za-z][\w-]*)\}?(?:[ \t]+(?P<title>.*?))?[ \t]*$")
+# GitHub's older alert form: a quote whose first line is only `**Note**` / `**Warning**`.
+_BOLD_ALERT = re.compile(r"^(?P<quote>[ \t]*>[ \t]*)\*\*(?P<kind>note|tip|important|warning|"
+                         r"caution)\*\*:?[ \t]*$", re.IGNORECASE)
+# Footnotes: `text.[^1]` marks and `[^1]: note` definitions (the note is kept as a paragraph).
+_FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]+\](?!:)")
+_FOOTNOTE_DEFINITION = re.compile(r"^([ \t]*)\[\^[^\]\s]+\]:[ \t]*")
+# A table-of-contents placeholder a site generator fills in: `[TOC]`, `[[_TOC_]]`, `{:toc}`.
+_TOC_MARK = re.compile(r"^[ \t]*(?:\[\[?_?toc_?\]\]?|\{:?\s*toc\s*\}|\$\{toc\})[ \t]*$",
+                       re.IGNORECASE)
+
+
+def _outside_fences(source: str, rewrite: Any) -> str:
+    """Apply `rewrite(line)` to each line outside code fences."""
+    out, in_fence = [], False
+    for line in source.split("\n"):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        out.append(line if in_fence else rewrite(line))
+    return "\n".join(out)
+
+
+def _without_footnote_marks(source: str) -> str:
+    """Footnote marks dropped, definitions as plain paragraphs, TOC placeholders removed,
+    GitHub's `> **Note**` quotes as `> [!note]` alerts."""
+    def rewrite(line: str) -> str:
+        if _TOC_MARK.match(line):
+            return ""
+        bold = _BOLD_ALERT.match(line)
+        if bold:
+            return f"{bold.group('quote')}[!{bold.group('kind').lower()}]"
+        return _FOOTNOTE_DEFINITION.sub(r"\1", _FOOTNOTE_MARK.sub("", line))
+
+    return _outside_fences(source, rewrite)
+
+
+def _fenced_boxes_as_alerts(source: str) -> str:
+    """Rewrite `:::kind Title` ... `:::` boxes as `> [!kind:Title]` quotes (markdown-it has no
+    rule for them: the markers would be read as text, "::: warning Do not ... :::")."""
+    lines, out, i = source.split("\n"), [], 0
+    while i < len(lines):
+        match = _FENCED_BOX.match(lines[i])
+        if match is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        indent, colons = match.group("indent"), match.group("colons")
+        end = next((j for j in range(i + 1, len(lines))
+                    if lines[j].strip() == colons or re.fullmatch(r":{3,}", lines[j].strip())),
+                   None)
+        if end is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        marker = f"[!{match.group('kind')}:{match.group('title') or ''}]"
+        out += [f"{indent}> {marker}", f"{indent}>"]
+        out += [f"{indent}> {b[len(indent):] if b.startswith(indent) else b}".rstrip()
+                for b in lines[i + 1:end]] + [""]
+        i = end + 1
     return "\n".join(out)
 
 
