@@ -12,7 +12,7 @@ from coach.drafts import check_email, compose_draft
 from coach.drafts.phrasing import phrase_draft
 from coach.generators import Generator, make_generator
 from coach.results import Answer, Draft, DraftCheck, Passage
-from coach.retrieval import Retriever, sentence_texts
+from coach.retrieval import Retriever, pair_texts, sentence_texts
 from coach.settings import Settings
 from coach.store import Store, open_store
 from coach.verify import Verifier, window_texts
@@ -25,8 +25,8 @@ def passage_texts(text: str, section: str) -> list[str]:
     """Everything an answer embeds for one passage of the store: the retriever's sentences,
     the composer's units and the verifier's windows. `open_store(passage_texts=...)` hands
     this to ingest, which embeds them into the vector cache so a fresh process need not."""
-    return [*sentence_texts(text, section), *framed_units(text, section)[1],
-            *window_texts(text)]
+    return [*sentence_texts(text, section), *pair_texts(text, section),
+            *framed_units(text, section)[1], *window_texts(text)]
 
 
 class Coach:
