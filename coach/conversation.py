@@ -62,6 +62,14 @@ _FOLLOW_UP = re.compile(r"^(and|but|so|then|what if|what about|how about|after t
 # Pronouns that point back at someone already discussed ("what if she says no?"). "it"/"this"
 # are left out: "is it okay to..." is usually a fresh question.
 _ANAPHORA = {"she", "he", "they", "her", "him", "them", "his", "their", "hers"}
+# "ok and ...", "right, so ...": a reply's filler before the follow-up word.
+_FILLER = re.compile(r"^(?:(?:ok|okay|right|sure|thanks|thank you|great|hmm|well|got it)\b"
+                     r"[,.!\s]*)+", re.IGNORECASE)
+# "what should that reminder say?", "what do I put in it?": a thing already talked about.
+_POINTS_BACK = re.compile(r"\b(?:that|this|those|these)\s+(?!is\b|was\b|are\b|were\b|will\b|"
+                          r"would\b|can\b|could\b|should\b|means?\b|i\b|you\b|we\b|my\b|"
+                          r"to\b|it\b|one\b)[a-z]+|\b(?:in|into|on|with|about|from|of)\s+it\s*\??$",
+                          re.IGNORECASE)
 
 
 def respond(turn: Collaborators, message: str,
@@ -243,8 +251,10 @@ def resolve_follow_up(message: str, history: list[dict[str, Any]]) -> str:
         return message
     words = set(re.findall(r"[a-z']+", message.lower()))
     names_someone = bool(words & {"mentor", "mentors", "mentee"})
-    is_follow_up = (_FOLLOW_UP.match(message) is not None or len(content_words(message)) <= 2
-                    or (bool(words & _ANAPHORA) and not names_someone))
+    opening = _FILLER.sub("", message.strip())
+    is_follow_up = (_FOLLOW_UP.match(opening) is not None or len(content_words(message)) <= 2
+                    or (bool(words & _ANAPHORA) and not names_someone)
+                    or _POINTS_BACK.search(message) is not None)
     if not is_follow_up:
         return message
     return " ".join(earlier[-2:] + [message])

@@ -124,6 +124,16 @@ def test_a_follow_up_alone_lacks_the_context_its_history_gives():
         "Is it okay to give my mentor a gift?"
 
 
+def test_a_follow_up_about_a_thing_already_discussed_is_read_with_it():
+    history = [{"role": "user", "content": "How do I remind my mentor about our call?"},
+               {"role": "assistant", "content": "Send a short note the day before."}]
+    for follow_up in ["what should that reminder actually say?", "ok and what if she ignores it?",
+                      "what do I put in it?"]:
+        assert "remind my mentor" in resolve_follow_up(follow_up, history), follow_up
+    for fresh in ["How do I find a mentor in a new city?", "Is it okay to ask twice?"]:
+        assert resolve_follow_up(fresh, history) == fresh
+
+
 def test_each_conversation_resolves_against_its_own_history(coach):
     gift = [{"role": "user", "content": "Should I give my mentor a gift to say thanks?"}]
     silent = [{"role": "user", "content": "My mentor stopped returning my calls."}]
