@@ -166,14 +166,18 @@ def score_item(coach: Coach, item: dict[str, Any]) -> SuiteItem:
     if answer.kind != "answer":
         return out
     out.gold_retrieved = out.rank is not None and out.rank <= coach.settings.top_k
-    text = advice_text(answer)
+    return measure_reply(out, advice_text(answer), item["expect"])
+
+
+def measure_reply(out: SuiteItem, text: str, expect: Sequence[str]) -> SuiteItem:
+    """Fill `out`'s reply figures from the advice text of an answer (gold, sentences, markup)."""
     sentences = advice_sentences(text)
     out.sentences = len(sentences)
-    out.gold_in_answer = any(gold_hit(s, item["expect"]) for s in sentences)
-    out.gold_first = bool(sentences) and gold_hit(sentences[0], item["expect"])
+    out.gold_in_answer = any(gold_hit(s, expect) for s in sentences)
+    out.gold_first = bool(sentences) and gold_hit(sentences[0], expect)
     out.debris = [s for s in sentences if DEBRIS.search(strip_citations(s))]
     leads = lead_ins_with_lists(text)
-    out.gold_first_point = any(gold_hit(s, item["expect"]) for s in opening_point(text))
+    out.gold_first_point = any(gold_hit(s, expect) for s in opening_point(text))
     openers = line_openers(text)
     # A pointing word dangles only where a reader meets it first: at the start of a paragraph
     # or bullet. After the sentence it points to, in the same paragraph, it reads fine.
