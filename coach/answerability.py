@@ -23,7 +23,10 @@ words, so their best sentence scores like a real question's. Two rules cap them 
   judged on the part of the question that asks, by terms and by the shape of the ask
   (coach/sensitive.py) — and the reply says who can help;
 - the question is closer in meaning to one of those domains' descriptions than to any
-  sentence of the evidence (catches the domain in words no lexicon lists).
+  sentence of the evidence (catches the domain in words no lexicon lists). One description is
+  not a sensitive domain but is no guidance's business either: a personal decision about one's
+  own job ("Should I quit my job?", which otherwise reaches 0.34 on "you may outgrow a mentor
+  as you outgrow a job"); on the suite it changes no other question's outcome.
 
 Measured with `coach eval --suite tests/guidance` (library / isolated), before → after moving
 the first rule to coach/sensitive.py (the asking part, intents, a wider lexicon). The original
@@ -69,6 +72,9 @@ DOMAIN_DESCRIPTIONS: dict[str, str] = {
     "equity": "stock options, shares, vesting and what equity in a company is worth",
     "employment": "disciplinary procedures at work, formal warnings, grievances and dismissal",
     "policy": "a particular company's official internal policies and rules",
+    # Not a sensitive domain but no guidance's either: a personal decision about one's own job.
+    "career-decision": "deciding whether to quit or resign from your job, accept or turn down "
+                       "a job offer, or change careers",
 }
 
 

@@ -51,6 +51,10 @@ DANGLING = re.compile(r"^(?:(?:this|that|these|those|it|they|them|such|below|abo
                       # "Remember that your mentor agreed to this."
                       r"|.*\b(?:to|do|about|like|with|of) this[.!?]?$)", re.IGNORECASE)
 
+# "It's fine to ...", "It also helps to ...": an "it" standing for the clause that follows.
+POINTS_AHEAD = re.compile(r"^it(?:['\u2019]s| is| was)?\s+(?:\w+\s+){0,3}?(?:to \w+|that )",
+                          re.IGNORECASE)
+
 
 @dataclass
 class SuiteItem:
@@ -182,7 +186,8 @@ def measure_reply(out: SuiteItem, text: str, expect: Sequence[str]) -> SuiteItem
     # A pointing word dangles only where a reader meets it first: at the start of a paragraph
     # or bullet. After the sentence it points to, in the same paragraph, it reads fine.
     out.dangling = [s for s in sentences
-                    if (DANGLING.match(strip_citations(s)) and strip_citations(s)[:40] in openers
+                    if (DANGLING.match(strip_citations(s)) and not POINTS_AHEAD.match(s)
+                        and strip_citations(s)[:40] in openers
                         and strip_citations(s) not in leads)
                     or (strip_citations(s).rstrip().endswith(":")
                         and strip_citations(s) not in leads)]

@@ -30,7 +30,7 @@ def test_a_reworded_sentence_still_counts_as_the_gold_one():
 
 
 def test_the_suite_counts_points_that_lean_on_a_missing_neighbour():
-    from coach.suite import DANGLING
+    from coach.suite import DANGLING, POINTS_AHEAD
 
     for point in ["More common, though, is when you have to make the first move.",
                   "If you find yourself in any of these patterns, find a new mentor.",
@@ -38,5 +38,6 @@ def test_the_suite_counts_points_that_lean_on_a_missing_neighbour():
                   "Yet a mentor who only hears agreement cannot help you."]:
         assert DANGLING.match(point), point
     for point in ["Send a short note the same day.", "Talk to those who know the scheme.",
+                  "It's fine to keep your own notes from meetings.",
                   "Before your first call, write down all of these things: goals, dates."]:
-        assert not DANGLING.match(point), point
+        assert not DANGLING.match(point) or POINTS_AHEAD.match(point), point

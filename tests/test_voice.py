@@ -73,6 +73,17 @@ def test_sentences_that_follow_on_or_point_back_mid_sentence_lean():
     assert units == []  # nothing in the passage says what "it" is: neither sentence is said
 
 
+def test_an_it_that_stands_for_what_follows_does_not_lean():
+    # English extraposition: the "it" is the clause after it, so the sentence stands alone
+    for sentence in ["It's possible to outgrow a mentor, just as you outgrow a job.",
+                     "It is important that you reply within a week.",
+                     "It is worth asking twice.", "It also helps to know what you want."]:
+        assert not leans_on_predecessor(sentence), sentence
+    # ... while an "it" that names something said before still leans
+    for sentence in ["It's nothing personal.", "It was a bad meeting.", "It takes time."]:
+        assert leans_on_predecessor(sentence), sentence
+
+
 def test_flow_words_are_dropped_when_a_point_is_lifted_out():
     assert drop_connective("Finally, be careful about what you ask for.") == \
         "Be careful about what you ask for."
