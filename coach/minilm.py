@@ -88,13 +88,33 @@ class OnnxMiniLM:
                 out[i] = vector
         return np.stack(out)  # type: ignore[arg-type]
 
-    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+    def token_vectors(self, texts: list[str]) -> list[tuple[list[str], np.ndarray]]:
+        """Each text's word-piece tokens and their unit-length contextual vectors (the model's
+        last hidden state; [CLS], [SEP] and padding left out), for token-level matching."""
+        out: list[tuple[list[str], np.ndarray]] = []
+        for start in range(0, len(texts), BATCH):
+            batch = texts[start:start + BATCH]
+            encoded, hidden = self._hidden(batch)
+            for e, states in zip(encoded, hidden, strict=True):
+                keep = [i for i, (t, m) in enumerate(zip(e.tokens, e.attention_mask, strict=True))
+                        if m and t not in ("[CLS]", "[SEP]", "[PAD]")]
+                vectors = states[keep]
+                vectors /= np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
+                out.append(([e.tokens[i] for i in keep], vectors))
+        return out
+
+    def _hidden(self, texts: list[str]) -> tuple[list[Any], np.ndarray]:
         encoded = self.tokenizer.encode_batch(texts)
         ids = np.asarray([e.ids for e in encoded], dtype=np.int64)
         mask = np.asarray([e.attention_mask for e in encoded], dtype=np.int64)
         feeds = {"input_ids": ids, "attention_mask": mask,
                  "token_type_ids": np.zeros_like(ids)}
-        hidden = self.session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]
+        return encoded, self.session.run(None, {k: v for k, v in feeds.items()
+                                                if k in self._inputs})[0]
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        encoded, hidden = self._hidden(texts)
+        mask = np.asarray([e.attention_mask for e in encoded], dtype=np.int64)
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
