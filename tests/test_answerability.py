@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from coach.answerability import Answerability, uncovered_sensitive_topic
+from coach.answerability import (
+    Answerability,
+    combine,
+    signals,
+    uncovered_sensitive_topic,
+    uncovered_words,
+)
 from coach.api import Coach
 from coach.declines import REFUSAL, sensitive_decline
 from coach.retrieval import Retriever
@@ -132,3 +138,20 @@ def test_a_coaching_question_that_mentions_negotiation_is_answered(library: Sett
     answer = Coach(library).ask("My mentor helped me get ready for my salary negotiation. "
                                 "What should I put in the recap after our meeting?")
     assert answer.kind == "answer" and "recap" in answer.text.lower()
+
+
+def test_a_near_topic_question_that_hinges_on_a_word_the_guidance_never_uses_is_declined(
+        library: Settings) -> None:
+    # "agenda", "meetings", "mentor" match the guidance well enough for the sentence signals;
+    # what is asked ("how much is a first class stamp") is in no token of the evidence.
+    question = "Before meetings my mentor sends an agenda by post. How much is a first class stamp?"
+    coach = Coach(library)
+    assert coach.ask(question).kind == "refusal"
+    assert coach.ask("Should the agenda go out the day before or earlier?").kind == "answer"
+    # It is the token rule that declines it: the sentence signals alone would answer.
+    evidence = coach.retriever.search(question)
+    s = signals(question, evidence, coach.retriever.library(),
+                coach.answerability._domain_cosine(question),
+                coach.answerability._coverage(question, evidence))
+    assert combine(s) >= library.min_confidence and uncovered_words(s)
+    assert uncovered_sensitive_topic(question, evidence) is None
