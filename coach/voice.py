@@ -124,7 +124,18 @@ def leans_on_predecessor(sentence: str) -> bool:
     return ((bool(_LEANS.match(body)) and not _THERE_IS.match(body)
              and not _DUMMY_IT.match(body))
             or bool(_LEANING_OPENER.match(body)) or bool(_POINTS_BACK.search(body))
-            or bool(_FOLLOWS_ON.match(body)) or _points_back_mid_sentence(body))
+            or bool(_FOLLOWS_ON.match(body)) or _points_back_mid_sentence(body)
+            or _order_on_them(body))
+
+
+# "Read them before your first session", "Ask for them one at a time": an order whose object is
+# "them" with nothing before it. ("Tell them", "Thank them": a person, the mentor, is meant.)
+_ORDER_ON_THEM = re.compile(r"^(\w+)\s+(for\s+)?them\b", re.IGNORECASE)
+
+
+def _order_on_them(body: str) -> bool:
+    m = _ORDER_ON_THEM.match(body)
+    return m is not None and (bool(m.group(2)) or m.group(1).lower() not in _OBJECT_VERBS)
 
 
 def _points_back_mid_sentence(body: str) -> bool:

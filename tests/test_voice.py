@@ -61,6 +61,8 @@ def test_sentences_that_follow_on_or_point_back_mid_sentence_lean():
     assert leans_on_predecessor("If you fall into any of these patterns, find a new mentor.")
     assert leans_on_predecessor("Your mentor should be able to read it on a phone.")
     assert leans_on_predecessor("Remember that your mentor agreed to this.")
+    assert leans_on_predecessor("Ask for them one at a time, and keep each ask small.")
+    assert leans_on_predecessor("Read them before your first session.")
     # ... while an "it" with something to stand for, a lead-in, or "those who" stand alone.
     assert not leans_on_predecessor("Learn to pronounce her name, writing it down if you need to.")
     assert not leans_on_predecessor("Agree on a time and stick to it.")
@@ -68,6 +70,7 @@ def test_sentences_that_follow_on_or_point_back_mid_sentence_lean():
     assert not leans_on_predecessor("Try this: send one line the same day.")
     assert not leans_on_predecessor("Talk to those who have done the programme before.")
     assert not leans_on_predecessor("Thank your mentor and let them know how it went.")
+    assert not leans_on_predecessor("Tell them what happened as a result.")  # the mentor
     units = build_units("Keep it to a single screen. Your mentor should be able to read it on a "
                         "phone.")
     assert units == []  # nothing in the passage says what "it" is: neither sentence is said
