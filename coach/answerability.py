@@ -188,14 +188,14 @@ class Answerability:
 
 
 def _token_runner() -> TokenVectors | None:
-    from coach.minilm import load
-    from coach.settings import Settings
+    """The store model's token vectors (its ONNX session, shared: no second model load)."""
+    from coach.store import token_vectors
 
-    runner, why = load(Settings.from_env().cache_dir)
-    if runner is None:
-        log.warning("answerability's token rule is off (no onnxruntime model: %s)", why)
-        return None
-    return runner.token_vectors
+    vectors = token_vectors()
+    if vectors is None:
+        log.warning("answerability's token rule is off: the model runs through "
+                    "sentence-transformers, which gives no token vectors here")
+    return vectors
 
 
 def _store_embedder() -> Embedder:

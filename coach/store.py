@@ -100,6 +100,16 @@ def _sentence_transformers() -> Embedder:
     )
 
 
+def token_vectors(settings: Settings | None = None) -> Callable[[list[str]], Any] | None:
+    """Texts -> their word pieces and contextual token vectors, from the same ONNX session as
+    `embeddings` (no second copy of the model); None when embeddings run through
+    sentence-transformers (no ONNX session to ask)."""
+    model: Any = embeddings(settings)
+    while model is not None and not isinstance(model, _OnnxEmbedder):
+        model = getattr(model, "inner", None)
+    return model.runner.token_vectors if model is not None else None
+
+
 class _OnnxEmbedder:
     """`coach.minilm.OnnxMiniLM` with the `Embedder` methods."""
 
