@@ -63,6 +63,7 @@ def test_sentences_that_follow_on_or_point_back_mid_sentence_lean():
     assert leans_on_predecessor("Remember that your mentor agreed to this.")
     assert leans_on_predecessor("Ask for them one at a time, and keep each ask small.")
     assert leans_on_predecessor("Read them before your first session.")
+    assert leans_on_predecessor("The relationships grow out of that on their own.")
     # ... while an "it" with something to stand for, a lead-in, or "those who" stand alone.
     assert not leans_on_predecessor("Learn to pronounce her name, writing it down if you need to.")
     assert not leans_on_predecessor("Agree on a time and stick to it.")
@@ -71,6 +72,7 @@ def test_sentences_that_follow_on_or_point_back_mid_sentence_lean():
     assert not leans_on_predecessor("Talk to those who have done the programme before.")
     assert not leans_on_predecessor("Thank your mentor and let them know how it went.")
     assert not leans_on_predecessor("Tell them what happened as a result.")  # the mentor
+    assert not leans_on_predecessor("Write down anything you can from that call.")
     units = build_units("Keep it to a single screen. Your mentor should be able to read it on a "
                         "phone.")
     assert units == []  # nothing in the passage says what "it" is: neither sentence is said
