@@ -123,7 +123,7 @@ def sync(store: Store, paths: Iterable[Path | str], *, progress: Progress | bool
                 store.mark_changed(_now("microseconds"), Change(
                     base, tuple(c.id for c in added), tuple(removed)))
             report.total_chunks = store.count()
-            _warm(store, added[:WARM_MAX_CHUNKS], embedded)
+            warm(store, added[:WARM_MAX_CHUNKS], embedded)
         except _store_failures() as exc:
             where = store.settings.chroma_url or store.settings.data_dir
             raise StoreError(f"could not update the guidance store at {where}: {exc}. What was "
@@ -207,12 +207,13 @@ def _sync_document(store: Store, source: str, chunks: list[Chunk], stamp: str,
     report.num_deleted += len(stale)
 
 
-def _warm(store: Store, chunks: list[Chunk], embedded: Embedded | None) -> None:
+def warm(store: Store, chunks: list[Chunk], embedded: Embedded | None = None) -> None:
     """Embed into the vector cache what queries will embed for these new passages, so a fresh
     process answers without embedding them. Last, after every store write: the passages are
     findable first, and an ingest stopped here loses only speed (queries fill the cache).
     Warming takes about twice as long as the embedding before it, so it reports its progress
-    to `embedded` under WARM_LABEL."""
+    to `embedded` under WARM_LABEL. (Public for `coach bench`, whose ingests warm as this one
+    does: without it, the first search to meet a new passage embedded its sentences.)"""
     if store.passage_texts is None:
         return
     for start in range(0, len(chunks), BATCH_SIZE):

@@ -83,7 +83,7 @@ def test_retrieval_bench_times_the_coach_and_raw_chroma_on_the_same_store(
     user = settings()
 
     out = bench_retrieval(user, tmp_path / "work", [300, 600], queries=3, rounds=1, sample=8,
-                          profile=True)
+                          profile=True, added=2)
 
     assert [row["chunks"] for row in out["sizes"].values()] == [300, 600]
     for row in out["sizes"].values():
@@ -91,6 +91,7 @@ def test_retrieval_bench_times_the_coach_and_raw_chroma_on_the_same_store(
             assert row[name]["coach_p50_ms"] > 0 and row[name]["raw_p50_ms"] > 0
             assert row[name]["overhead_p50"] > 0
         assert "Retriever.search" in row["profile"]
+        assert row["after_ingest"]["chunks_added"] == 2 and row["after_ingest"]["first_ratio"] > 0
     assert set(out["growth"]) == {"incl_embedding_coach", "incl_embedding_raw",
                                   "excl_embedding_coach", "excl_embedding_raw"}
     assert not user.data_dir.exists()
@@ -114,6 +115,52 @@ def test_a_large_synthetic_store_is_built_once_then_copied_as_the_same_store(
     assert (a["embeddings"] == b["embeddings"]).all()
     assert Retriever(copied, second).search("How do I ask my mentor for feedback?")
     assert copied.settings.data_dir == second.data_dir != first.data_dir
+
+
+@pytest.mark.model
+def test_the_bench_ingests_as_the_product_does_so_no_search_embeds_a_new_passage(
+        settings: Callable[..., Settings], tmp_path: Path) -> None:
+    from bench.speed import _ingest_random, _Precomputed, _scratch_vector_cache, _store_with
+    from coach.api import passage_texts
+    from coach.retrieval import sentence_texts
+    from coach.store import embeddings
+
+    user = settings()
+    store, _, _ = build_synthetic_store(user, 40, sample=8)
+    documents = _scratch_vector_cache(embeddings(), tmp_path / "vectors.sqlite3")
+    texts, metas = synthetic_chunks(40)
+    documents.embed_documents([s for t, m in zip(texts, metas, strict=True)
+                               for s in sentence_texts(t, m["section"])])
+    model, embedded = documents.inner, []
+
+    class Counting:
+        def embed_documents(self, batch: list[str]) -> list[list[float]]:
+            embedded.extend(batch)
+            return model.embed_documents(batch)
+
+        def embed_query(self, text: str) -> list[float]:
+            return model.embed_query(text)
+
+    documents.inner = Counting()
+    warmed = Retriever(_store_with(store, _Precomputed({}, documents), passage_texts), user)
+    plain = Retriever(_store_with(store, _Precomputed({}, documents)), user)  # warms nothing
+
+    question = "How do I ask my mentor for feedback?"
+
+    _ingest_random(warmed.store, "warmed", 4, seed=5)
+    embedded.clear()
+    found = warmed.search(question, 44)  # every passage a candidate, the 4 new ones too
+    on_search_after_warmed_ingest = list(embedded)
+    _ingest_random(plain.store, "plain", 4, seed=6)
+    embedded.clear()
+    plain.search(question, 48)
+
+    assert {"warmed-00000", "warmed-00003"} <= {p.id for p in found}
+    assert on_search_after_warmed_ingest == []  # read back from the vector cache
+    new_texts, new_metas = synthetic_chunks(4, seed=6)
+    plain_sentences = {s for t, m in zip(new_texts, new_metas, strict=True)
+                       for s in sentence_texts(t, m["section"])}
+    assert set(embedded) == plain_sentences  # the old bench's ingest: the search embedded them
 
 
 def test_answer_bench_streams_the_in_scope_questions(corpus_store: Settings) -> None:
