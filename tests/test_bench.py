@@ -122,15 +122,18 @@ def test_the_bench_ingests_as_the_product_does_so_no_search_embeds_a_new_passage
         settings: Callable[..., Settings], tmp_path: Path) -> None:
     from bench.speed import _ingest_random, _Precomputed, _scratch_vector_cache, _store_with
     from coach.api import passage_texts
-    from coach.retrieval import sentence_texts
+    from coach.retrieval import pair_texts, sentence_texts
     from coach.store import embeddings
+
+    def searched(text: str, section: str) -> list[str]:  # what a search embeds per passage
+        return sentence_texts(text, section) + pair_texts(text, section)
 
     user = settings()
     store, _, _ = build_synthetic_store(user, 40, sample=8)
     documents = _scratch_vector_cache(embeddings(), tmp_path / "vectors.sqlite3")
     texts, metas = synthetic_chunks(40)
     documents.embed_documents([s for t, m in zip(texts, metas, strict=True)
-                               for s in sentence_texts(t, m["section"])])
+                               for s in searched(t, m["section"])])
     model, embedded = documents.inner, []
 
     class Counting:
@@ -159,7 +162,7 @@ def test_the_bench_ingests_as_the_product_does_so_no_search_embeds_a_new_passage
     assert on_search_after_warmed_ingest == []  # read back from the vector cache
     new_texts, new_metas = synthetic_chunks(4, seed=6)
     plain_sentences = {s for t, m in zip(new_texts, new_metas, strict=True)
-                       for s in sentence_texts(t, m["section"])}
+                       for s in searched(t, m["section"])}
     assert set(embedded) == plain_sentences  # the old bench's ingest: the search embedded them
 
 
