@@ -181,9 +181,11 @@ class Answerability:
                 self._tokens_tried = True
                 runner = _token_runner()
                 self._tokens = TokenCache(runner) if runner is not None else None
-            if self._tokens is None:
-                return 1.0
-            vectors = self._tokens([subject_part(question)] + [p.text for p in evidence])
+            tokens = self._tokens
+        if tokens is None:
+            return 1.0
+        # outside the lock: the model pass (~0.3 s) must not hold other questions back
+        vectors = tokens([subject_part(question)] + [p.text for p in evidence])
         return coverage(vectors[0], vectors[1:])
 
 

@@ -14,6 +14,7 @@ it is in coach/answerability.py.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
@@ -74,16 +75,19 @@ class TokenCache:
         self._vectors = vectors
         self._size = size
         self._seen: OrderedDict[str, tuple[list[str], np.ndarray]] = OrderedDict()
+        self._lock = threading.Lock()  # the web app's questions share one cache
 
     def __call__(self, texts: list[str]) -> list[tuple[list[str], np.ndarray]]:
-        todo = list(dict.fromkeys(t for t in texts if t not in self._seen))
-        if todo:
+        with self._lock:
+            known = {t: self._seen[t] for t in texts if t in self._seen}
+        todo = list(dict.fromkeys(t for t in texts if t not in known))
+        if todo:  # the model runs outside the lock
             for text, (pieces, vecs) in zip(todo, self._vectors(todo), strict=True):
-                self._seen[text] = (pieces, np.asarray(vecs, dtype=np.float16))
-        out = []
-        for text in texts:
-            self._seen.move_to_end(text)
-            out.append(self._seen[text])
-        while len(self._seen) > self._size:
-            self._seen.popitem(last=False)
-        return out
+                known[text] = (pieces, np.asarray(vecs, dtype=np.float16))
+        with self._lock:
+            for text in texts:
+                self._seen[text] = known[text]
+                self._seen.move_to_end(text)
+            while len(self._seen) > self._size:
+                self._seen.popitem(last=False)
+        return [known[t] for t in texts]
