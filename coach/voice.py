@@ -112,6 +112,19 @@ mentor mentors mentee mentees you someone person people colleague colleagues man
 boss coordinator friend friends peer peers supervisor tutor
 """.split())
 _QUOTED = re.compile(r"[\"\u201c][^\"\u201d]*[\"\u201d]")
+# "The relationships grow out of that on their own", "Don't worry about that.": "that" as the
+# object of a preposition, standing for what the sentence before said.
+_THAT_BACK = re.compile(r"\b(?:of|from|about|with|like|after|before|on|for|to)\s+that"
+                        r"(?=\s*(?:[.,;:!?)]|$)|\s+(?:on|in|at|again|first|later|now|as|when|"
+                        r"if|and|or|but)\b)", re.IGNORECASE)
+# "Read them before your first session", "Ask for them one at a time": an order whose object is
+# "them" with nothing before it. ("Tell them", "Thank them": a person, the mentor, is meant.)
+_ORDER_ON_THEM = re.compile(r"^(\w+)\s+(for\s+)?them\b", re.IGNORECASE)
+
+
+def _order_on_them(body: str) -> bool:
+    m = _ORDER_ON_THEM.match(body)
+    return m is not None and (bool(m.group(2)) or m.group(1).lower() not in _OBJECT_VERBS)
 
 
 def leans_on_predecessor(sentence: str) -> bool:
@@ -126,21 +139,6 @@ def leans_on_predecessor(sentence: str) -> bool:
             or bool(_LEANING_OPENER.match(body)) or bool(_POINTS_BACK.search(body))
             or bool(_FOLLOWS_ON.match(body)) or _points_back_mid_sentence(body)
             or _order_on_them(body) or bool(_THAT_BACK.search(body)))
-
-
-# "The relationships grow out of that on their own", "Don't worry about that.": "that" as the
-# object of a preposition, standing for what the sentence before said.
-_THAT_BACK = re.compile(r"\b(?:of|from|about|with|like|after|before|on|for|to)\s+that"
-                        r"(?=\s*(?:[.,;:!?)]|$)|\s+(?:on|in|at|again|first|later|now|as|when|"
-                        r"if|and|or|but)\b)", re.IGNORECASE)
-# "Read them before your first session", "Ask for them one at a time": an order whose object is
-# "them" with nothing before it. ("Tell them", "Thank them": a person, the mentor, is meant.)
-_ORDER_ON_THEM = re.compile(r"^(\w+)\s+(for\s+)?them\b", re.IGNORECASE)
-
-
-def _order_on_them(body: str) -> bool:
-    m = _ORDER_ON_THEM.match(body)
-    return m is not None and (bool(m.group(2)) or m.group(1).lower() not in _OBJECT_VERBS)
 
 
 def _points_back_mid_sentence(body: str) -> bool:
