@@ -27,8 +27,9 @@ from typing import Any
 
 import numpy as np
 
-from coach.sensitive import asking_part, has_own_subject
-from coach.text import STOPWORDS, stem
+from coach.coverage import informative, subject_part, words
+from coach.sensitive import asking_part
+from coach.text import stem
 
 CACHE = Path(".artifacts/oos")
 BLIND = ("boundaries-blind-2", "boundaries-blind-3", "boundaries-blind-4")
@@ -58,21 +59,6 @@ def ensure_tokens(texts: set[str], tokens: dict[str, Any]) -> None:
     (CACHE / "tokens.pkl").write_bytes(pickle.dumps(tokens))
 
 
-def words(toks: list[str]) -> list[tuple[str, list[int]]]:
-    """Word pieces merged into words: (word, its piece indices)."""
-    out: list[tuple[str, list[int]]] = []
-    for i, t in enumerate(toks):
-        if t.startswith("##") and out:
-            out[-1] = (out[-1][0] + t[2:], out[-1][1] + [i])
-        else:
-            out.append((t, [i]))
-    return out
-
-
-def informative(word: str) -> bool:
-    return word.isalpha() and len(word) > 2 and word not in STOPWORDS
-
-
 def coverage(question: str, evidence_texts: list[str], tokens: dict[str, Any]
              ) -> list[tuple[str, float]]:
     """Each informative word of `question` and its best token cosine over the evidence
@@ -81,12 +67,6 @@ def coverage(question: str, evidence_texts: list[str], tokens: dict[str, Any]
     ev = np.concatenate([tokens[t][1] for t in evidence_texts]).astype(np.float32)
     best = (qv.astype(np.float32) @ ev.T).max(axis=1)
     return [(w, float(best[idx].mean())) for w, idx in words(qt) if informative(w)]
-
-
-def subject_part(question: str) -> str:
-    """The asking part, or the whole question when the ask has no subject of its own."""
-    ask = asking_part(question)
-    return ask if has_own_subject(ask) else question
 
 
 def idf(word: str, df: dict[str, int], chunks: int) -> float:
