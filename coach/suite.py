@@ -185,13 +185,16 @@ def measure_reply(out: SuiteItem, text: str, expect: Sequence[str]) -> SuiteItem
     openers = line_openers(text)
     # A pointing word dangles only where a reader meets it first: at the start of a paragraph
     # or bullet. After the sentence it points to, in the same paragraph, it reads fine.
-    out.dangling = [s for s in sentences
-                    if (DANGLING.match(strip_citations(s)) and not POINTS_AHEAD.match(s)
-                        and strip_citations(s)[:40] in openers
-                        and strip_citations(s) not in leads)
-                    or (strip_citations(s).rstrip().endswith(":")
-                        and strip_citations(s) not in leads)]
+    out.dangling = [s for s in sentences if _dangles(strip_citations(s), openers, leads)]
     return out
+
+
+def _dangles(body: str, openers: set[str], leads: set[str]) -> bool:
+    """A leaning opener where a reader meets it first, or a lead-in with no list after it."""
+    if body in leads:
+        return False
+    return ((bool(DANGLING.match(body)) and not POINTS_AHEAD.match(body)
+             and body[:40] in openers) or body.rstrip().endswith(":"))
 
 
 _BULLET_LINE = re.compile(r"^(\s*)[-*\u2022]\s+(.*)$")
