@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -177,3 +178,14 @@ def test_the_draft_offer_button_follows_a_saved_reply(settings):
     assert offer["visible"] and offer["value"] == "✉ Draft the back-off note"
     assert question["visible"] is False
     assert chat_tab.workspace.for_user(None).conversations.get(conversation_id).messages[1].complete
+
+
+def test_exports_are_files_in_their_own_folders_and_an_unused_page_leaves_no_folder(settings):
+    chat_tab, _, _ = tabs(settings)
+    workspace = chat_tab.workspace
+    assert workspace._exports_dir is None  # no export yet: nothing written to the temp dir
+    _, conversation_id, _ = say(chat_tab, "How do I end things with my mentor?")
+    first, again = workspace.export(None, conversation_id), workspace.export(None, conversation_id)
+    assert [p.rsplit(".", 1)[1] for p in first] == ["md", "json"]
+    assert "How do I end things" in Path(first[0]).read_text(encoding="utf-8")
+    assert first[0] != again[0]  # a second export does not overwrite the first

@@ -36,7 +36,9 @@ class WorkspaceService:
         self.settings = settings
         self.db = db or open_database(settings)
         self.today = today
-        self._exports = Path(tempfile.mkdtemp(prefix="coach-exports-"))
+        # Export files live until the process ends (the page serves them from here); made on
+        # the first export, so a page nobody exports from leaves no empty folder behind.
+        self._exports_dir: tempfile.TemporaryDirectory[str] | None = None
 
     def for_user(self, username: str | None) -> Workspace:
         return Workspace(self.db, username or LOCAL_OWNER)
@@ -44,7 +46,7 @@ class WorkspaceService:
     def export(self, username: str | None, conversation_id: str) -> list[str]:
         """Write the conversation as Markdown and JSON files; return their paths."""
         conversation = self.for_user(username).conversations.get(conversation_id)
-        folder = Path(tempfile.mkdtemp(dir=self._exports))
+        folder = self._export_folder()
         md = folder / export_filename(conversation.shown_title, "md")
         md.write_text(conversation_markdown(conversation), encoding="utf-8")
         js = md.with_suffix(".json")
@@ -52,8 +54,14 @@ class WorkspaceService:
                       encoding="utf-8")
         return [str(md), str(js)]
 
+    def _export_folder(self) -> Path:
+        """A new folder for one export's files (two exports never overwrite each other)."""
+        if self._exports_dir is None:
+            self._exports_dir = tempfile.TemporaryDirectory(prefix="coach-exports-")
+        return Path(tempfile.mkdtemp(dir=self._exports_dir.name))
+
     def export_draft(self, draft: Any) -> str:
-        folder = Path(tempfile.mkdtemp(dir=self._exports))
+        folder = self._export_folder()
         path = folder / export_filename(f"{draft.kind} to {draft.to}", "md")
         path.write_text(draft_markdown(draft), encoding="utf-8")
         return str(path)
