@@ -7,7 +7,7 @@ import functools
 import re
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -37,6 +37,10 @@ SUPPORT_FLOOR = 0.40  # a supporting point must clear this absolute score...
 SUPPORT_RELATIVE = 0.80  # ...and this share of the answer's score: no padding
 MAX_SUPPORT = 3
 MAX_SENTENCES = 4  # the whole reply, list items counted as sentences (the answer always fits)
+# A lead-in says at most this many of its list's items: the ones closest to the question, in
+# the list's order (a sub-item brings its parent). A list of eight steps answered "how do I word
+# the request?" with all eight, five sentences past the budget; the source view has the rest.
+LIST_ITEMS_SAID = MAX_SENTENCES - 1
 SENTENCE_WEIGHT = 0.6  # unit vs. passage similarity in a unit's score
 CARRY = 0.90  # share of a unit's score passed on to the next one in its passage
 # Relevance vs. novelty when picking supporting points. Fitted alone, leave-one-document-out,
@@ -151,7 +155,7 @@ class GroundedComposer:
         # Checks each reworded sentence against its passage (`coach.verify.Verifier`); without
         # one the guidance's own wording is kept, since an unchecked rewrite is never said.
         self.verifier = verifier
-        self._cache: dict[tuple[str, int], tuple[list[V.Unit], np.ndarray]] = {}
+        self._cache: dict[tuple[str, int], _PassageUnits] = {}
         self._lock = threading.Lock()
 
     def stream(self, question: str, evidence: list[Passage],
@@ -190,30 +194,39 @@ class GroundedComposer:
         if focus and focus != question:
             qvec = qvec + np.asarray(self.embeddings.embed_query(focus), dtype=np.float32)
             qvec /= np.linalg.norm(qvec) or 1.0
-        per_passage = [(p, *self._units(p)) for p in evidence]
-        weights = _informative_words(question, [u.text for _, us, _ in per_passage for u in us])
+        per_passage = [(p, self._units(p)) for p in evidence]
+        weights = _informative_words(question, [u.text for _, pu in per_passage
+                                                for u in pu.units])
         out: list[Candidate] = []
-        for passage, units, vectors in per_passage:
-            for unit, vec in zip(units, vectors, strict=True):
-                words = set(content_words(unit.text))
+        for passage, pu in per_passage:
+            for i, (unit, vec) in enumerate(zip(pu.units, pu.vectors, strict=True)):
+                if i in pu.items:
+                    unit = trim_list(unit, pu.items[i] @ qvec + self.weights.overlap_weight
+                                     * _overlaps([t for _, t in unit.items], weights))
                 out.append(Candidate(
-                    passage, unit, vec, float(vec @ qvec),
-                    sum(w for word, w in weights.items() if word in words),
+                    passage, unit, vec, float(vec @ qvec), _overlaps([unit.text], weights)[0],
                     V.fits_question_type(focus or question, unit), V.actionability(unit)))
         return out
 
-    def _units(self, passage: Passage) -> tuple[list[V.Unit], np.ndarray]:
+    def _units(self, passage: Passage) -> _PassageUnits:
         key = (passage.id, hash(passage.text))  # a re-ingested passage keeps its id
         with self._lock:
             hit = self._cache.get(key)
         if hit is not None:
             return hit
         units, framed = framed_units(passage.text, passage.section)
-        vectors = (np.asarray(self.embeddings.embed_documents(framed), dtype=np.float32)
-                   if units else np.zeros((0, 1), dtype=np.float32))
+        long_lists = {i: framed_items(u, passage.section) for i, u in enumerate(units)
+                      if len(u.items) > LIST_ITEMS_SAID}
+        texts = framed + [t for ts in long_lists.values() for t in ts]
+        vectors = (np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32)
+                   if texts else np.zeros((0, 1), dtype=np.float32))
+        items, at = {}, len(framed)
+        for i, ts in long_lists.items():
+            items[i], at = vectors[at:at + len(ts)], at + len(ts)
+        result = _PassageUnits(units, vectors[:len(framed)], items)
         with self._lock:
-            self._cache[key] = (units, vectors)
-        return units, vectors
+            self._cache[key] = result
+        return result
 
     def _said(self, item: _Scored) -> Point:
         """The unit in the coach's voice: each reworded sentence kept only if its passage still
@@ -229,11 +242,91 @@ class GroundedComposer:
         return Point(item.passage, said, items)
 
 
+@dataclass(frozen=True)
+class _PassageUnits:
+    """A passage's units, their vectors, and the item vectors of each list too long to say
+    whole (by unit index)."""
+
+    units: list[V.Unit]
+    vectors: np.ndarray
+    items: dict[int, np.ndarray]
+
+
 def framed_units(text: str, section: str) -> tuple[list[V.Unit], list[str]]:
     """A passage's units and the texts they are embedded as (ingest embeds these ahead):
     under their section title, as chunks are ("Find a mentor: start looking ...")."""
     units = V.build_units(text)
     return units, [": ".join(t for t in (section, u.topic, u.text) if t) for u in units]
+
+
+def framed_items(unit: V.Unit, section: str) -> list[str]:
+    """The texts a lead-in's list items are embedded as, framed like the units."""
+    return [": ".join(t for t in (section, unit.topic, item) if t) for _, item in unit.items]
+
+
+def list_item_texts(text: str, section: str) -> list[str]:
+    """What `trim_list` embeds for a passage (ingest embeds these ahead too): the items of
+    each list longer than `LIST_ITEMS_SAID`."""
+    return [t for u in V.build_units(text) if len(u.items) > LIST_ITEMS_SAID
+            for t in framed_items(u, section)]
+
+
+# "...a mentee owes four things:": the lead-in counts its items, so none of the counted
+# (top-level) items may go; only their sub-items are trimmed.
+_COUNTED = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:[\w-]+\s+)"
+                      r"{0,3}[\w-]+:\s*$", re.IGNORECASE)
+
+
+def trim_list(unit: V.Unit, scores: np.ndarray, keep: int = LIST_ITEMS_SAID) -> V.Unit:
+    """`unit` with only the `keep` list items that score highest (`scores`: each item's
+    closeness to the question, scored as units are), in list order; an item
+    kept brings the items it sits under (they count too). A lead-in that counts its items
+    keeps every top-level one; a numbered list (steps in an order) is kept whole."""
+    if unit.ordered:
+        return unit
+    parents = _parents(unit.items)
+    counted = bool(_COUNTED.search(unit.sentences[-1]))
+    chosen = {j for i, parent in enumerate(parents) if counted and parent < 0
+              for j in _needs(i, unit.items, parents)}
+    budget = max(keep, len(chosen))
+    for i in np.argsort(-scores, kind="stable"):
+        needed = _needs(int(i), unit.items, parents) - chosen
+        if len(chosen) + len(needed) <= budget:
+            chosen |= needed
+    return replace(unit, items=[item for i, item in enumerate(unit.items) if i in chosen])
+
+
+def _parents(items: list[tuple[int, str]]) -> list[int]:
+    """Each item's parent index (-1 at the top level): the nearest earlier item less deep."""
+    out: list[int] = []
+    for i, (depth, _) in enumerate(items):
+        j = i - 1
+        while j >= 0 and items[j][0] >= depth:
+            j -= 1
+        out.append(j)
+    return out
+
+
+def _needs(i: int, items: list[tuple[int, str]], parents: list[int]) -> set[int]:
+    """Item `i` and what it cannot be said without: the items it sits under, and, when it or
+    one of those ends in ":" ("Write a short paragraph about where you are now:"), all that
+    item's sub-items (a lead-in is never said without its list, nor part of that list)."""
+    chain = [i, *_chain(i, parents)]
+    out = set(chain)
+    leads = [j for j in chain if items[j][1].rstrip().endswith(":")]
+    if leads:
+        top = leads[-1]
+        out |= {j for j in range(top + 1, len(items)) if top in _chain(j, parents)}
+    return out
+
+
+def _chain(i: int, parents: list[int]) -> list[int]:
+    """The items `i` sits under, nearest first."""
+    out = []
+    while parents[i] >= 0:
+        i = parents[i]
+        out.append(i)
+    return out
 
 
 def score_candidates(candidates: list[Candidate], w: Weights = WEIGHTS) -> list[_Scored]:
@@ -350,6 +443,12 @@ def _suggestions(question: str, chosen: list[_Scored], scored: list[_Scored],
             out.append(Suggestion("question", follow_up))
             break
     return out
+
+
+def _overlaps(texts: list[str], weights: dict[str, float]) -> np.ndarray:
+    """Each text's weighted share of the question's informative words."""
+    bags = [set(content_words(t)) for t in texts]
+    return np.array([sum(w for word, w in weights.items() if word in bag) for bag in bags])
 
 
 def _informative_words(question: str, sentences: list[str]) -> dict[str, float]:

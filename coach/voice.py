@@ -49,13 +49,15 @@ class Unit:
     """One point the coach can make: `sentences` (the guidance's own words, markup stripped),
     and for a lead-in, its list `items` as (depth, text). `start` orders units in the passage;
     `keys` are the sentence positions it covers (two units sharing one are never both said);
-    `topic` is the short line above it (an FAQ's "The connection keeps dropping."), if any."""
+    `topic` is the short line above it (an FAQ's "The connection keeps dropping."), if any;
+    `ordered` is true for a numbered list."""
 
     sentences: list[str]
     items: list[tuple[int, str]] = field(default_factory=list)
     start: int = 0
     keys: frozenset[int] = frozenset()
     topic: str = ""
+    ordered: bool = False  # its list is numbered: steps in an order, said whole
 
     @property
     def text(self) -> str:
@@ -91,8 +93,12 @@ _POINTS_BACK = re.compile(r"\bthe (?:former|latter|(?:first|second|third|other|l
 # "Another option is ...", "More common, though, is ...", "Similarly, ...": a sentence that
 # compares with, or follows on from, what came before it.
 _FOLLOWS_ON = re.compile(r"^(?:another|the (?:same|rest|other)|similarly|likewise|as a result|"
-                         r"therefore|thus|hence|otherwise)\b|^[^,;:]{0,40},\s*(?:though|however),",
-                         re.IGNORECASE)
+                         r"therefore|thus|hence|otherwise|"
+                         # a time counted from what the sentence before told ("Afterwards, write
+                         # a thank-you note": after what?)
+                         r"afterwards?|after that|before that|by then|until then|from then on|"
+                         r"at that (?:point|stage|time)|in the meantime|meanwhile|later on)\b"
+                         r"|^[^,;:]{0,40},\s*(?:though|however),", re.IGNORECASE)
 # "If you fall into any of these patterns, ...": these/those with their noun, mid-sentence,
 # point back (a lead-in ending in ":" points ahead to its list; "those who ..." to its clause).
 _THESE_BACK = re.compile(r"(?<=\s)(?:these|those)\s+(?!who\b|which\b|that\b|with\b|of\b|in\b)\w+",
@@ -113,10 +119,12 @@ boss coordinator friend friends peer peers supervisor tutor
 """.split())
 _QUOTED = re.compile(r"[\"\u201c][^\"\u201d]*[\"\u201d]")
 # "The relationships grow out of that on their own", "Don't worry about that.": "that" as the
-# object of a preposition, standing for what the sentence before said.
+# object of a preposition, standing for what the sentence before said; and "...drift apart that
+# way", which says how the sentence before said it happened.
 _THAT_BACK = re.compile(r"\b(?:of|from|about|with|like|after|before|on|for|to)\s+that"
                         r"(?=\s*(?:[.,;:!?)]|$)|\s+(?:on|in|at|again|first|later|now|as|when|"
-                        r"if|and|or|but)\b)", re.IGNORECASE)
+                        r"if|and|or|but)\b)"
+                        r"|(?<=\w )that way\b", re.IGNORECASE)
 # "Read them before your first session", "Ask for them one at a time": an order whose object is
 # "them" with nothing before it. ("Tell them", "Thank them": a person, the mentor, is meant.)
 _ORDER_ON_THEM = re.compile(r"^(\w+)\s+(for\s+)?them\b", re.IGNORECASE)
@@ -209,7 +217,8 @@ def build_units(text: str) -> list[Unit]:
                 sentences = sentences[:-1]
             position = _add_sentences(units, sentences, position)
             if lead is not None and items and len(items) <= LIST_MAX_ITEMS:
-                units.append(Unit([lead], list(items), position, frozenset({position})))
+                units.append(Unit([lead], list(items), position, frozenset({position}),
+                                  ordered=kind[2]))
                 position += 1
         for unit in units[first:]:
             unit.topic = topic
@@ -239,11 +248,13 @@ def _add_sentences(units: list[Unit], sentences: list[str], position: int) -> in
 
 def _blocks(text: str) -> list[tuple[Any, Any]]:
     """Paragraphs and lists. A paragraph ending in ":" right before a list owns that list:
-    ("para", text) | (("lead", items), text) | ("list", items); items are (depth, text)."""
+    ("para", text) | (("lead", items, numbered), text) | ("list", items); items are (depth,
+    text), and `numbered` says the list's first item is numbered ("1.")."""
     lines = [ln.rstrip() for ln in text.splitlines()]
     out: list[tuple[Any, Any]] = []
     para: list[str] = []
     items: list[tuple[int, str]] = []
+    numbered = [False]
 
     def flush_para() -> None:
         if para:
@@ -254,7 +265,7 @@ def _blocks(text: str) -> list[tuple[Any, Any]]:
         if not items:
             return
         if out and out[-1][0] == "para" and str(out[-1][1]).rstrip().endswith(":"):
-            out[-1] = (("lead", list(items)), out[-1][1])
+            out[-1] = (("lead", list(items), numbered[0]), out[-1][1])
         else:
             out.append(("list", list(items)))
         items.clear()
@@ -268,6 +279,8 @@ def _blocks(text: str) -> list[tuple[Any, Any]]:
         item = _ITEM.match(line)
         if item:
             flush_para()
+            if not items:
+                numbered[0] = item.group(0).lstrip()[:1].isdigit()
             depth = len(item.group(1).expandtabs(4)) // 2
             words = strip_markup(item.group(2))
             if words:

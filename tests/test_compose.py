@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from coach.compose import GroundedComposer, NothingRelevant, is_advice_candidate
@@ -116,3 +117,75 @@ def test_a_why_question_is_answered_by_the_reason_not_the_instruction_beside_it(
     assert why.answer.text.startswith("Sending your questions before the call")
     should = composer.compose("Should I send my questions before the call?", evidence)
     assert should.answer.text.startswith("Keep the list to two or three questions")
+
+
+STEPS = ("Here is what works for us:\n"
+         "- Wait until you have met a few times.\n"
+         "- Make the request easy to turn down.\n"
+         "  - Don't name a person until your mentor offers.\n"
+         "- Explain why you want that conversation.\n"
+         "- Reply within a day once the introduction arrives.\n"
+         "- Tell your mentor how the conversation went.\n")
+
+
+def test_a_long_list_is_said_as_its_items_closest_to_the_question_in_list_order():
+    from coach.compose import trim_list
+    from coach.voice import build_units
+
+    unit = build_units(STEPS)[0]
+    assert len(unit.items) == 6
+    # the sub-item scores best: it brings its parent, and one more item fits
+    kept = trim_list(unit, np.array([0.1, 0.3, 0.9, 0.2, 0.5, 0.0]))
+    assert [t for _, t in kept.items] == ["Make the request easy to turn down.",
+                                          "Don't name a person until your mentor offers.",
+                                          "Reply within a day once the introduction arrives."]
+    assert kept.sentences == unit.sentences  # the lead-in stays
+
+
+def test_a_lead_in_that_counts_its_items_keeps_every_counted_one():
+    from coach.compose import trim_list
+    from coach.voice import build_units
+
+    unit = build_units(STEPS.replace("Here is what works for us:",
+                                     "We suggest five steps:"))[0]
+    kept = trim_list(unit, np.array([0.1, 0.3, 0.9, 0.2, 0.5, 0.0]))
+    assert [d for d, _ in kept.items] == [0, 0, 0, 0, 0]  # "five steps": five said, no sub-item
+
+
+@pytest.mark.model
+def test_a_reply_says_the_items_of_a_long_list_that_answer(composer):
+    said = composer.select("How do I ask for an introduction without putting my mentor on the "
+                           "spot?", [passage(1, STEPS, "Asking for introductions")])
+    point = said[0][1]
+    assert "easy to turn down" in point
+    assert sum(step in point for step in ("Wait until", "easy to turn down", "Don't name",
+                                          "Explain why", "Reply within", "Tell your mentor")) == 3
+
+
+def test_a_list_item_that_leads_in_to_sub_items_is_said_with_all_of_them_or_not_at_all():
+    from coach.compose import trim_list
+    from coach.voice import build_units
+
+    unit = build_units("Before the meeting, do the following:\n"
+                       "- Read your mentor's profile again.\n"
+                       "- Write a short paragraph about where you are now:\n"
+                       "  - your current role;\n"
+                       "  - what is going well;\n"
+                       "  - what feels stuck.\n"
+                       "- Send the agenda two working days ahead.\n")[0]
+    kept = trim_list(unit, np.array([0.5, 0.9, 0.1, 0.1, 0.1, 0.6]))
+    assert [t for _, t in kept.items] == ["Read your mentor's profile again.",
+                                          "Send the agenda two working days ahead."]
+    kept = trim_list(unit, np.array([0.5, 0.1, 0.1, 0.9, 0.1, 0.6]), keep=4)
+    assert [t for _, t in kept.items][:2] == ["Write a short paragraph about where you are now:",
+                                              "your current role;"]
+    assert len(kept.items) == 4
+
+
+def test_a_numbered_list_is_steps_in_an_order_and_is_said_whole():
+    from coach.compose import trim_list
+    from coach.voice import build_units
+
+    unit = build_units("The structure I use every time is:\n1. Who I am.\n2. What I work on.\n"
+                       "3. The ask itself.\n4. Two or three questions.\n5. An easy way out.\n")[0]
+    assert unit.ordered and len(trim_list(unit, np.arange(5.0)).items) == 5

@@ -64,6 +64,9 @@ def test_sentences_that_follow_on_or_point_back_mid_sentence_lean():
     assert leans_on_predecessor("Ask for them one at a time, and keep each ask small.")
     assert leans_on_predecessor("Read them before your first session.")
     assert leans_on_predecessor("The relationships grow out of that on their own.")
+    assert leans_on_predecessor("Afterwards, write a thank-you note that names one thing.")
+    assert leans_on_predecessor("In the meantime, keep your notes up to date.")
+    assert leans_on_predecessor("We have watched two people drift apart that way.")
     # ... while an "it" with something to stand for, a lead-in, or "those who" stand alone.
     assert not leans_on_predecessor("Learn to pronounce her name, writing it down if you need to.")
     assert not leans_on_predecessor("Agree on a time and stick to it.")
@@ -73,6 +76,8 @@ def test_sentences_that_follow_on_or_point_back_mid_sentence_lean():
     assert not leans_on_predecessor("Thank your mentor and let them know how it went.")
     assert not leans_on_predecessor("Tell them what happened as a result.")  # the mentor
     assert not leans_on_predecessor("Write down anything you can from that call.")
+    assert not leans_on_predecessor("After the third cancellation, offer a lighter format.")
+    assert not leans_on_predecessor("Say it plainly, so that your mentor knows where you stand.")
     units = build_units("Keep it to a single screen. Your mentor should be able to read it on a "
                         "phone.")
     assert units == []  # nothing in the passage says what "it" is: neither sentence is said
