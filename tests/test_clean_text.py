@@ -102,6 +102,24 @@ def test_footnotes_toc_markers_and_small_print_leave_no_debris(tmp_path: Path) -
     assert text == "Listen for half the time.\n\nPast mentors mentioned this most."
 
 
+def test_emoji_codes_task_boxes_and_superscript_marks_leave_only_words(tmp_path: Path) -> None:
+    text = all_text(chunks_of(tmp_path / "t.md", (
+        "## Start\n\nWelcome! :wave: Read this before your first call.\n\n"
+        "- [ ] Book your first call within two weeks.\n- [x] Fill in the goals form.\n\n"
+        "Track actions in the shared notes.<sup>1</sup> "
+        "Meet at 10:30:00 on the 2<sup>nd</sup>.\n")))
+    assert text == ("Welcome! Read this before your first call.\n\n"
+                    "- Book your first call within two weeks.\n- Fill in the goals form.\n\n"
+                    "Track actions in the shared notes. Meet at 10:30:00 on the 2nd.")
+
+
+def test_a_superscript_footnote_mark_in_html_is_dropped(tmp_path: Path) -> None:
+    text = all_text(chunks_of(tmp_path / "s.html", (
+        "<html><body><main><h2>Notes</h2><p>Track actions in the shared notes.<sup>[1]</sup> "
+        "Meet on the 2<sup>nd</sup> Monday.</p></main></body></html>")))
+    assert text == "Track actions in the shared notes. Meet on the 2nd Monday."
+
+
 def test_a_pull_quote_is_a_plain_paragraph(tmp_path: Path) -> None:
     [chunk] = chunks_of(tmp_path / "q.md", "Advice.\n\n> \"Ask small, ask often.\"\n")
     assert chunk.text == "Advice.\n\n\"Ask small, ask often.\""

@@ -64,6 +64,9 @@ def _content_root(soup: Any) -> Any:
     return soup.body or soup
 
 
+_FOOTNOTE_MARK = re.compile(r"\[?[\d*\u2020\u2021,\s]+\]?")
+
+
 def _drop_furniture(root: Any) -> None:
     for button in root.find_all("button"):
         if _opens_content(button):
@@ -97,6 +100,8 @@ def _is_furniture(tag: Any) -> bool:
         return True
     if tag.name == "aside":  # an aside that is not a tip box: sidebar, related links
         return True
+    if tag.name == "sup" and _FOOTNOTE_MARK.fullmatch(tag.get_text().strip()):
+        return True  # "...actions.<sup>1</sup>": a footnote mark, not a word
     if tag.name == "header" and tag.find_parent(("article", "main", "section")) is None:
         return True
     if tag.name == "a" and str(tag.get("href", "")).startswith("#") and re.match(

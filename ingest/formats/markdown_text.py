@@ -91,15 +91,15 @@ def _outside_fences(source: str, rewrite: Any) -> str:
 
 
 def _without_footnote_marks(source: str) -> str:
-    """Footnote marks dropped, definitions as plain paragraphs, TOC placeholders removed,
-    GitHub's `> **Note**` quotes as `> [!note]` alerts."""
+    """Footnote marks (`[^1]`, `<sup>1</sup>`) dropped, definitions as plain paragraphs, TOC
+    placeholders removed, GitHub's `> **Note**` quotes as `> [!note]` alerts."""
     def rewrite(line: str) -> str:
         if _TOC_MARK.match(line):
             return ""
         bold = _BOLD_ALERT.match(line)
         if bold:
             return f"{bold.group('quote')}[!{bold.group('kind').lower()}]"
-        return _FOOTNOTE_DEFINITION.sub(r"\1", _FOOTNOTE_MARK.sub("", line))
+        return _FOOTNOTE_DEFINITION.sub(r"\1", _FOOTNOTE_MARK.sub("", _SUP_MARK.sub("", line)))
 
     return _outside_fences(source, rewrite)
 
@@ -164,7 +164,7 @@ def _list(node: Any, out: Blocks, depth: int) -> None:
         codes: list[str] = []
         for c in item.children:
             if c.type == "paragraph":
-                texts.append(_inline(c.children[0])[0])
+                texts.append(_TASK_BOX.sub("", _inline(c.children[0])[0]))
             elif c.type not in ("bullet_list", "ordered_list"):
                 inner = Blocks()
                 _blocks(_Wrap(c), inner, 0)
@@ -220,12 +220,20 @@ def _inline(node: Any) -> tuple[str, bool]:
     plain: list[str] = []
     marked: list[str] = []
     _walk_inline(node, plain, marked)
-    # A dropped tag or image can leave "article , so": close the gap before punctuation.
-    text = re.sub(r"\s+([,.;:!?])(?=\s|$)", r"\1", words("".join(plain)))
+    # A dropped tag, image or emoji code can leave "article , so": close the gap before
+    # punctuation.
+    text = _EMOJI_CODE.sub("", "".join(plain))
+    text = re.sub(r"\s+([,.;:!?])(?=\s|$)", r"\1", words(text))
     return text, bool(_LINKS_ONLY.match("".join(marked)))
 
 
 _CODE_OPEN = re.compile(r"<(script|style)\b", re.IGNORECASE)
+# GitHub's emoji codes (":wave:", ":warning:") are pictures, not words.
+_EMOJI_CODE = re.compile(r"(?<![\w:/]):[a-z0-9_+-]*[a-z][a-z0-9_+-]*:(?![\w:/])")
+# A footnote mark set as superscript ("...actions.<sup>1</sup>", "<sup>[2]</sup>", "<sup>*</sup>")
+_SUP_MARK = re.compile(r"<sup\b[^>]*>\s*\[?[\d*\u2020\u2021,\s]+\]?\s*</sup>", re.IGNORECASE)
+# A task-list box ("- [ ] Book your first call"): the item is the words after it.
+_TASK_BOX = re.compile(r"^\[[ xX]\]\s+")
 
 
 def _walk_inline(node: Any, plain: list[str], marked: list[str]) -> None:
