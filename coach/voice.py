@@ -182,12 +182,22 @@ _PAGE_INTERFACE = re.compile(r"^(?:click|tap|scroll|hover|swipe|double-click)\b"
 # to look up in the source, not a sentence to say.
 _TABLE_ROW = re.compile(r"^[^:;.]{1,40}: [^;]+; [^:;.]{1,40}: ")
 
+# "There is one important exception.", "Here are three things to remember.": a sentence that
+# only announces what follows says nothing on its own.
+_ANNOUNCES = re.compile(
+    r"^(?:there|here)(?:['\u2019]s|\s+(?:is|are))\s+(?:(?:one|two|three|four|five|a few|a couple "
+    r"of|some|several|an?)\s+)?(?:(?:important|key|big|main|common|simple|notable|useful|"
+    r"practical|other|more)\s+)*(?:exceptions?|caveats?|catch|things?|rules?|steps?|reasons?|"
+    r"ways?|points?|tips?|options?|questions?)(?:\s+(?:to\s+(?:remember|know|keep in mind|"
+    r"consider|bear in mind)|you should know))?\s*[.!:]?$", re.IGNORECASE)
+
 
 def is_candidate(sentence: str) -> bool:
-    """Headings, rhetorical questions, fragments, a page's own interface instructions and
-    orders to an AI are not advice."""
+    """Headings, rhetorical questions, fragments, announcements of what follows, a page's own
+    interface instructions and orders to an AI are not advice."""
     words = sentence.split()
     return (len(words) >= 5 and not sentence.rstrip().endswith("?")
+            and not _ANNOUNCES.match(sentence.strip())
             and not _PAGE_INTERFACE.match(sentence.strip())
             and not _TABLE_ROW.match(sentence.strip())
             and not looks_like_injection(sentence))

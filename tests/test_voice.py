@@ -271,6 +271,15 @@ def test_a_table_row_is_looked_up_in_the_source_not_said():
     assert is_candidate("Tip: keep the first message short; say why you chose them.")
 
 
+def test_a_sentence_that_only_announces_what_follows_is_not_said():
+    from coach.voice import is_candidate
+
+    assert not is_candidate("There is one important exception.")
+    assert not is_candidate("Here are three things to remember.")
+    assert is_candidate("There is one exception: a mentor may tell the office if you are at risk.")
+    assert is_candidate("There are three ways to find a mentor through your programme office.")
+
+
 def test_a_question_about_how_things_are_is_told_from_one_about_what_to_do():
     assert asks_how_things_are("Why would I send my questions before the call?")
     assert asks_how_things_are("Does my mentor have to work at my company?")
