@@ -16,13 +16,14 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from bench.startup import ASK_REPEATS
 from coach.settings import REPO_ROOT, Settings
 
 Log = Callable[[str], None]
@@ -38,6 +39,29 @@ QUERIES = 50
 REAL_SAMPLE = 128  # synthetic chunks embedded with the real model; the bulk gets random vectors
 INGEST_ADDED = 32  # chunks per ingest in the after-ingest figures (an upload of a few pages)
 EMBED_BATCH = 256
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How much one run measures: store sizes and how many of each repeat."""
+
+    sizes: tuple[int, ...] = SIZES
+    variants: int = VARIANTS  # generated corpus: copies of the shipped article
+    queries: int = QUERIES
+    rounds: int = 5  # best of this many runs per retrieval query
+    naive_rebuilds: int = 3
+    ingests_after: int = 5  # in-process ingests in the after-ingest figures
+    cold_asks: int = ASK_REPEATS  # fresh `coach ask` processes per runtime
+    answers: int | None = None  # in-scope questions streamed (None: the whole labelled set)
+    embed_batch: int = EMBED_BATCH  # chunks per timed embedding batch
+
+
+FULL = Scale()
+QUICK = Scale(sizes=QUICK_SIZES, variants=QUICK_VARIANTS)
+# Every section once at toy sizes: checks that the bench itself runs end to end (the suite
+# does), in about a tenth of the quick run's time; its figures mean nothing.
+SMOKE = Scale(sizes=(300,), variants=2, queries=5, rounds=1, naive_rebuilds=1, ingests_after=1,
+              cold_asks=1, answers=3, embed_batch=16)
 APP_QUESTIONS = 5
 APP_STARTUP_LIMIT_S = 240.0
 EDIT = " Keep a short log of what you tried, so your mentor can see your progress."
@@ -402,7 +426,7 @@ def _fill_synthetic_store(store: Any, n: int, sample: int, log: Log) -> Any:
 
 def bench_retrieval(settings: Settings, work: Path, sizes: Sequence[int], *,
                     queries: int = QUERIES, rounds: int = 5, sample: int = REAL_SAMPLE,
-                    profile: bool = False, added: int = INGEST_ADDED,
+                    profile: bool = False, added: int = INGEST_ADDED, ingests: int = 5,
                     log: Log = _quiet) -> dict[str, Any]:
     """Coach `Retriever.search` vs. raw `collection.query` on the same synthetic stores.
 
@@ -423,7 +447,7 @@ def bench_retrieval(settings: Settings, work: Path, sizes: Sequence[int], *,
         log(f"retrieval: timing {len(questions)} queries on {n:,} chunks")
         chunks = store.count()  # (the after-ingest figures add a few more)
         row = _time_searches(store, questions, qvecs, k, rounds=rounds, profile=profile,
-                             added=added)
+                             added=added, ingests=ingests)
         out["sizes"][str(n)] = {"chunks": chunks, "build_s": round(build_s, 1), "store": how,
                                   **row}
     if len(sizes) >= 2:
@@ -447,7 +471,8 @@ def precomputed_retriever(store: Any, qvecs: dict[str, list[float]], model: Any)
 
 
 def _time_searches(store: Any, questions: Sequence[str], qvecs: dict[str, list[float]], k: int,
-                   *, rounds: int, profile: bool, added: int = INGEST_ADDED) -> dict[str, Any]:
+                   *, rounds: int, profile: bool, added: int = INGEST_ADDED,
+                   ingests: int = 5) -> dict[str, Any]:
     """p50/p95 of coach and raw searches; if the coach's search fails, raw Chroma alone. Then
     searches after ingests of `added` chunks each (`search_after_ingest`)."""
     from coach.retrieval import Retriever
@@ -498,7 +523,8 @@ def _time_searches(store: Any, questions: Sequence[str], qvecs: dict[str, list[f
     if profile and "coach_error" not in row:
         row["profile"] = profile_search(cached, questions, k)
     if "coach_error" not in row:
-        row["after_ingest"] = search_after_ingest(cached, questions, k, added=added)
+        row["after_ingest"] = search_after_ingest(cached, questions, k, added=added,
+                                                  repeats=ingests)
     return row
 
 
@@ -905,19 +931,21 @@ def _skip_vector_cache(model: Any) -> None:
 
 
 def run_bench(settings: Settings, *, sizes: Sequence[int] | None = None, quick: bool = False,
-              queries: int = QUERIES, variants: int | None = None, app: bool = True,
-              profile: bool = False, log: Log = _quiet) -> dict[str, Any]:
+              smoke: bool = False, app: bool = True, profile: bool = False,
+              log: Log = _quiet) -> dict[str, Any]:
     """Every benchmark in one run, in scratch data dirs; returns one JSON-ready dict.
 
     `settings` supplies the corpus folder and retrieval settings only: every store is built
-    in a temporary folder, never in `settings.data_dir` or on a Chroma server.
+    in a temporary folder, never in `settings.data_dir` or on a Chroma server. `quick` and
+    `smoke` pick a smaller `Scale`; `sizes` overrides its store sizes.
     """
     from coach.evaluation import load_items
     from coach.store import embeddings
 
-    sizes = list(sizes or (QUICK_SIZES if quick else SIZES))
-    variants = variants or (QUICK_VARIANTS if quick else VARIANTS)
-    result: dict[str, Any] = {"machine": machine(), "quick": quick}
+    scale = SMOKE if smoke else QUICK if quick else FULL
+    if sizes:
+        scale = replace(scale, sizes=tuple(sizes))
+    result: dict[str, Any] = {"machine": machine(), "quick": quick or smoke, "smoke": smoke}
     log("loading the embedding model")
     model = embeddings()
     _skip_vector_cache(model)
@@ -925,11 +953,13 @@ def run_bench(settings: Settings, *, sizes: Sequence[int] | None = None, quick: 
     items = load_items()
     with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
         work = Path(tmp)
-        result["cold_start"] = bench_cold_start(settings, work, app=app, log=log)
+        result["cold_start"] = bench_cold_start(settings, work, app=app,
+                                                repeats=scale.cold_asks, log=log)
         result["ingest"] = {
-            "corpus": bench_ingest(settings, settings.corpus_dir, work, label="corpus", log=log),
+            "corpus": bench_ingest(settings, settings.corpus_dir, work, label="corpus",
+                                   repeats=scale.naive_rebuilds, log=log),
         }
-        big = make_variants(settings.corpus_dir, work / "variants-src", variants)
+        big = make_variants(settings.corpus_dir, work / "variants-src", scale.variants)
         result["ingest"]["generated"] = bench_ingest(
             settings, work / "variants-src", work, label="generated", repeats=1, log=log)
         small = _isolated(settings, work / "answers")
@@ -938,11 +968,13 @@ def run_bench(settings: Settings, *, sizes: Sequence[int] | None = None, quick: 
 
         store = open_store(small, create=True)
         sync(store, [settings.corpus_dir], progress=False)
-        result["answers"] = bench_answers(small, store, items, log=log)
+        asked = [i for i in items if i.get("expect")][:scale.answers]
+        result["answers"] = bench_answers(small, store, asked, log=log)
         texts = _chunk_texts(big)
         log("embedding throughput")
-        result["embedding"] = bench_embeddings(texts)
-        result["retrieval"] = bench_retrieval(settings, work, sizes, queries=queries,
+        result["embedding"] = bench_embeddings(texts, batch=scale.embed_batch)
+        result["retrieval"] = bench_retrieval(settings, work, scale.sizes, queries=scale.queries,
+                                              rounds=scale.rounds, ingests=scale.ingests_after,
                                               profile=profile, log=log)
         if app:
             questions = [i["question"] for i in items if i.get("expect")]
@@ -952,7 +984,7 @@ def run_bench(settings: Settings, *, sizes: Sequence[int] | None = None, quick: 
 
 
 def bench_cold_start(settings: Settings, work: Path, *, app: bool = True,
-                     log: Log = _quiet) -> dict[str, Any]:
+                     repeats: int = ASK_REPEATS, log: Log = _quiet) -> dict[str, Any]:
     """Cold `coach ask` and app start to first answer, ONNX vs the old torch path."""
     from bench.startup import bench_app_start, bench_cold_ask, prepare
 
@@ -961,7 +993,7 @@ def bench_cold_start(settings: Settings, work: Path, *, app: bool = True,
     try:
         log("cold start: ingesting the corpus into a scratch data dir")
         prepare(settings, data_dir)
-        out["ask"] = bench_cold_ask(settings, data_dir, log=log)
+        out["ask"] = bench_cold_ask(settings, data_dir, repeats=repeats, log=log)
         if app:
             out["app"] = bench_app_start(settings, data_dir, work, log=log)
     except Exception as exc:  # a finding to report, not the end of the run
@@ -1059,6 +1091,9 @@ def format_bench(result: dict[str, Any]) -> str:
     m = result["machine"]
     lines = [f"Machine: {m['cores']} cores, {m['cpu']}, {m['ram_gb']} GB RAM, torch threads "
              f"{m.get('torch_threads')} (1-min load {m['load_avg_1m']} at the start)", ""]
+    if result.get("smoke"):
+        lines += ["Smoke run (--smoke): every section once at toy sizes, to check the bench "
+                  "runs. The figures below are not measurements; run `coach bench` for those.", ""]
     if result.get("ingest"):
         lines += ["naive = what LangChain tutorials do on every run: Chroma.from_documents(all "
                   "chunks) into a fresh store (our chunker's output as the documents)", ""]

@@ -472,13 +472,16 @@ def load_bench() -> Any:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
 @click.option("--quick", is_flag=True,
               help="CI-sized run: stores of 2,000 and 10,000 chunks, a 10-document corpus.")
+@click.option("--smoke", is_flag=True,
+              help="Every section once at toy sizes, to check the bench runs (figures mean "
+                   "nothing).")
 @click.option("--sizes", callback=_sizes, default=None,
               help="Synthetic store sizes for the retrieval benchmark (default 10000,100000).")
 @click.option("--profile", is_flag=True,
               help="Also show where the coach's retrieval spends its time (pyinstrument).")
 @click.pass_context
-def bench_command(ctx: click.Context, as_json: bool, quick: bool, sizes: list[int] | None,
-                  profile: bool) -> None:
+def bench_command(ctx: click.Context, as_json: bool, quick: bool, smoke: bool,
+                  sizes: list[int] | None, profile: bool) -> None:
     """Speed, side by side with naive approaches, all in temporary data dirs.
 
     Re-ingest vs a LangChain-tutorial rebuild, retrieval vs raw Chroma at scale, answer
@@ -489,7 +492,7 @@ def bench_command(ctx: click.Context, as_json: bool, quick: bool, sizes: list[in
         raise SettingsError(f"the corpus folder {settings.corpus_dir} does not exist; set "
                             "COACH_CORPUS_DIR to a folder of guidance documents")
     bench = load_bench()
-    result = bench.run_bench(settings, sizes=sizes, quick=quick, profile=profile,
+    result = bench.run_bench(settings, sizes=sizes, quick=quick, smoke=smoke, profile=profile,
                              log=lambda message: click.echo(f"bench: {message}", err=True))
     click.echo(bench.to_json(result) if as_json else bench.format_bench(result))
 

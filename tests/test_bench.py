@@ -266,14 +266,14 @@ def test_bench_without_the_dev_extras_names_what_is_missing(
 def test_bench_json_is_one_object_with_every_section(settings: Callable[..., Settings]) -> None:
     user = settings()
 
-    result = CliRunner().invoke(main, ["bench", "--quick", "--sizes", "300,600", "--json"],
-                                obj=user)
+    result = CliRunner().invoke(main, ["bench", "--smoke", "--json"], obj=user)
 
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert {"machine", "ingest", "retrieval", "answers", "embedding", "memory",
             "targets"} <= set(report)
     assert report["memory"]["peak_rss_mb"] > 100
+    assert report["smoke"] is True and report["retrieval"]["queries"] == 5
     assert not user.data_dir.exists()
 
 
