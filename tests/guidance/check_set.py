@@ -15,6 +15,7 @@ import json
 import re
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 ALLOWED_TOPICS = {"medication", "therapy", "immigration", "tax", "salary", "legal",
@@ -144,8 +145,13 @@ def position_buckets(text: str, phrases: list[str], buckets: int = 4) -> list[in
     return counts
 
 
-def main(root: Path) -> int:
-    """Check every question file under `root`; print problems and per-document counts."""
+Targets = Callable[[dict[str, Counter], Counter], list[str]]
+
+
+def main(root: Path, targets: Targets | None = None) -> int:
+    """Check every question file under `root`; print problems and per-document counts.
+    `targets(per-document counts, out-of-scope topics)` adds warnings where a set's own brief
+    asks for other counts."""
     doc_dir, question_dir = root / "docs", root / "questions"
     docs = {path.name: normalise(visible_text(path)) for path in sorted(doc_dir.iterdir())
             if path.suffix.lower() in {".md", ".txt", ".html", ".htm", ".pdf"}}
@@ -186,6 +192,8 @@ def main(root: Path) -> int:
                 counts["found"] += sum(docs[item["doc"]].count(normalise(p)) > 0
                                        for p in item.get("expect", []))
                 phrases_by_doc[item["doc"]] += item.get("expect", [])
+    if targets is not None:
+        warnings += targets(per_doc, topics)
     for line in warnings:
         print(f"WARN  {line}")
     for line in errors:
