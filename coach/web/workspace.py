@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -39,6 +40,7 @@ class WorkspaceService:
         # Export files live until the process ends (the page serves them from here); made on
         # the first export, so a page nobody exports from leaves no empty folder behind.
         self._exports_dir: tempfile.TemporaryDirectory[str] | None = None
+        self._exports_lock = threading.Lock()  # two tabs may export at once
 
     def for_user(self, username: str | None) -> Workspace:
         return Workspace(self.db, username or LOCAL_OWNER)
@@ -56,9 +58,11 @@ class WorkspaceService:
 
     def _export_folder(self) -> Path:
         """A new folder for one export's files (two exports never overwrite each other)."""
-        if self._exports_dir is None:
-            self._exports_dir = tempfile.TemporaryDirectory(prefix="coach-exports-")
-        return Path(tempfile.mkdtemp(dir=self._exports_dir.name))
+        with self._exports_lock:
+            if self._exports_dir is None:
+                self._exports_dir = tempfile.TemporaryDirectory(prefix="coach-exports-")
+            root = self._exports_dir.name
+        return Path(tempfile.mkdtemp(dir=root))
 
     def export_draft(self, draft: Any) -> str:
         folder = self._export_folder()
