@@ -83,7 +83,7 @@ def test_retrieval_bench_times_the_coach_and_raw_chroma_on_the_same_store(
     user = settings()
 
     out = bench_retrieval(user, tmp_path / "work", [300, 600], queries=3, rounds=1, sample=8,
-                          profile=True, added=2)
+                          profile=True, added=2, ingests=1)
 
     assert [row["chunks"] for row in out["sizes"].values()] == [300, 600]
     for row in out["sizes"].values():
@@ -92,6 +92,7 @@ def test_retrieval_bench_times_the_coach_and_raw_chroma_on_the_same_store(
             assert row[name]["overhead_p50"] > 0
         assert "Retriever.search" in row["profile"]
         assert row["after_ingest"]["chunks_added"] == 2 and row["after_ingest"]["first_ratio"] > 0
+        assert row["after_ingest"]["ingests"] == 1
     assert set(out["growth"]) == {"incl_embedding_coach", "incl_embedding_raw",
                                   "excl_embedding_coach", "excl_embedding_raw"}
     assert not user.data_dir.exists()

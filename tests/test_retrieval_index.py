@@ -117,21 +117,32 @@ def _top3(retriever: Retriever, questions: list[str]) -> list[list[str]]:
     return [[p.id for p in retriever.search(q, 3)] for q in questions]
 
 
+@pytest.fixture(scope="module")
+def built_at_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[list[str]]]:
+    """The whole library (corpus, guidance documents, a journal guide) ingested at once: the
+    journal's path, and each of `_questions()`'s top 3. Both cases below compare with it."""
+    folder = tmp_path_factory.mktemp("at_once")
+    journal = folder / "journal.md"
+    journal.write_text(JOURNAL_DOC)
+    docs = sorted((GUIDANCE / "docs").iterdir())
+    settings = Settings.from_env(env={}, data_dir=folder / "data", corpus_dir=CORPUS)
+    at_once = open_store(settings, create=True)
+    sync(at_once, [CORPUS, *docs, journal], progress=False)
+    return journal, _top3(Retriever(at_once, at_once.settings), _questions())
+
+
 @pytest.mark.parametrize("later", ["one passage", "a whole document"])
-def test_a_library_built_in_two_ingests_ranks_as_one_built_in_one(settings, tmp_path: Path,
+def test_a_library_built_in_two_ingests_ranks_as_one_built_in_one(settings, built_at_once,
                                                                   later: str):
     """An addition appended to the lexical index (its BM25 statistics then lag a little: see
     `coach.retrieval._append_lexical`) ranks as a full rebuild would. Measured: adding one
     passage, all 68 questions' top 3 identical; adding the quick-start guide too (4 of 97
     chunks), one question's top two swapped places (a near tie), the same three passages."""
-    journal = tmp_path / "journal.md"
-    journal.write_text(JOURNAL_DOC)
+    journal, theirs = built_at_once
     docs = sorted((GUIDANCE / "docs").iterdir())
     added = [journal] + ([GUIDANCE / "docs" / "quick-start-for-mentees.md"]
                          if later == "a whole document" else [])
     first = [CORPUS] + [d for d in docs if d not in added]
-    at_once = open_store(settings(), create=True)
-    sync(at_once, first + added, progress=False)
     in_two = open_store(settings(), create=True)
     sync(in_two, first, progress=False)
     appended = Retriever(in_two, in_two.settings)
@@ -145,7 +156,6 @@ def test_a_library_built_in_two_ingests_ranks_as_one_built_in_one(settings, tmp_
     assert index.delta is not None and index.delta.n == len(index.ids) - index.bm25.n
     questions = _questions()
     mine = _top3(appended, questions)
-    theirs = _top3(Retriever(at_once, at_once.settings), questions)
     assert [set(top) for top in mine] == [set(top) for top in theirs]
     reordered = sum(a != b for a, b in zip(mine, theirs, strict=True))
     assert reordered <= len(questions) // 20
