@@ -99,7 +99,11 @@ _DOMAIN_ASK = re.compile(
     r"\b(?:take|taking|have|try|use|get|exercise|sell|declare|report|claim)\s+"
     r"(?:some|any|it|them|one|those|these|half|more|the whole)\b(?!\s+(?:time|of (?:the|my) "
     r"time|notes|days?|weeks?))"
-    r"|\bhow (?:much|many)\b|\bworth\b|\bvalue (?:it|them|those|these)\b|\bhow (?:high|far|low)\b"
+    # ("how much notice / time", "how many sessions" ask about the mentoring itself; "how many
+    # hours / days" can ask what a rule allows, and still count)
+    r"|\bhow (?:much|many)\b(?!\s+(?:notice|time|warning|detail|preparation|prep|meetings?|"
+    r"sessions?|calls?|questions?|emails?|messages?)\b)"
+    r"|\bworth\b|\bvalue (?:it|them|those|these)\b|\bhow (?:high|far|low)\b"
     r"|\b(?:allowed|legal|enforceable|entitled|permitted|lawful|safe)\b|\bagainst the law\b"
     r"|\bhold up\b|\bin trouble\b|\b(?:aim|go|push) (?:higher|lower)\b",
     re.IGNORECASE)

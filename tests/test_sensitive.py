@@ -27,6 +27,7 @@ def test_the_asking_part_leaves_the_story_out() -> None:
     "My mentor coached me for my salary negotiation and I got the raise! How do I thank her?",
     "My visa runs out next spring. How do we end the mentoring well if we stop early?",
     "How do I ask my mentor for advice on negotiating?",
+    "After a hard disciplinary hearing I need to move our session. How much notice should I give?",
 ])
 def test_a_coaching_question_with_a_sensitive_word_in_its_story_is_not_flagged(
         question: str) -> None:
@@ -41,6 +42,8 @@ def test_a_coaching_question_with_a_sensitive_word_in_its_story_is_not_flagged(
      "equity"),
     ("My contract says I can't join a competitor. Would I be allowed to join my mentor's firm?",
      "legal"),
+    ("I'm on a student visa and my mentor found me weekend work. How many hours can I do?",
+     "immigration"),
     # no domain word at all: the shape of the ask gives it away
     ("I shake before big calls. Is there something I can take to calm down first?", "medical"),
     ("They offered me 38k for the role. How much more should I ask for?", "pay"),
