@@ -174,7 +174,6 @@ class Answerability:
             domains = self._domains
         return float((domains @ np.asarray(embed.embed_query(question), dtype=np.float32)).max())
 
-
     def _coverage(self, question: str, evidence: Sequence[Passage]) -> float:
         with self._lock:
             if not self._tokens_tried:

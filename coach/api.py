@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from coach.answerability import Answerability
-from coach.compose import GroundedComposer, NothingRelevant, framed_units, list_item_texts
+from coach.compose import GroundedComposer, NothingRelevant, unit_texts
 from coach.conversation import Collaborators, respond
 from coach.drafts import check_email, compose_draft
 from coach.drafts.phrasing import phrase_draft
@@ -26,8 +26,7 @@ def passage_texts(text: str, section: str) -> list[str]:
     the composer's units and the verifier's windows. `open_store(passage_texts=...)` hands
     this to ingest, which embeds them into the vector cache so a fresh process need not."""
     return [*sentence_texts(text, section), *pair_texts(text, section),
-            *framed_units(text, section)[1], *list_item_texts(text, section),
-            *window_texts(text)]
+            *unit_texts(text, section)[1], *window_texts(text)]
 
 
 class Coach:

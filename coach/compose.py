@@ -214,16 +214,14 @@ class GroundedComposer:
             hit = self._cache.get(key)
         if hit is not None:
             return hit
-        units, framed = framed_units(passage.text, passage.section)
-        long_lists = {i: framed_items(u, passage.section) for i, u in enumerate(units)
-                      if len(u.items) > LIST_ITEMS_SAID}
-        texts = framed + [t for ts in long_lists.values() for t in ts]
+        units, texts = unit_texts(passage.text, passage.section)
         vectors = (np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32)
                    if texts else np.zeros((0, 1), dtype=np.float32))
-        items, at = {}, len(framed)
-        for i, ts in long_lists.items():
-            items[i], at = vectors[at:at + len(ts)], at + len(ts)
-        result = _PassageUnits(units, vectors[:len(framed)], items)
+        items, at = {}, len(units)  # the long lists' item vectors follow the units', in order
+        for i, unit in enumerate(units):
+            if _too_long(unit):
+                items[i], at = vectors[at:at + len(unit.items)], at + len(unit.items)
+        result = _PassageUnits(units, vectors[:len(units)], items)
         with self._lock:
             self._cache[key] = result
         return result
@@ -252,23 +250,24 @@ class _PassageUnits:
     items: dict[int, np.ndarray]
 
 
-def framed_units(text: str, section: str) -> tuple[list[V.Unit], list[str]]:
-    """A passage's units and the texts they are embedded as (ingest embeds these ahead):
-    under their section title, as chunks are ("Find a mentor: start looking ...")."""
+def unit_texts(text: str, section: str) -> tuple[list[V.Unit], list[str]]:
+    """A passage's units and every text the composer embeds for them (ingest embeds these
+    ahead): each unit under its section title, as chunks are ("Find a mentor: start looking
+    ..."), then, unit by unit, the items of each list too long to say whole (`trim_list`
+    scores them), framed the same way."""
     units = V.build_units(text)
-    return units, [": ".join(t for t in (section, u.topic, u.text) if t) for u in units]
+    framed = [_framed(section, u.topic, u.text) for u in units]
+    items = [_framed(section, u.topic, item) for u in units if _too_long(u) for _, item in u.items]
+    return units, framed + items
 
 
-def framed_items(unit: V.Unit, section: str) -> list[str]:
-    """The texts a lead-in's list items are embedded as, framed like the units."""
-    return [": ".join(t for t in (section, unit.topic, item) if t) for _, item in unit.items]
+def _framed(section: str, topic: str, text: str) -> str:
+    return ": ".join(t for t in (section, topic, text) if t)
 
 
-def list_item_texts(text: str, section: str) -> list[str]:
-    """What `trim_list` embeds for a passage (ingest embeds these ahead too): the items of
-    each list longer than `LIST_ITEMS_SAID`."""
-    return [t for u in V.build_units(text) if len(u.items) > LIST_ITEMS_SAID
-            for t in framed_items(u, section)]
+def _too_long(unit: V.Unit) -> bool:
+    """A lead-in whose list has more items than a reply says (`LIST_ITEMS_SAID`)."""
+    return len(unit.items) > LIST_ITEMS_SAID
 
 
 # "...a mentee owes four things:": the lead-in counts its items, so none of the counted
