@@ -239,7 +239,7 @@ def _naive_rebuild(files_dir: Path, persist_dir: Path, collection: str) -> int:
 
 
 def bench_ingest(settings: Settings, corpus_dir: Path, work: Path, *, label: str,
-                 repeats: int = 3, log: Log = _quiet) -> dict[str, Any]:
+                 repeats: int = FULL.naive_rebuilds, log: Log = _quiet) -> dict[str, Any]:
     """Cold ingest, unchanged re-ingest and a one-paragraph edit: ours vs. a naive rebuild."""
     from coach.store import open_store
     from ingest.indexer import sync
@@ -425,8 +425,9 @@ def _fill_synthetic_store(store: Any, n: int, sample: int, log: Log) -> Any:
 
 
 def bench_retrieval(settings: Settings, work: Path, sizes: Sequence[int], *,
-                    queries: int = QUERIES, rounds: int = 5, sample: int = REAL_SAMPLE,
-                    profile: bool = False, added: int = INGEST_ADDED, ingests: int = 5,
+                    queries: int = QUERIES, rounds: int = FULL.rounds, sample: int = REAL_SAMPLE,
+                    profile: bool = False, added: int = INGEST_ADDED,
+                    ingests: int = FULL.ingests_after,
                     log: Log = _quiet) -> dict[str, Any]:
     """Coach `Retriever.search` vs. raw `collection.query` on the same synthetic stores.
 
@@ -472,7 +473,7 @@ def precomputed_retriever(store: Any, qvecs: dict[str, list[float]], model: Any)
 
 def _time_searches(store: Any, questions: Sequence[str], qvecs: dict[str, list[float]], k: int,
                    *, rounds: int, profile: bool, added: int = INGEST_ADDED,
-                   ingests: int = 5) -> dict[str, Any]:
+                   ingests: int = FULL.ingests_after) -> dict[str, Any]:
     """p50/p95 of coach and raw searches; if the coach's search fails, raw Chroma alone. Then
     searches after ingests of `added` chunks each (`search_after_ingest`)."""
     from coach.retrieval import Retriever
@@ -529,7 +530,8 @@ def _time_searches(store: Any, questions: Sequence[str], qvecs: dict[str, list[f
 
 
 def search_after_ingest(retriever: Any, questions: Sequence[str], k: int,
-                        added: int = INGEST_ADDED, repeats: int = 5, window_s: float = 1.0
+                        added: int = INGEST_ADDED, repeats: int = FULL.ingests_after,
+                        window_s: float = 1.0
                         ) -> dict[str, Any]:
     """`repeats` in-process ingests of `added` chunks each (as the page's uploads are), each
     right after a pass of single searches (a normal one): the first search after each ingest
