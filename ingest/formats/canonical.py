@@ -37,6 +37,8 @@ _FURNITURE_LINE = re.compile(
     r"^page \d+(?: of \d+)?$|^was this (?:page|article|answer|information) (?:helpful|useful)\b",
     re.IGNORECASE)
 FURNITURE_MAX_WORDS = 20  # longer paragraphs say more than small print, whatever they start with
+# A footnote mark set as a superscript's whole text: "1", "[2]", "*", "†", "1,3".
+SUPERSCRIPT_MARK = r"\[?[\d*\u2020\u2021,\s]+\]?"
 
 
 def is_page_furniture(text: str) -> bool:

@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ingest.formats.canonical import Blocks, callout_label, callout_text, table_rows, words
+from ingest.formats.canonical import (
+    SUPERSCRIPT_MARK,
+    Blocks,
+    callout_label,
+    callout_text,
+    table_rows,
+    words,
+)
 
 _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed",
               "head", "nav", "form", "button", "input", "select", "textarea", "label", "img",
@@ -64,7 +71,7 @@ def _content_root(soup: Any) -> Any:
     return soup.body or soup
 
 
-_FOOTNOTE_MARK = re.compile(r"\[?[\d*\u2020\u2021,\s]+\]?")
+_FOOTNOTE_MARK = re.compile(SUPERSCRIPT_MARK)
 
 
 def _drop_furniture(root: Any) -> None:

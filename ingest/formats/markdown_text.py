@@ -6,7 +6,14 @@ import re
 from functools import cache
 from typing import Any
 
-from ingest.formats.canonical import Blocks, callout_label, callout_text, table_rows, words
+from ingest.formats.canonical import (
+    SUPERSCRIPT_MARK,
+    Blocks,
+    callout_label,
+    callout_text,
+    table_rows,
+    words,
+)
 
 # GitHub alert marker, and the marker MkDocs boxes are rewritten to: `[!tip]` / `[!tip:Title]`.
 _ALERT = re.compile(r"^\[!([A-Za-z][\w-]*)(?::([^\]]*))?\]\s*")
@@ -74,6 +81,8 @@ _BOLD_ALERT = re.compile(r"^(?P<quote>[ \t]*>[ \t]*)\*\*(?P<kind>note|tip|import
                          r"caution)\*\*:?[ \t]*$", re.IGNORECASE)
 # Footnotes: `text.[^1]` marks and `[^1]: note` definitions (the note is kept as a paragraph).
 _FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]+\](?!:)")
+# ...or set as a superscript ("...actions.<sup>1</sup>", "<sup>[2]</sup>", "<sup>*</sup>")
+_SUP_MARK = re.compile(rf"<sup\b[^>]*>\s*{SUPERSCRIPT_MARK}\s*</sup>", re.IGNORECASE)
 _FOOTNOTE_DEFINITION = re.compile(r"^([ \t]*)\[\^[^\]\s]+\]:[ \t]*")
 # A table-of-contents placeholder a site generator fills in: `[TOC]`, `[[_TOC_]]`, `{:toc}`.
 _TOC_MARK = re.compile(r"^[ \t]*(?:\[\[?_?toc_?\]\]?|\{:?\s*toc\s*\}|\$\{toc\})[ \t]*$",
@@ -230,8 +239,6 @@ def _inline(node: Any) -> tuple[str, bool]:
 _CODE_OPEN = re.compile(r"<(script|style)\b", re.IGNORECASE)
 # GitHub's emoji codes (":wave:", ":warning:") are pictures, not words.
 _EMOJI_CODE = re.compile(r"(?<![\w:/]):[a-z0-9_+-]*[a-z][a-z0-9_+-]*:(?![\w:/])")
-# A footnote mark set as superscript ("...actions.<sup>1</sup>", "<sup>[2]</sup>", "<sup>*</sup>")
-_SUP_MARK = re.compile(r"<sup\b[^>]*>\s*\[?[\d*\u2020\u2021,\s]+\]?\s*</sup>", re.IGNORECASE)
 # A task-list box ("- [ ] Book your first call"): the item is the words after it.
 _TASK_BOX = re.compile(r"^\[[ xX]\]\s+")
 
