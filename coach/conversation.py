@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from coach.answerability import Judgement
 from coach.compose import Composition, GroundedComposer, NothingRelevant, render
 from coach.declines import REFUSAL
-from coach.drafts import DraftRequest, parse_draft_request
+from coach.drafts import PERSON_NAME, DraftRequest, parse_draft_request
 from coach.errors import DraftError
 from coach.guard import Checker, Guarded, guarded
 from coach.results import Answer, Draft, Passage, Suggestion
@@ -177,8 +177,8 @@ def accepted_offer(message: str, history: list[dict[str, Any]]) -> tuple[str, st
 
 
 _NAMED = re.compile(r"\b[Mm]y (?:mentor|new mentor|old mentor|former mentor)[,\s]+"
-                    r"(?:is\s+|called\s+|named\s+)?([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)|"
-                    r"\b([A-Z][a-z]+),? my mentor\b")
+                    rf"(?:is\s+|called\s+|named\s+)?({PERSON_NAME})|"
+                    r"\b([A-Z][\w'’-]+),? my mentor\b")
 # Words that start a question or sentence before "my mentor" ("Does my mentor ...?").
 _NOT_NAMES = frozenset("""
 I She He They It What How Why When Where Who Which Hi Thanks But And So Is Are Was Were Has Have

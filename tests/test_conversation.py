@@ -84,6 +84,18 @@ def test_a_yes_to_the_offered_draft_gets_that_draft_for_the_named_mentor(coach):
     assert answer.draft.kind == offer.draft_kind and answer.draft.to == "Ana"
 
 
+def test_a_mentor_named_with_a_title_gets_a_draft_that_greets_and_thanks_them(coach):
+    said = ("My mentor Dr. Priya Shah helped me prepare my fellowship application last spring, "
+            "but she has stopped replying to my emails. What should I do?")
+    reply = coach.ask(said)
+    assert reply.text.endswith("Dr. Priya Shah?"), reply.text
+    history = [{"role": "user", "content": said}, {"role": "assistant", "content": reply.text}]
+    answer = coach.ask("yes please", history)
+    assert answer.draft is not None and answer.draft.to == "Dr. Priya Shah"
+    assert answer.draft.body.startswith("Hi Dr. Shah,")
+    assert "for helping me prepare my fellowship application last spring" in answer.draft.body
+
+
 def test_yes_without_an_offer_is_not_a_draft_request(coach):
     history = [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "Hi!"}]
     assert coach.ask("yes", history).kind != "draft"
@@ -184,3 +196,7 @@ def test_a_question_word_before_my_mentor_is_not_the_mentor_s_name():
     assert mentor_name(asked) is None
     named = [{"role": "user", "content": "Ana, my mentor, has gone quiet."}]
     assert mentor_name(named) == "Ana"
+    for said, name in [("My mentor Dr. Priya Shah has gone quiet.", "Dr. Priya Shah"),
+                       ("my mentor José answers slowly", "José"),
+                       ("My mentor Siobhan O'Neill is away.", "Siobhan O'Neill")]:
+        assert mentor_name([{"role": "user", "content": said}]) == name

@@ -81,6 +81,7 @@ def test_without_a_sender_the_sign_off_stands_alone(retrieve, kind):
 def test_informal_greetings_use_the_first_name_and_keep_titles():
     assert draft(lambda q: [], "thank-you", to="Marcus Chen").body.startswith("Hi Marcus,")
     assert draft(lambda q: [], "outreach", to="Dr. Lee").body.startswith("Dear Dr. Lee,")
+    assert draft(lambda q: [], "back-off", to="Dr. Priya Shah").body.startswith("Hi Dr. Shah,")
 
 
 # --------------------------------------------------------------------------- what each kind does
@@ -182,7 +183,7 @@ def test_the_recipient_is_spoken_to_not_about(retrieve):
     assert "for your referral" in d.body
     context = "he referred me to the hiring manager at Acme and I got the job"
     d = draft(retrieve, "thank-you", context=context)
-    assert "you referred me to the hiring manager at Acme" in d.body
+    assert "for referring me to the hiring manager at Acme" in d.body
     assert "how it turned out: I got the job." in d.body
     assert all(check_draft(d, context).values())
     # Someone else the pronoun could mean: left as the mentee wrote it.
@@ -191,7 +192,7 @@ def test_the_recipient_is_spoken_to_not_about(retrieve):
     # The recipient's "her" becomes "your" until someone else is named; that person's stays.
     d = draft(retrieve, "thank-you", context="she introduced me to her team lead, who said her "
               "team is hiring")
-    assert "you introduced me to your team lead, who said her team is hiring" in d.body
+    assert "for introducing me to your team lead, who said her team is hiring" in d.body
 
 
 def test_back_off_thanks_them_puts_no_pressure_and_offers_to_reconnect(retrieve):
@@ -199,6 +200,21 @@ def test_back_off_thanks_them_puts_no_pressure_and_offers_to_reconnect(retrieve)
     assert "thank you for your help with my promotion case last spring" in d.body
     assert "?" not in d.body
     assert "Whenever you're ready, I'd love to be back in touch." in d.body
+
+
+@pytest.mark.parametrize(("context", "thanks"), [
+    ("My mentor Dr. Priya Shah helped me prepare my fellowship application, but she has "
+     "stopped replying", "thank you for helping me prepare my fellowship application."),
+    ("Priya introduced me to her team lead and now she never answers",
+     "thank you for introducing me to your team lead."),
+    ("she taught me how to run a code review; lately she's gone quiet",
+     "thank you for teaching me how to run a code review."),
+])
+def test_back_off_thanks_them_for_what_the_mentee_said_they_did(context, thanks):
+    d = compose_draft("back-off", to="Dr. Priya Shah", context=context, sender=None,
+                      retrieve=lambda q: [])
+    assert thanks in d.body, d.body
+    assert not re.search(r"\b(?:replying|quiet|never)\b", d.body), d.body
 
 
 def test_back_off_never_repeats_the_complaint_back_to_the_mentor(retrieve):

@@ -13,6 +13,7 @@ from coach.drafts.wording import (
     _one_line,
     _split_outcome,
     _split_topic,
+    _thanks_object,
     is_role,
 )
 from coach.results import Draft
@@ -59,7 +60,7 @@ def check_draft(draft: Draft, context: str) -> dict[str, bool]:
         what, outcome = _split_outcome(ctx)
         checks.update(
             thanks=bool(re.search(r"\bthank", own, re.I)),
-            specific=(what or ctx).strip().rstrip(".;,:?!").lower() in body.lower(),
+            specific=_says_what_they_did(what or ctx, body),
             tells_outcome=(outcome.rstrip(".!") in body) if outcome else
             bool(re.search(r"let you know how (?:it|things) turns? out", own, re.I)),
             no_new_request=not _QUESTION.search(own) and not _NEW_REQUEST.search(own),
@@ -97,3 +98,11 @@ def _names_what_they_want(ctx: str, body: str) -> bool:
         return parts.want in body
     said = [s.rstrip(".!?") for s in (parts.met, *parts.intro_sentences()) if s]
     return bool(said) and all(s in body for s in said)
+
+
+def _says_what_they_did(what: str, body: str) -> bool:
+    """The note names what the user said they did, as typed or as a thanks ("for referring
+    me to ..." for "you referred me to ...")."""
+    what = what.strip().rstrip(".;,:?!")
+    said = [what, _thanks_object(what) or what]
+    return any(s.lower() in body.lower() for s in said)

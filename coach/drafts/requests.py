@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from coach.drafts.wording import _one_line
+from coach.drafts.wording import TITLE, _one_line
 
 
 @dataclass(frozen=True)
@@ -17,9 +17,9 @@ class DraftRequest:
     context: str
 
 
-_TITLE = r"(?:Dr|Prof|Professor|Mr|Mrs|Ms|Mx|Miss|Coach)\.?\s+"
-_CAP = r"[A-Z][a-zA-Z'’\-]+"
-_NAME = rf"(?:{_TITLE})?{_CAP}(?:\s+(?!I\b|I['’]){_CAP})?"
+_CAP = r"[A-ZÀ-ÖØ-Þ](?:[^\W\d_]|['’\-])+"  # a capitalised word, accents and "O'Neill" too
+# A person's name as typed in chat: "Sam", "Priya Shah", "Dr. Priya Shah", "José".
+PERSON_NAME = rf"(?:{TITLE}\s+)?{_CAP}(?:\s+(?!I\b|I['’]){_CAP})?"
 _NOT_NAMES = frozenset({
     "I", "I'm", "I’m", "Im", "My", "Me", "Mentor", "The", "A", "An", "Hi", "Hello", "Hey", "Thanks",
     "Thank", "Please", "Can", "Could", "Would", "Will", "This", "That", "It", "He", "She", "They",
@@ -29,11 +29,11 @@ _NOT_NAMES = frozenset({
 _RELATION = (r"(?:my\s+(?:(?:old|former|new|current|prospective|potential|future)\s+)?"
              r"(?:mentor|manager|boss|colleague|friend|professor|advisor|adviser|coach)\s*,?\s+)")
 _RECIPIENT = [
-    re.compile(rf"(?i:\b(?:thanking|thank)\s+{_RELATION}?)(?P<name>{_NAME})"),
-    re.compile(rf"(?i:\blet\s+{_RELATION}?)(?P<name>{_NAME})(?i:\s+know\b)"),
+    re.compile(rf"(?i:\b(?:thanking|thank)\s+{_RELATION}?)(?P<name>{PERSON_NAME})"),
+    re.compile(rf"(?i:\blet\s+{_RELATION}?)(?P<name>{PERSON_NAME})(?i:\s+know\b)"),
     re.compile(rf"(?i:\b(?:to|for|with|tell|telling|update|updating|email|e-mail|message|"
-               rf"asking|ask)\s+{_RELATION}?)(?P<name>{_NAME})"),
-    re.compile(rf"(?i:\b{_RELATION})(?P<name>{_NAME})"),  # "my mentor Sam stopped replying"
+               rf"asking|ask)\s+{_RELATION}?)(?P<name>{PERSON_NAME})"),
+    re.compile(rf"(?i:\b{_RELATION})(?P<name>{PERSON_NAME})"),  # "my mentor Sam stopped replying"
 ]
 _NOTE = (r"(?:(?:quick|short|brief|nice|polite|warm|friendly|formal|gentle|sincere|kind|cold|first|"
          r"introductory|intro|thank[\s-]?you|thanks|follow[\s-]?up|outreach|back[\s-]?off|update)"
@@ -49,7 +49,7 @@ _IMPERATIVE = re.compile(
     rf"^(?i:(?:(?:hi|hey|ok|okay)[,!]?\s+)?(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+"
     rf"(?:please\s+)?)?(?:help\s+me\s+(?:to\s+)?)?)"
     rf"(?P<verb>(?i:thank|let|tell|update|follow\s+up\s+with|reach\s+out\s+to|email|e-mail|"
-    rf"message|write\s+to))\s+(?i:{_RELATION})?(?P<name>{_NAME})")
+    rf"message|write\s+to))\s+(?i:{_RELATION})?(?P<name>{PERSON_NAME})")
 _QUESTION_START = re.compile(
     r"^(?:what|how|why|when|where|who|whom|which|whose|should|shall|is|are|am|was|were|do|does|"
     r"did|have|has|may|might|must|any|tips)\b|^(?:can|could|would|will)\s+(?!you\b)", re.I)
@@ -69,7 +69,7 @@ _KIND_CUES = [
                              re.I)),
     ("follow-up", re.compile(r"\blet\s+.+?\s+know\b|\bupdat(?:e|ing)\b|\bfollow(?:ing)?\s+up\b|"
                              r"\bhow\s+(?:it|things|(?:the|my)\s+\w+(?:\s+\w+)?)\s+(?:went|"
-                             r"turned\s+out|go)\b|\boutcome\b|\btell\s+" + _NAME, re.I)),
+                             r"turned\s+out|go)\b|\boutcome\b|\btell\s+" + PERSON_NAME, re.I)),
     ("outreach", re.compile(r"\bbe\s+my\s+mentor\b|\bmentor\s+me\b|\breach(?:ing)?\s+out\b|"
                             r"\bintroduc(?:e|ing)\s+myself\b|\bcoffee\b|\bpick\s+(?:his|her|their)"
                             r"\s+brain\b|\bask(?:ing)?\s+(?:\w+\s+){0,2}for\s+(?:advice|guidance|"

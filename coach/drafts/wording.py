@@ -6,6 +6,9 @@ import re
 
 from coach.text import clean_user_text
 
+# A courtesy title before a name: kept in a greeting ("Hi Dr. Shah,"), never taken for a name.
+TITLE = r"(?:Dr|Prof|Professor|Mr|Mrs|Ms|Mx|Miss|Sir|Dame|Coach)\.?"
+
 _HELP_NOUN = (r"help|guidance|advice|input|perspective|pointers|tips|support|mentoring|"
               r"mentorship|insights?|thoughts")
 _WANT = (r"(?:i(?:\s+would|['’]d)\s+(?:really\s+)?(?:like|love|appreciate|value)|"
@@ -90,7 +93,33 @@ def _thanks_object(what: str) -> str | None:
         return f"for your {what}"
     if _NOUN_START.match(what) or re.match(r"^\w+ing\b", what):
         return f"for {what}"
+    if did := _YOU_DID.match(what):
+        return f"for {_gerund(did['verb'])} {did['rest']}"
     return None
+
+
+# "you helped me prepare my application" (the context addressed to them): what they did.
+_YOU_DID = re.compile(r"^you\s+(?:really\s+|kindly\s+|also\s+)?(?P<verb>[a-z]+ed|"
+                      r"taught|gave|spent|took|made|got|wrote|sent|put|read|found|told|lent|"
+                      r"showed|shown)\s+(?P<rest>(?:me|us|my|our)\b.*)$", re.I)
+_IRREGULAR_ING = {"taught": "teaching", "gave": "giving", "spent": "spending",
+                  "took": "taking", "made": "making", "got": "getting", "wrote": "writing",
+                  "sent": "sending", "put": "putting", "read": "reading", "found": "finding",
+                  "told": "telling", "lent": "lending", "shown": "showing"}
+
+
+def _gerund(past: str) -> str:
+    """ "helping" for "helped", "referring" for "referred", "introducing" for "introduced":
+    a regular past tense loses its "ed" and takes "ing" (the doubled or silent-e consonant
+    comes out right: "referr-", "introduc-")."""
+    past = past.lower()
+    if past in _IRREGULAR_ING:
+        return _IRREGULAR_ING[past]
+    if past.endswith("ied"):  # replied -> replying
+        return past[:-3] + "ying"
+    if past.endswith("eed"):  # agreed -> agreeing
+        return past[:-1] + "ing"
+    return past[:-2] + "ing"
 
 
 def _thanks_sentence(what: str) -> str:
@@ -151,13 +180,14 @@ def _address(ctx: str, to: str) -> str:
     stay as the mentee wrote them. So "she introduced me to her team lead, who said her team is
     hiring" becomes "you introduced me to your team lead, who said her team is hiring".
     """
-    names = {to, _first_name(to), to.split()[-1]} - {""}
+    names = {to, _first_name(to), *(w for w in to.split() if not re.fullmatch(TITLE, w))} - {""}
     text = ctx
     for name in sorted(names, key=len, reverse=True):
         esc = re.escape(name)
         text = re.sub(rf"\b{esc}['’]s\b", "your", text)
         text = re.sub(rf"\b{esc}\b(?=\s+[a-z])", "you", text)
         text = re.sub(rf"\b(to|for|with|thank|told|asked)\s+{esc}\b", r"\1 you", text)
+    text = re.sub(r"\bmy\s+mentor,?\s+you\b,?", "you", text, flags=re.I)
     cut = _first_other_person(text)
     text = _PRONOUN_RE.sub(lambda m: _to_you(m) if m.start() < cut else m.group(0), text)
     for pattern, fixed in _AGREEMENT:
@@ -192,15 +222,14 @@ def is_role(to: str) -> bool:
 
 
 def _first_name(to: str) -> str:
-    """ "Marcus" for "Marcus Chen"; titled names stay whole ("Dr. Lee"); a role ("your
-    mentor") is not a name and stays whole."""
+    """ "Marcus" for "Marcus Chen"; a titled name keeps its title with the surname ("Dr. Shah"
+    for "Dr. Priya Shah", "Dr. Lee"); a role ("your mentor") is not a name and stays whole."""
     parts = to.split()
-    if is_role(to):
+    if is_role(to) or len(parts) < 2:
         return to
-    if len(parts) > 1 and not re.match(r"^(?:Dr|Prof|Professor|Mr|Mrs|Ms|Mx|Miss|Sir|Dame)\.?$",
-                                       parts[0], re.I):
-        return parts[0]
-    return to
+    if re.fullmatch(TITLE, parts[0]):
+        return f"{parts[0]} {parts[-1]}"
+    return parts[0]
 
 
 def _one_line(text: str) -> str:
