@@ -402,8 +402,10 @@ def _pick_support(scored: list[_Scored], answer: _Scored, w: Weights = WEIGHTS) 
     budget = w.max_sentences - answer.unit.size
     while pool and len(chosen) < w.max_support and budget > 0:
         taken = [answer, *chosen]
+        said = {line for t in taken for line in _lines_of(t.unit)}
         pool = [s for s in pool if s.unit.size <= budget and not any(
-            s.passage.id == t.passage.id and s.unit.keys & t.unit.keys for t in taken)]
+            s.passage.id == t.passage.id and s.unit.keys & t.unit.keys for t in taken)
+            and not said & _lines_of(s.unit)]  # a page that repeats itself, said once
         if not pool:
             break
 
@@ -413,6 +415,10 @@ def _pick_support(scored: list[_Scored], answer: _Scored, w: Weights = WEIGHTS) 
         budget -= pick.unit.size
     # Reading order (passage rank, then position) keeps cause before consequence.
     return sorted(chosen, key=lambda s: (s.passage.n, s.unit.start))
+
+
+def _lines_of(unit: V.Unit) -> set[str]:
+    return {" ".join(line.split()) for line in unit.sentences + [t for _, t in unit.items]}
 
 
 def _gain(item: _Scored, taken: list[_Scored], mmr_lambda: float = MMR_LAMBDA) -> float:

@@ -230,7 +230,8 @@ def line_openers(text: str) -> set[str]:
 
 
 def lead_ins_with_lists(text: str) -> set[str]:
-    """Lines ending in ":" whose list follows, indented deeper: they do not dangle."""
+    """Lines ending in ":" whose list follows, indented deeper: they do not dangle (nor does
+    the line's last sentence, the lead-in itself, when a sentence it leans on comes first)."""
     lines = [ln for ln in text.splitlines() if ln.strip()]
     out = set()
     for line, nxt in zip(lines, lines[1:], strict=False):
@@ -240,7 +241,8 @@ def lead_ins_with_lists(text: str) -> set[str]:
         own = _BULLET_LINE.match(line)
         item = _BULLET_LINE.match(nxt)
         if item and len(item.group(1)) > (len(own.group(1)) if own else -1):
-            out.add(strip_citations(own.group(2) if own else line.strip()))
+            said = strip_citations(own.group(2) if own else line.strip())
+            out |= {said, strip_citations(advice_sentences(said)[-1])}
     return out
 
 

@@ -18,6 +18,7 @@ from coach.text import split_sentences
 
 JOIN_MAX_WORDS = 55  # a leaning sentence joined with its predecessor stays one short paragraph
 TOPIC_MAX_WORDS = 8  # a one-line paragraph shorter than this is a heading, not a point
+BARE_LEAD_MAX_WORDS = 4  # "Here's how:", "Below are some tips:": a lead-in that names nothing
 LIST_MAX_ITEMS = 8  # a longer list is a reference table, not a point to make in a reply
 
 # -- markup ---------------------------------------------------------------------------------------
@@ -227,12 +228,32 @@ def build_units(text: str) -> list[Unit]:
                 sentences = sentences[:-1]
             position = _add_sentences(units, sentences, position)
             if lead is not None and items and len(items) <= LIST_MAX_ITEMS:
-                units.append(Unit([lead], list(items), position, frozenset({position}),
-                                  ordered=kind[2]))
-                position += 1
+                before = units[-1] if len(units) > first and position - 1 in units[-1].keys \
+                    else None
+                position = _add_lead(units, lead, list(items), position, kind[2], before)
         for unit in units[first:]:
             unit.topic = topic
     return units
+
+
+def _add_lead(units: list[Unit], lead: str, items: list[tuple[int, str]], position: int,
+              ordered: bool, before: Unit | None) -> int:
+    """Add a lead-in with its list; return the next free position. A lead-in that leans on the
+    sentence before it ("Here's how:" after "Tell your mentor you are ready to end it.") is
+    said with that sentence; a bare one with nothing to lean on says nothing of its own, so
+    its items stand alone, as a list without a lead-in does."""
+    if leans_on_predecessor(lead):
+        if before is not None and len(before.text.split()) + len(lead.split()) <= JOIN_MAX_WORDS:
+            units.append(Unit(before.sentences + [lead], items, before.start,
+                              before.keys | {position}, ordered=ordered))
+            return position + 1
+        if len(lead.split()) <= BARE_LEAD_MAX_WORDS:
+            position += 1  # the lead-in's own place, not said
+            for _, item in items:
+                position = _add_sentences(units, split_sentences(item), position)
+            return position
+    units.append(Unit([lead], items, position, frozenset({position}), ordered=ordered))
+    return position + 1
 
 
 def _add_sentences(units: list[Unit], sentences: list[str], position: int) -> int:
@@ -752,12 +773,25 @@ _END = re.compile(r"([.!?:;]+)([\"'\u201d\u2019)]*)$")
 
 
 def cite(sentence: str, n: int) -> str:
-    """`sentence` with `[n]` before its final punctuation, never inside a quotation:
-    'She says "Wow!"' -> 'She says "Wow!" [n]'."""
-    body = sentence.rstrip()
+    """`sentence` as the reply prints it, with `[n]` before its final punctuation, never inside
+    a quotation: 'She says "Wow!"' -> 'She says "Wow!" [n]'. A list item's "; and" ending
+    reads as a full stop on a bullet of its own."""
+    body = _tidy(sentence)
     m = _END.search(body)
     if not m:
         return f"{body} [{n}]"
     if m.group(2) and any(q in m.group(2) for q in "\"'\u201d\u2019"):
         return f"{body} [{n}]"
-    return f"{body[:m.start()].rstrip()} [{n}]{m.group(1)}{m.group(2)}"
+    end = "." if m.group(1) in (";", ",") else m.group(1)
+    return f"{body[:m.start()].rstrip()} [{n}]{end}{m.group(2)}"
+
+
+_ITEM_JOINER = re.compile(r"\s*[;,]\s*(?:and|or)?\s*$", re.IGNORECASE)
+_SPACE_BEFORE = re.compile(r"\s+(?=[.,;:!?\u201d)](?!\w))|(?<=[\u201c(])\s+")
+
+
+def _tidy(sentence: str) -> str:
+    """Spacing a converted page left ("\u201c Let's try .\u201d") closed up; a list item's
+    joining "; and" / "," at its end made a ";" the citation turns into a full stop."""
+    body = _SPACE_BEFORE.sub("", sentence.strip())
+    return _ITEM_JOINER.sub(";", body) if _ITEM_JOINER.search(body) else body

@@ -162,6 +162,14 @@ def test_a_reply_says_the_items_of_a_long_list_that_answer(composer):
                                           "Explain why", "Reply within", "Tell your mentor")) == 3
 
 
+def test_a_sentence_a_page_repeats_is_said_once(composer):
+    repeated = "Agree at the start how often you will meet and how you will keep in touch."
+    evidence = [passage(1, f"{repeated} Put the dates in both calendars.", "Setting up", 0.7),
+                passage(2, f"Remote pairs need this most. {repeated}", "Remote", 0.6)]
+    text = "".join(composer.stream("How often should we meet?", evidence))
+    assert text.count("Agree at the start how often") == 1, text
+
+
 def test_a_list_item_that_leads_in_to_sub_items_is_said_with_all_of_them_or_not_at_all():
     from coach.compose import trim_list
     from coach.voice import build_units

@@ -35,6 +35,28 @@ def test_a_lead_in_keeps_its_list_with_nesting():
     assert any(u.sentences == ["Keep it short and friendly with everyone."] for u in units)
 
 
+def test_a_lead_in_that_leans_back_is_said_with_the_sentence_it_needs():
+    text = ("When your goals are met, tell your mentor you are ready to wrap up. Here's how:\n"
+            "- Thank them for their time.\n- Say which goals you reached.")
+    lead = next(u for u in build_units(text) if u.items)
+    assert lead.sentences == ["When your goals are met, tell your mentor you are ready to "
+                              "wrap up.", "Here's how:"]
+    assert [t for _, t in lead.items] == ["Thank them for their time.",
+                                         "Say which goals you reached."]
+
+
+def test_a_bare_lead_in_with_nothing_before_it_leaves_its_items_to_stand_alone():
+    units = build_units("Below are some tips:\n- Book the next meeting before you leave.\n"
+                        "- Send a short recap the same day.")
+    assert [u.sentences for u in units] == [["Book the next meeting before you leave."],
+                                            ["Send a short recap the same day."]]
+    assert not any(u.items for u in units)
+    assert len({k for u in units for k in u.keys}) == 2  # each its own place
+    named = build_units("Here are the ground rules for your first meeting:\n- Be on time.\n"
+                        "- Bring one question.")
+    assert named[0].sentences == ["Here are the ground rules for your first meeting:"]
+
+
 def test_a_sentence_that_leans_on_its_predecessor_is_joined_with_it_or_dropped():
     units = build_units("Your mentor may stop answering for a while. Likely, she is simply "
                         "overwhelmed by other demands.")
@@ -220,6 +242,14 @@ def test_a_citation_never_lands_inside_a_quotation():
     assert cite('She says, "Wow! That is where I want to be!"', 1) == \
         'She says, "Wow! That is where I want to be!" [1]'
     assert cite("Bring three things:", 3) == "Bring three things [3]:"
+
+
+def test_a_cited_sentence_reads_cleanly_whatever_the_page_s_spacing_and_list_joiners():
+    assert cite("\u201c Let's try this for a month .\u201d", 1) == \
+        "\u201cLet's try this for a month.\u201d [1]"
+    assert cite("Keep your notes in one place;", 2) == "Keep your notes in one place [2]."
+    assert cite("Agree how often you will meet; and", 2) == "Agree how often you will meet [2]."
+    assert cite("Ask ( politely ) for ten minutes .", 3) == "Ask (politely) for ten minutes [3]."
 
 
 def test_a_sentence_boundary_inside_a_quotation_is_not_a_boundary():
