@@ -492,11 +492,16 @@ how why whether on to with
 """.split())
 _LONE_WORD = re.compile(r"^\s*[\w'\u00c0-\u00ff]+,")
 INTRO_MAX_WORDS = 8  # an opening phrase before a comma, set aside when it has no verb
-_YOU_MODAL = re.compile(r"\b(?:you(?:'ll| will)? (?:should|can|could|need to|must|may want to|"
-                        r"might want to|want to|ought to|have to)|we (?:recommend|suggest|advise|"
-                        r"ask)|it(?:'s| is) (?:best|worth|a good idea|fine|okay|ok|important) to|"
-                        r"your best bet is|try to|make sure|be sure)\b",
-                        re.IGNORECASE)
+# Advice worded as a statement: "you should ...", "we recommend ...", and the impersonal "it's
+# useful to paraphrase ...", "it helps to ..." (either apostrophe: pages use the curly one).
+_YOU_MODAL = re.compile(r"\b(?:you(?:['\u2019]ll| will)? (?:should|can|could|need to|must|"
+                        r"may want to|might want to|want to|ought to|have to)|we (?:recommend|"
+                        r"suggest|advise|ask)|it(?:['\u2019]s| is| can be| may be| would be) "
+                        r"(?:(?:often|usually|always|really|very|especially|also|generally) )?"
+                        r"(?:best|worth|a (?:good|great) idea|wise|fine|okay|ok|important|"
+                        r"essential|vital|crucial|helpful|useful|sensible|advisable|good practice)"
+                        r" (?:to|that you)|it (?:(?:also|often|usually|really) )?(?:helps|pays) "
+                        r"to|your best bet is|try to|make sure|be sure)\b", re.IGNORECASE)
 _CONCRETE = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|"
                        r"fifteen|twenty|thirty|a few|a couple of)\b[\s\-\u2013to]*(?:\w+\s)?"
                        r"(?:minutes?|hours?|days?|weeks?|months?|years?|working days?|lines?|"

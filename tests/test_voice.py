@@ -213,6 +213,15 @@ def test_instructions_are_told_from_statements_and_stories():
     assert story < plain < step
 
 
+def test_advice_worded_as_it_is_useful_to_counts_as_something_to_do():
+    plain = actionability(Unit(["Regular meetings keep the momentum going."]))
+    for advice in ("It\u2019s useful to paraphrase the feedback back to your mentor.",
+                   "It is often helpful to write your questions down first.",
+                   "It helps to arrive a few minutes early."):
+        assert actionability(Unit([advice])) > plain, advice
+    assert actionability(Unit(["It is important that mentors listen well."])) == plain
+
+
 def test_a_note_to_write_is_recognised_and_its_kind_read_from_the_point():
     assert tells_to_write("Send your mentor a note, thanking her for her help.")
     assert tells_to_write("Send a three-line recap the same day.")
