@@ -14,7 +14,7 @@ from coach.drafts import PERSON_NAME, DraftRequest, parse_draft_request
 from coach.errors import DraftError
 from coach.guard import Checker, Guarded, guarded
 from coach.results import Answer, Draft, Passage, Suggestion
-from coach.text import citations, clean_user_text, content_words
+from coach.text import citations, clean_user_text, content_words, split_sentences
 from coach.voice import draft_offer, parse_offer
 
 if TYPE_CHECKING:
@@ -136,8 +136,8 @@ def respond(turn: Collaborators, message: str,
                 notice = " ".join(n for n in (notice, part.notice) if n) or None
             else:
                 yield part
-    suggestions = _addressed(composition.suggestions, mentor_name(history + [
-        {"role": "user", "content": text}]))
+    said = history + [{"role": "user", "content": text}]
+    suggestions = _addressed(composition.suggestions, mentor_name(said), named_person(said))
     offer = next((s for s in suggestions if s.kind == "draft"), None)
     if offer is not None:
         # The offer ends the reply, so the history carries it to the mentee's "yes".
@@ -154,11 +154,16 @@ def cited_points(composition: Composition) -> list[str]:
     return [f"{p.text} [{p.passage.n}]" for p in composition.points]
 
 
-def _addressed(suggestions: list[Suggestion], name: str | None) -> list[Suggestion]:
-    if not name:
-        return suggestions
-    return [Suggestion(s.kind, draft_offer(s.draft_kind, name), s.draft_kind)
-            if s.kind == "draft" and s.draft_kind else s for s in suggestions]
+def _addressed(suggestions: list[Suggestion], mentor: str | None,
+               person: str | None) -> list[Suggestion]:
+    """Offers addressed by name: a note to the mentor to `mentor`, a first message to the
+    person the mentee named (`person`), else the role stays."""
+    out = []
+    for s in suggestions:
+        name = person if s.draft_kind == "outreach" else mentor
+        out.append(Suggestion(s.kind, draft_offer(s.draft_kind, name), s.draft_kind)
+                   if s.kind == "draft" and s.draft_kind and name else s)
+    return out
 
 
 _YES = re.compile(r"^(?:yes|yeah|yep|yup|sure|ok(?:ay)?|please|go ahead|do it|draft it|"
@@ -200,11 +205,31 @@ def mentor_name(history: list[dict[str, Any]]) -> str | None:
     return None
 
 
+# Someone named mid-sentence ("I met Dr. Ana Ruiz at ..."): a capitalised name after a
+# lowercase word or a comma, so a sentence's first word is never taken for one.
+_NAMED_MID_SENTENCE = re.compile(rf"(?<=[a-z,] )({PERSON_NAME})")
+
+
+def named_person(history: list[dict[str, Any]]) -> str | None:
+    """The person the mentee named last ("I met Dr. Ana Ruiz at a meetup"), if any."""
+    for turn in reversed(history):
+        if turn.get("role") != "user":
+            continue
+        names = [m.group(1) for m in _NAMED_MID_SENTENCE.finditer(str(turn.get("content") or ""))
+                 if m.group(1).split()[0] not in _NOT_NAMES]
+        if names:
+            return names[0]
+    return None
+
+
 def mentee_context(history: list[dict[str, Any]]) -> str:
-    """What the mentee said earlier in the thread (not small talk), as a draft's context."""
+    """What the mentee told the coach earlier in the thread, as a draft's context: not small
+    talk, and not the questions they asked the coach ("How should I thank him?" is not
+    something to tell the mentor)."""
     said = [str(t.get("content") or "").strip() for t in history if t.get("role") == "user"]
     said = [m for m in said if m and small_talk(m) is None and accepted_offer(m, []) is None]
-    return " ".join(said)[-500:]
+    told = [s for m in said for s in split_sentences(m) if not s.rstrip().endswith("?")]
+    return " ".join(told)[-500:]
 
 
 def _draft_reply(turn: Collaborators, request: DraftRequest,
@@ -215,7 +240,9 @@ def _draft_reply(turn: Collaborators, request: DraftRequest,
         yield str(exc)
         yield Answer(str(exc), grounded=False, kind="invalid", notice=notice)
         return
-    lines = [f"Here's a {draft.kind} draft for {draft.to}:", "", f"Subject: {draft.subject}", "",
+    article = "an" if draft.kind[:1] in "aeiou" else "a"  # "an outreach draft"
+    lines = [f"Here's {article} {draft.kind} draft for {draft.to}:", "",
+             f"Subject: {draft.subject}", "",
              draft.body]
     if draft.points:
         lines += ["", "It follows this guidance:"] + [f"- {p}" for p in draft.points]

@@ -706,6 +706,20 @@ DRAFT_PHRASES = {"outreach": "an outreach email", "thank-you": "a thank-you note
                  "back-off": "a back-off note", "follow-up": "a follow-up note"}
 
 
+# "How do I approach her?", "Should I email Dr. Ruiz?", "how to ask him to be my mentor": the
+# mentee means to contact someone, which is what an outreach draft is for.
+_ASKS_TO_APPROACH = re.compile(
+    r"\b(?:approach|contact|reach out to|get in touch with|e-?mail|write to|message)\s+"
+    r"(?:her|him|them|someone|somebody|(?:a|this|that) (?:potential |prospective |possible "
+    r"|new )?mentor|(?:Dr|Prof|Mr|Mrs|Ms|Mx)\b|[A-Z][a-z]+)\b|\bask\s+(?:her|him|them|someone|"
+    r"[A-Z][a-z]+)\s+to\s+(?:be\s+my\s+mentor|mentor\s+me)\b")
+
+
+def asks_to_approach(question: str) -> bool:
+    """True when the mentee asks how to contact someone they want guidance from."""
+    return bool(_ASKS_TO_APPROACH.search(question))
+
+
 def tells_to_write(sentence: str) -> bool:
     """True when the sentence tells the mentee to send or write a note, email, recap..."""
     return bool(_NOTE_ACTION.search(sentence)) and not _STORY.match(sentence)
@@ -730,7 +744,10 @@ def shows_note_kind(unit_text: str, question: str) -> bool:
     return any(p.search(text) for p in _KIND_SIGNALS.values())
 
 
-def draft_offer(kind: str, to: str = "your mentor") -> str:
+def draft_offer(kind: str, to: str | None = None) -> str:
+    """The offer line; with no name, the role: someone a first message goes to is not yet
+    "your mentor"."""
+    to = to or ("your prospective mentor" if kind == "outreach" else "your mentor")
     return f"Want me to draft {DRAFT_PHRASES[kind]} to {to}?"
 
 

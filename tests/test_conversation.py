@@ -96,6 +96,31 @@ def test_a_mentor_named_with_a_title_gets_a_draft_that_greets_and_thanks_them(co
     assert "for helping me prepare my fellowship application last spring" in answer.draft.body
 
 
+def test_asking_how_to_approach_someone_offers_an_outreach_draft_to_them(coach):
+    said = ("I met Dr. Ana Ruiz at a data science meetup last month and I'd love her to mentor "
+            "me on moving into machine learning. How do I approach her?")
+    reply = coach.ask(said)
+    assert reply.text.endswith("Want me to draft an outreach email to Dr. Ana Ruiz?"), reply.text
+    history = [{"role": "user", "content": said}, {"role": "assistant", "content": reply.text}]
+    answer = coach.ask("yes", history)
+    assert answer.draft is not None and answer.draft.kind == "outreach"
+    assert answer.text.startswith("Here's an outreach draft for Dr. Ana Ruiz:")
+    assert answer.draft.body.startswith("Dear Dr. Ruiz,")
+    assert "machine learning" in answer.draft.body and "?" not in answer.draft.body.split(
+        "\n\n")[1]  # the mentee's question to the coach is not told to Dr. Ruiz
+
+
+def test_a_draft_tells_the_mentor_what_happened_not_what_the_mentee_asked_the_coach(coach):
+    said = ("My mentor Sam Lee reviewed my CV last week and I got the interview! How should I "
+            "thank him?")
+    reply = coach.ask(said)
+    assert reply.text.endswith("Want me to draft a thank-you note to Sam Lee?"), reply.text
+    history = [{"role": "user", "content": said}, {"role": "assistant", "content": reply.text}]
+    body = coach.ask("sure", history).draft.body
+    assert "for reviewing my CV last week" in body and "I got the interview!" in body
+    assert "How should I" not in body and "thank you?" not in body
+
+
 def test_yes_without_an_offer_is_not_a_draft_request(coach):
     history = [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "Hi!"}]
     assert coach.ask("yes", history).kind != "draft"

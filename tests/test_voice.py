@@ -8,6 +8,7 @@ from coach.voice import (
     asks_how_things_are,
     build_units,
     cite,
+    draft_offer,
     drop_connective,
     fits_question_type,
     is_imperative,
@@ -230,6 +231,20 @@ def test_a_note_to_write_is_recognised_and_its_kind_read_from_the_point():
                      "my mentor stopped replying") == "back-off"
     assert note_kind("Send a short thank-you within a day.", "how do I thank her?") == "thank-you"
     assert note_kind("Write again with the outcome.", "what next?") == "follow-up"
+
+
+def test_asking_how_to_contact_someone_is_an_outreach_intent():
+    from coach.voice import asks_to_approach
+
+    for question in ("How do I approach her?", "Should I email Dr. Ruiz first?",
+                     "What's the best way to reach out to a potential mentor?",
+                     "How can I ask Priya to be my mentor?"):
+        assert asks_to_approach(question), question
+    for question in ("How do I approach a difficult conversation?",
+                     "What should I put in the email?", "How do I ask for feedback?"):
+        assert not asks_to_approach(question), question
+    assert draft_offer("outreach") == ("Want me to draft an outreach email to your prospective "
+                                       "mentor?")
 
 
 def test_an_offer_line_parses_back_to_its_draft_kind():

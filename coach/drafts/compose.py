@@ -15,6 +15,7 @@ from coach.drafts.guidance import Retrieve, guidance_points
 from coach.drafts.kinds import normalize_kind
 from coach.drafts.steps import Steps, find_steps
 from coach.drafts.wording import (
+    TITLE,
     _address,
     _finish,
     _first_name,
@@ -251,8 +252,12 @@ _BUILDERS = {"outreach": _outreach, "thank-you": _thank_you, "back-off": _back_o
 
 
 def _greeting(kind: str, to: str) -> str:
-    """ "Dear Dr. Lee," / "Hi Marcus,"; a role rather than a name ("your mentor", when chat
-    never named them) gets a plain "Hi," instead of "Hi your,"."""
+    """ "Dear Dr. Lee," / "Dear Dr. Ruiz," (for "Dr. Ana Ruiz") / "Hi Marcus,"; a role rather
+    than a name ("your mentor", when chat never named them) gets a plain "Hi," instead of
+    "Hi your,"."""
     if is_role(to):
         return "Hi,"
-    return f"Dear {to}," if kind == "outreach" else f"Hi {_first_name(to)},"
+    if kind != "outreach":
+        return f"Hi {_first_name(to)},"
+    titled = re.match(rf"{TITLE}\s", to)  # "Dear Dr. Ruiz," for "Dr. Ana Ruiz"
+    return f"Dear {_first_name(to) if titled else to},"
