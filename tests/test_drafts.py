@@ -209,6 +209,8 @@ def test_back_off_thanks_them_puts_no_pressure_and_offers_to_reconnect(retrieve)
      "thank you for introducing me to your team lead."),
     ("she taught me how to run a code review; lately she's gone quiet",
      "thank you for teaching me how to run a code review."),
+    ("My mentor, Priya Shah, helped me prepare for weeks. Now she never replies.",
+     "thank you for helping me prepare for weeks."),
 ])
 def test_back_off_thanks_them_for_what_the_mentee_said_they_did(context, thanks):
     d = compose_draft("back-off", to="Dr. Priya Shah", context=context, sender=None,

@@ -184,15 +184,22 @@ def _address(ctx: str, to: str) -> str:
     text = ctx
     for name in sorted(names, key=len, reverse=True):
         esc = re.escape(name)
+        # "My mentor, Jo Park, helped me" -> "You helped me"
+        text = re.sub(rf"\b(my)\s+mentor,?\s+{esc}\b,?", _you_as, text, flags=re.I)
         text = re.sub(rf"\b{esc}['’]s\b", "your", text)
         text = re.sub(rf"\b{esc}\b(?=\s+[a-z])", "you", text)
         text = re.sub(rf"\b(to|for|with|thank|told|asked)\s+{esc}\b", r"\1 you", text)
-    text = re.sub(r"\bmy\s+mentor,?\s+you\b,?", "you", text, flags=re.I)
+    text = re.sub(r"\b(my)\s+mentor,?\s+you\b,?", _you_as, text, flags=re.I)
     cut = _first_other_person(text)
     text = _PRONOUN_RE.sub(lambda m: _to_you(m) if m.start() < cut else m.group(0), text)
     for pattern, fixed in _AGREEMENT:
         text = re.sub(pattern, fixed, text, flags=re.I)
     return text
+
+
+def _you_as(match: re.Match[str]) -> str:
+    """ "you", capitalised where the words it replaces began with a capital ("My mentor")."""
+    return "You" if match.group(1)[0].isupper() else "you"
 
 
 def _first_other_person(text: str) -> int:
