@@ -180,7 +180,8 @@ def _address(ctx: str, to: str) -> str:
     stay as the mentee wrote them. So "she introduced me to her team lead, who said her team is
     hiring" becomes "you introduced me to your team lead, who said her team is hiring".
     """
-    names = {to, _first_name(to), *(w for w in to.split() if not re.fullmatch(TITLE, w))} - {""}
+    untitled = [w for w in to.split() if not re.fullmatch(TITLE, w)]
+    names = {to, _first_name(to), " ".join(untitled), *untitled} - {""}
     text = ctx
     for name in sorted(names, key=len, reverse=True):
         esc = re.escape(name)
