@@ -228,16 +228,32 @@ class GroundedComposer:
 
     def _said(self, item: _Scored) -> Point:
         """The unit in the coach's voice: each reworded sentence kept only if its passage still
-        supports it (else the guidance's own wording)."""
-        original = item.unit.sentences
+        supports it (else the guidance's own wording); under a warning heading ("Don'ts"),
+        orders said as the prohibitions they are."""
+        unit = _warned(item.unit, item.passage.section)
+        original = unit.sentences
         if self.verifier is None:
             return Point(item.passage, [V.drop_connective(s) for s in original],
-                         list(item.unit.items))
+                         list(unit.items))
         reworded = V.reword(original)
         said = [new if new == old or self.verifier.check(new, [item.passage]).supported
                 else old for old, new in zip(original, reworded, strict=True)]
-        items = [(d, V.second_person(t)) for d, t in item.unit.items]
+        items = [(d, V.second_person(t)) for d, t in unit.items]
         return Point(item.passage, said, items)
+
+
+def _warned(unit: V.Unit, section: str) -> V.Unit:
+    """`unit` as said under a warning heading ("Don'ts", "Mistakes to avoid": its section or
+    the short line above it): its orders as prohibitions. A lead-in that itself labels a
+    warning list ("Things to avoid:") already frames its items, which stay as written."""
+    kind = V.warning_list(unit.topic) or V.warning_list(section)
+    if kind is None:
+        return unit
+    if unit.items:
+        if V.warning_list(unit.sentences[-1]):
+            return unit
+        return replace(unit, items=[(d, V.as_warning(t, kind)) for d, t in unit.items])
+    return replace(unit, sentences=[V.as_warning(s, kind) for s in unit.sentences])
 
 
 @dataclass(frozen=True)

@@ -464,6 +464,49 @@ def _mentor_form(sentence: str, m: re.Match[str]) -> str:
     return form[:1].upper() + form[1:] if capital else form
 
 
+# A heading that labels a list of what NOT to do ("Don'ts", "Things to avoid", "Mistakes to
+# avoid"): the orders under it are prohibitions. Said alone, "Cancel meetings at the last
+# minute" tells the mentee to do what the guide warns against. Only the heading's whole
+# wording counts: "Avoiding burnout", "How to avoid common pitfalls" and "Don't overload your
+# mentor" head advice to follow, and "Do's and don'ts" items carry their own "Do"/"Don't".
+# A list of mistakes ("Common mistakes", "Pitfalls") may hold the remedies as orders too, so
+# there only an -ing item ("Treating your mentor as a manager") is said as one to avoid.
+_LABEL_END = r"(?:\s+(?:in|for|when|during|at|with|on|as|to)\b.*)?[\s:.!]*$"
+_PROHIBITIONS = re.compile(
+    r"^\W*(?:the\s+)?(?:don['\u2019]?ts?|do\s+not|what\s+not\s+to\s+do|things\s+not\s+to\s+do|"
+    r"(?:what|things)\s+to\s+avoid|avoid|(?:\w+\s+)?(?:mistakes|pitfalls|traps|habits)\s+to\s+"
+    r"avoid)" + _LABEL_END, re.IGNORECASE)
+_MISTAKES = re.compile(r"^\W*(?:(?:common|typical|classic|frequent|mentee|beginner)\s+)?"
+                       r"(?:mistakes|pitfalls|traps|bad\s+habits)" + _LABEL_END, re.IGNORECASE)
+_NEGATIVE = re.compile(r"^(?:don['\u2019]t|do not|never|avoid|stop|no|not|do)\b", re.IGNORECASE)
+
+
+def warning_list(heading: str) -> str | None:
+    """"prohibitions" for a heading (the last part of a section path) that labels what not to
+    do, "mistakes" for one that labels mistakes, else None."""
+    leaf = heading.rsplit("\u203a", 1)[-1].strip()
+    if _PROHIBITIONS.match(leaf):
+        return "prohibitions"
+    return "mistakes" if _MISTAKES.match(leaf) else None
+
+
+def as_warning(sentence: str, kind: str = "prohibitions") -> str:
+    """A sentence from a warning list said as the warning it is: an order, under prohibitions,
+    "Cancel at the last minute." -> "Don't cancel at the last minute."; an -ing item under
+    either, "Treating your mentor as a manager." -> "Avoid treating your mentor as a
+    manager."; anything else (already negative, a statement, an order after an if-clause)
+    as it was."""
+    body = sentence.strip()
+    if not body or _NEGATIVE.match(body):
+        return sentence
+    lowered = body[:1].lower() + body[1:]
+    if kind == "prohibitions" and _starts_with_order(body):
+        return f"Don't {lowered}"
+    if re.match(r"^[A-Za-z]{2,}ing\b", body) and not is_imperative(body):
+        return f"Avoid {lowered}"
+    return sentence
+
+
 def reword(sentences: list[str]) -> list[str]:
     """All the rules, in order: connectives, "mentees should" -> "you should", the mentor named."""
     lines = [second_person(drop_connective(s)) for s in sentences]

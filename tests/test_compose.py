@@ -170,6 +170,21 @@ def test_a_sentence_a_page_repeats_is_said_once(composer):
     assert text.count("Agree at the start how often") == 1, text
 
 
+def test_a_don_ts_list_is_never_said_as_advice_to_follow(composer):
+    donts = passage(1, "- Expect your mentor to find you a job.\n"
+                       "- Cancel meetings at the last minute without a good reason.\n"
+                       "- Ask your mentor to fix problems you have not tried to solve.",
+                    "Being a mentee \u203a Don'ts", 0.7)
+    text = "".join(composer.stream("Is it fine to cancel a meeting at the last minute?",
+                                   [donts]))
+    assert text.startswith("Don't cancel meetings at the last minute"), text
+    assert "\nCancel" not in text and "- Cancel" not in text and "- Expect" not in text
+    led = passage(2, "In your first meeting:\n- Talk only about yourself.\n"
+                     "- Ask for a job.", "Things to avoid", 0.7)
+    text = "".join(composer.stream("What should I not do in a first meeting?", [led]))
+    assert "Don't talk only about yourself" in text and "Don't ask for a job" in text, text
+
+
 def test_a_list_item_that_leads_in_to_sub_items_is_said_with_all_of_them_or_not_at_all():
     from coach.compose import trim_list
     from coach.voice import build_units

@@ -247,6 +247,29 @@ def test_asking_how_to_contact_someone_is_an_outreach_intent():
                                        "mentor?")
 
 
+def test_an_order_under_a_warning_heading_is_said_as_the_prohibition_it_is():
+    from coach.voice import as_warning, warning_list
+
+    for heading in ("Don'ts", "Being a mentee \u203a Things to avoid", "Mistakes to avoid",
+                    "What not to do in a first meeting", "Avoid:", "DON'TS"):
+        assert warning_list(heading) == "prohibitions", heading
+    for heading in ("Common mistakes", "Pitfalls"):
+        assert warning_list(heading) == "mistakes", heading
+    for heading in ("Do's and don'ts", "Avoiding burnout", "How to avoid common pitfalls",
+                    "Don't overload your mentor", "Mistakes I made in my first year",
+                    "Lessons From the Ones Who Never Wrote Back", "Preparing to meet"):
+        assert warning_list(heading) is None, heading
+    assert as_warning("Cancel meetings at the last minute.") == \
+        "Don't cancel meetings at the last minute."
+    assert as_warning("Treating your mentor as a manager.") == \
+        "Avoid treating your mentor as a manager."
+    assert as_warning("Set an agenda before each meeting.", "mistakes") == \
+        "Set an agenda before each meeting."  # under "Common mistakes", maybe the remedy
+    for kept in ("Never cancel at the last minute.", "Don't cancel late.",
+                 "Mentors notice when you are late.", "If you must cancel, say why."):
+        assert as_warning(kept) == kept
+
+
 def test_an_offer_line_parses_back_to_its_draft_kind():
     assert parse_offer("Want me to draft a back-off note to your mentor?") == (
         "back-off", "your mentor")
