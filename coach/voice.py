@@ -99,6 +99,8 @@ _FOLLOWS_ON = re.compile(r"^(?:another|the (?:same|rest|other)|similarly|likewis
                          # a thank-you note": after what?)
                          r"afterwards?|after that|before that|by then|until then|from then on|"
                          r"at that (?:point|stage|time)|in the meantime|meanwhile|later on)\b"
+                         # "Example: 'Thanks to you, I ...'": an illustration of what came before
+                         r"|^(?:examples?|e\.g\.)\s*:"
                          r"|^[^,;:]{0,40},\s*(?:though|however),", re.IGNORECASE)
 # "If you fall into any of these patterns, ...": these/those with their noun, mid-sentence,
 # point back (a lead-in ending in ":" points ahead to its list; "those who ..." to its clause).

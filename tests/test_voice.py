@@ -36,6 +36,12 @@ def test_a_lead_in_keeps_its_list_with_nesting():
     assert any(u.sentences == ["Keep it short and friendly with everyone."] for u in units)
 
 
+def test_an_example_label_leans_on_what_it_illustrates():
+    assert leans_on_predecessor("Example: \u201cThanks to you, I feel ready for the panel.\u201d")
+    assert leans_on_predecessor("Examples: a recap, a thank-you, a short update.")
+    assert not leans_on_predecessor("Ask for one example of a time your mentor failed.")
+
+
 def test_a_lead_in_that_leans_back_is_said_with_the_sentence_it_needs():
     text = ("When your goals are met, tell your mentor you are ready to wrap up. Here's how:\n"
             "- Thank them for their time.\n- Say which goals you reached.")
