@@ -195,12 +195,18 @@ _ANNOUNCES = re.compile(
     r"consider|bear in mind)|you should know))?\s*[.!:]?$", re.IGNORECASE)
 
 
+# "Myth: you need a mentor who is older than you.": a claim the page quotes to refute.
+_MYTH = re.compile(r"^(?:(?:a\s+)?(?:common\s+)?(?:myths?|misconceptions?)(?:\s*#?\d+)?|false)\s*"
+                   r"[:\u2013\u2014-]", re.IGNORECASE)
+
+
 def is_candidate(sentence: str) -> bool:
     """Headings, rhetorical questions, fragments, announcements of what follows, a page's own
-    interface instructions and orders to an AI are not advice."""
+    interface instructions, a myth it quotes to refute and orders to an AI are not advice."""
     words = sentence.split()
     return (len(words) >= 5 and not sentence.rstrip().endswith("?")
             and not _ANNOUNCES.match(sentence.strip())
+            and not _MYTH.match(sentence.strip())
             and not _PAGE_INTERFACE.match(sentence.strip())
             and not _TABLE_ROW.match(sentence.strip())
             and not looks_like_injection(sentence))

@@ -42,6 +42,15 @@ def test_an_example_label_leans_on_what_it_illustrates():
     assert not leans_on_predecessor("Ask for one example of a time your mentor failed.")
 
 
+def test_a_myth_the_page_refutes_is_never_said():
+    units = build_units("Myth: your mentor must be older and more senior than you. Reality: a "
+                        "peer two years ahead of you can be an excellent mentor.")
+    assert [u.sentences for u in units] == [
+        ["Reality: a peer two years ahead of you can be an excellent mentor."]]
+    assert build_units("Common myth #2 \u2013 mentoring is only for people early in a career.") \
+        == []
+
+
 def test_a_lead_in_that_leans_back_is_said_with_the_sentence_it_needs():
     text = ("When your goals are met, tell your mentor you are ready to wrap up. Here's how:\n"
             "- Thank them for their time.\n- Say which goals you reached.")
