@@ -219,6 +219,18 @@ def test_back_off_thanks_them_for_what_the_mentee_said_they_did(context, thanks)
     assert not re.search(r"\b(?:replying|quiet|never)\b", d.body), d.body
 
 
+def test_a_don_ts_list_is_never_quoted_as_a_step_to_take():
+    from coach.results import Passage
+
+    donts = Passage(id="d1", text="- Ask for a two-hour meeting in your very first message.\n"
+                                   "- Offer to start weekly calls before you have even met.",
+                    title="Mentee tips", section="Don'ts", source="uploads/tips.md", score=0.8, n=1)
+    d = compose_draft("outreach", to="Dr. Lee", context="help with public speaking", sender=None,
+                      retrieve=lambda q: [donts])
+    assert not d.sources and "two-hour" not in d.body and "weekly calls" not in d.body
+    assert d.notice and d.notice.startswith(NO_GUIDANCE)
+
+
 def test_back_off_never_repeats_the_complaint_back_to_the_mentor(retrieve):
     context = "my mentor Sam stopped replying to my emails"
     d = draft(retrieve, "back-off", context=context)

@@ -20,6 +20,7 @@ from coach.errors import StoreError
 from coach.results import Passage
 from coach.safety import looks_like_injection
 from coach.text import content_words, split_sentences
+from coach.voice import warning_list
 
 Retrieve = Callable[[str], list[Passage]]
 UPLOADS_PREFIX = "uploads/"
@@ -235,6 +236,8 @@ def _candidates(spec: StepSpec, passages: list[Passage]) -> list[Step]:
     wanted = set(content_words(spec.query))
     found = []
     for rank, passage in enumerate(passages):
+        if warning_list(passage.section):
+            continue  # a "Don'ts" list's orders are what a note must not do
         for sentence in split_sentences(passage.text):
             if sentence not in passage.text or len(sentence.split()) < 5:
                 continue  # only quote what a reader can find verbatim in the source
