@@ -447,6 +447,8 @@ def _suggestions(question: str, chosen: list[_Scored], scored: list[_Scored],
     """A draft offer when a point tells the mentee to write; a "what if" the reply left out."""
     out: list[Suggestion] = []
     for item in chosen:
+        if V.warning_list(item.unit.topic) or V.warning_list(item.passage.section):
+            continue  # "Send a four-paragraph email" under "Don'ts" is no note to offer
         writing = [s for s in item.unit.sentences if V.tells_to_write(s)]
         if writing and V.shows_note_kind(" ".join(writing), question):
             kind = V.note_kind(" ".join(writing), question)

@@ -179,6 +179,10 @@ def test_a_don_ts_list_is_never_said_as_advice_to_follow(composer):
                                    [donts]))
     assert text.startswith("Don't cancel meetings at the last minute"), text
     assert "\nCancel" not in text and "- Cancel" not in text and "- Expect" not in text
+    chase = passage(3, "- Send a follow-up email every day until your mentor replies.",
+                    "Don'ts", 0.7)
+    reply = composer.compose("Should I send a follow-up email when my mentor is slow?", [chase])
+    assert not [s for s in reply.suggestions if s.kind == "draft"]
     led = passage(2, "In your first meeting:\n- Talk only about yourself.\n"
                      "- Ask for a job.", "Things to avoid", 0.7)
     text = "".join(composer.stream("What should I not do in a first meeting?", [led]))
