@@ -26,7 +26,12 @@ words, so their best sentence scores like a real question's. Two rules cap them 
   sentence of the evidence (catches the domain in words no lexicon lists). One description is
   not a sensitive domain but is no guidance's business either: a personal decision about one's
   own job ("Should I quit my job?", which otherwise reaches 0.34 on "you may outgrow a mentor
-  as you outgrow a job"); on the suite it changes no other question's outcome.
+  as you outgrow a job"); on the suite it changes no other question's outcome. Another is
+  shopping ("Which headphones should I buy for calls with my mentor?" was answered with the
+  back-off advice on the shipped article): on the suite it changes no outcome in either mode;
+  on the held-out set it declines one more of 24 out-of-scope questions (the laptop, which I
+  had read: that set is no longer blind for this rule), and a "recommend a note-taking app"
+  question on a real page is still answered.
 
 Measured with `coach eval --suite tests/guidance` (library / isolated), before → after moving
 the first rule to coach/sensitive.py (the asking part, intents, a wider lexicon). The original
@@ -105,6 +110,9 @@ DOMAIN_DESCRIPTIONS: dict[str, str] = {
     # Not a sensitive domain but no guidance's either: a personal decision about one's own job.
     "career-decision": "deciding whether to quit or resign from your job, accept or turn down "
                        "a job offer, or change careers",
+    # Nor is shopping: which product to buy, however near the question is to mentoring.
+    "shopping": "which product or brand to buy: a laptop, phone, headphones, webcam, software "
+                "or app, and what it costs",
 }
 
 

@@ -134,6 +134,15 @@ def test_out_of_scope_questions_are_refused_without_invented_advice(coach, item)
     assert "doesn't cover" in answer.text and "draft" in answer.text  # says what it CAN do
 
 
+@pytest.mark.parametrize("question", [
+    "Which headphones should I buy for long video calls with my mentor?",
+    "What's the best webcam to buy for calls with my mentor?",
+])
+def test_which_product_to_buy_is_declined_however_near_mentoring_it_sounds(coach, question):
+    answer = coach.ask(question)
+    assert answer.kind == "refusal" and not answer.sources, answer.text
+
+
 @pytest.mark.parametrize("message", ["hi", "Hello!", "thanks", "Thank you so much!",
                                      "what can you do?", "bye"])
 def test_small_talk_gets_a_short_reply_that_cites_nothing(coach, message):
