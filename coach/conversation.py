@@ -9,8 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 from coach.answerability import Judgement
 from coach.compose import Composition, GroundedComposer, NothingRelevant, render
-from coach.declines import REFUSAL
-from coach.drafts import PERSON_NAME, DraftRequest, parse_draft_request
+from coach.declines import OTHER_WRITING, REFUSAL
+from coach.drafts import (
+    PERSON_NAME,
+    DraftRequest,
+    asks_for_other_writing,
+    parse_draft_request,
+)
 from coach.errors import DraftError
 from coach.guard import Checker, Guarded, guarded
 from coach.results import Answer, Draft, Passage, Suggestion
@@ -96,6 +101,11 @@ def respond(turn: Collaborators, message: str,
     if small is not None:
         yield small
         yield Answer(small, grounded=False, kind="smalltalk", notice=notice)
+        return
+
+    if asks_for_other_writing(text):
+        yield OTHER_WRITING
+        yield Answer(OTHER_WRITING, grounded=False, kind="refusal", notice=notice)
         return
 
     request = parse_draft_request(text)

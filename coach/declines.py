@@ -13,6 +13,12 @@ HELP = ("I can help with what your mentoring guidance covers — finding and app
 
 REFUSAL = f"The guidance I have doesn't cover that, so I won't guess. {HELP}"
 
+# Asked to write or edit something that is not a note to a mentor (an essay, a CV).
+OTHER_WRITING = ("I can't write or edit that for you: I draft notes to a mentor — outreach, "
+                 "thank-you, follow-up, back-off or meeting — and answer questions from your "
+                 "mentoring guidance. Ask me for one of those notes, or ask what the guidance "
+                 "says about your situation.")
+
 # topic → (what the question is about, who can properly answer it)
 SENSITIVE: dict[str, tuple[str, str]] = {
     "medical": ("medicine or health", "a doctor or pharmacist"),

@@ -8,6 +8,7 @@ import pytest
 
 from coach.api import Coach
 from coach.conversation import REFUSAL, mentor_name, resolve_follow_up
+from coach.declines import OTHER_WRITING
 from coach.text import citations, split_sentences, strip_citations
 from tests import labelled
 
@@ -141,6 +142,22 @@ def test_out_of_scope_questions_are_refused_without_invented_advice(coach, item)
 def test_which_product_to_buy_is_declined_however_near_mentoring_it_sounds(coach, question):
     answer = coach.ask(question)
     assert answer.kind == "refusal" and not answer.sources, answer.text
+
+
+@pytest.mark.parametrize("message", [
+    "can you write the intro to my dissertation? my mentor says it is weak",
+    "Could you proofread my cover letter before I show it to my mentor?",
+])
+def test_writing_that_is_not_a_note_to_a_mentor_is_declined_saying_what_it_can_draft(
+        coach, message):
+    answer = coach.ask(message)
+    assert answer.kind == "refusal" and answer.text == OTHER_WRITING and not answer.sources
+
+
+@pytest.mark.parametrize("message", ["Can you help me write my first message to a potential "
+                                     "mentor?", "Could you write a thank-you note to Sam?"])
+def test_a_note_to_a_mentor_is_still_drafted_or_asked_about(coach, message):
+    assert coach.ask(message).text != OTHER_WRITING
 
 
 @pytest.mark.parametrize("message", ["hi", "Hello!", "thanks", "Thank you so much!",

@@ -18,12 +18,17 @@ from coach.drafts.compose import (
 )
 from coach.drafts.guidance import Retrieve
 from coach.drafts.kinds import KINDS, normalize_kind
-from coach.drafts.requests import PERSON_NAME, DraftRequest, parse_draft_request
+from coach.drafts.requests import (
+    PERSON_NAME,
+    DraftRequest,
+    asks_for_other_writing,
+    parse_draft_request,
+)
 from coach.drafts.review import check_email
 from coach.errors import DraftError
 
 __all__ = [
     "KINDS", "MAX_CONTEXT_CHARS", "MAX_NAME_CHARS", "NO_GUIDANCE", "OUTREACH_MAX_WORDS",
     "PERSON_NAME", "DraftError", "DraftRequest", "Retrieve", "check_draft", "check_email",
-    "compose_draft", "normalize_kind", "parse_draft_request",
+    "asks_for_other_writing", "compose_draft", "normalize_kind", "parse_draft_request",
 ]

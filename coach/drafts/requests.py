@@ -92,6 +92,22 @@ _CONNECTOR = re.compile(r"^(?:(?:saying|to\s+say|and\s+say|telling\s+(?:him|her|
                         r"\s+)+(?=\S)", re.I)
 
 
+# "Can you write the intro to my dissertation?", "Could you proofread my cover letter?": the
+# coach asked to write or edit something other than a note to a mentor.
+_OTHER_WRITING = re.compile(
+    r"^(?:(?:hi|hey|please)[,!\s]+)?(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:help\s+me\s+)?"
+    r"(?:write|rewrite|re-write|edit|proofread|proof-read|polish|improve|fix|translate|"
+    r"summari[sz]e|finish)\s+(?:the\s+\w+\s+(?:to|of|for)\s+)?(?:my|the|a|an|this|our)\s+"
+    r"(?!(?:[\w-]+\s+){0,2}(?:email|e-mail|note|message|letter\s+to|reply|thank|outreach|"
+    r"follow|intro(?:duction)?\s+(?:email|note|message)))", re.IGNORECASE)
+
+
+def asks_for_other_writing(message: str) -> bool:
+    """True when the coach is asked to write or edit something that is not a note to a mentor
+    (an essay, a CV, a cover letter): a thing it does not do."""
+    return bool(_OTHER_WRITING.match(_one_line(message)))
+
+
 def parse_draft_request(message: str) -> DraftRequest | None:
     """A draft request from a chat message, or None for anything else (questions included).
 
