@@ -481,11 +481,14 @@ def _mentor_form(sentence: str, m: re.Match[str]) -> str:
 # there only an -ing item ("Treating your mentor as a manager") is said as one to avoid.
 _LABEL_END = r"(?:\s+(?:in|for|when|during|at|with|on|as|to)\b.*)?[\s:.!]*$"
 _PROHIBITIONS = re.compile(
-    r"^\W*(?:the\s+)?(?:don['\u2019]?ts?|do\s+not|what\s+not\s+to\s+do|things\s+not\s+to\s+do|"
-    r"(?:what|things)\s+to\s+avoid|avoid|(?:\w+\s+)?(?:mistakes|pitfalls|traps|habits)\s+to\s+"
-    r"avoid)" + _LABEL_END, re.IGNORECASE)
+    # "Don'ts", "Mentee DON'Ts", "Things to avoid", "Mistakes to avoid", or a bare "Avoid"
+    r"^\W*(?:(?:(?:the|some|key|[\w-]+)\s+){0,2}(?:don['\u2019]?ts|do\s+nots?|"
+    r"what\s+not\s+to\s+do|things\s+(?:you\s+should\s+)?not\s+(?:to\s+)?do|"
+    r"(?:what|things)\s+to\s+avoid|(?:mistakes|pitfalls|traps|habits)\s+to\s+avoid)|"
+    r"(?:the\s+)?don['\u2019]?t|do\s+not|avoid)" + _LABEL_END, re.IGNORECASE)
 _MISTAKES = re.compile(r"^\W*(?:(?:common|typical|classic|frequent|mentee|beginner)\s+)?"
                        r"(?:mistakes|pitfalls|traps|bad\s+habits)" + _LABEL_END, re.IGNORECASE)
+_BOTH_WAYS = re.compile(r"\bdo['\u2019]?s\b|\bdo and\b", re.IGNORECASE)  # "Do's and don'ts"
 _NEGATIVE = re.compile(r"^(?:don['\u2019]t|do not|never|avoid|stop|no|not|do)\b", re.IGNORECASE)
 
 
@@ -493,6 +496,8 @@ def warning_list(heading: str) -> str | None:
     """"prohibitions" for a heading (the last part of a section path) that labels what not to
     do, "mistakes" for one that labels mistakes, else None."""
     leaf = heading.rsplit("\u203a", 1)[-1].strip()
+    if _BOTH_WAYS.search(leaf):
+        return None
     if _PROHIBITIONS.match(leaf):
         return "prohibitions"
     return "mistakes" if _MISTAKES.match(leaf) else None

@@ -266,7 +266,8 @@ def test_an_order_under_a_warning_heading_is_said_as_the_prohibition_it_is():
     from coach.voice import as_warning, warning_list
 
     for heading in ("Don'ts", "Being a mentee \u203a Things to avoid", "Mistakes to avoid",
-                    "What not to do in a first meeting", "Avoid:", "DON'TS"):
+                    "What not to do in a first meeting", "Avoid:", "DON'TS", "Mentee DON'Ts",
+                    "Don't:"):
         assert warning_list(heading) == "prohibitions", heading
     for heading in ("Common mistakes", "Pitfalls"):
         assert warning_list(heading) == "mistakes", heading
