@@ -85,6 +85,18 @@ def test_text_file_without_title_line_keeps_all_text(tmp_path: Path) -> None:
     assert doc.text == "A mentor is not your parent. Nor your best friend."
 
 
+def test_a_text_file_label_right_above_its_list_is_a_heading_not_part_of_the_item_before(
+        tmp_path: Path) -> None:
+    body = ("Mentee do's\n"
+            "- Keep every appointment you make with your mentor, and come prepared.\n"
+            "- Reply to your mentor's messages within two working days of receiving them.\n"
+            "Mentee don'ts\n"
+            "- Cancel a meeting on the morning it is due.\n")
+    text = load_document(write(tmp_path / "tips.txt", body)).text
+    assert "### Mentee don'ts\n\n- Cancel a meeting" in text, text
+    assert "receiving them.\n" in text and "them. Mentee" not in text
+
+
 # --- html -----------------------------------------------------------------------------------
 
 PAGE = """<!doctype html>

@@ -94,7 +94,12 @@ def _body(lines: list[str], out: Blocks) -> None:
                 out.paragraph(text)
         current, item = [], None
 
-    for line in lines:
+    for i, line in enumerate(lines):
+        if _heads_a_list(line, lines[i + 1:i + 2]):
+            flush()  # "Mentee DON'Ts" right above its list names it; it joins no item
+            out.end_list()
+            out.heading(3, line)
+            continue
         match = _ITEM.match(line)
         if match:
             flush()
@@ -111,6 +116,14 @@ def _body(lines: list[str], out: Blocks) -> None:
         current.append(line)
     flush()
     out.end_list()
+
+
+def _heads_a_list(line: str, following: list[str]) -> bool:
+    """A short capitalised line without final punctuation, at the margin, right above a list
+    item: the list's label ("Mentee DON'Ts", "Things to bring"), a heading with no blank line
+    around it. Left as text it ran into the previous item's last sentence."""
+    return (bool(following) and bool(_ITEM.match(following[0])) and not line[:1].isspace()
+            and not _ITEM.match(line) and _heading_kind(line) is not None)
 
 
 def _ends_paragraph(line: str, lines: list[str]) -> bool:
