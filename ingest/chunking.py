@@ -19,6 +19,7 @@ from ingest.loaders import Document
 
 CHUNK_SIZE = 1000  # with title and section: at most 248 MiniLM tokens (window 256), suite docs
 CHUNK_OVERLAP = 120
+LABEL_MAX_WORDS = 8  # a line this short with no final punctuation names the list below it
 INTRODUCTION = "Introduction"
 PATH_SEPARATOR = " › "
 # Paragraphs first, then lines, then sentences, then words: a chunk breaks at the largest unit.
@@ -167,10 +168,11 @@ def _blocks(body: str) -> list[str]:
 
 
 def _units(body: str) -> list[str]:
-    """Blocks, with a lead-in paragraph ending in ":" joined to the list/table/code after it."""
+    """Blocks, with a lead-in paragraph ending in ":", or a label ("Mentee don'ts"), joined to
+    the list/table/code after it."""
     units: list[str] = []
     for block in _blocks(body):
-        if units and _is_lead_in(units[-1]) and not _is_paragraph(block):
+        if units and (_is_lead_in(units[-1]) or _is_label(units[-1])) and not _is_paragraph(block):
             joint = "\n\n" if _is_code(block) else "\n"  # a fence must start its own line
             units[-1] = f"{units[-1]}{joint}{block}"
         else:
@@ -229,6 +231,14 @@ def _last_sentence(unit: str) -> str:
 
 def _is_lead_in(block: str) -> bool:
     return _is_paragraph(block) and block.rstrip().endswith(":")
+
+
+def _is_label(block: str) -> bool:
+    """A short line without final punctuation ("Mentee don'ts", "**Before you meet**"): it
+    names what follows, so a chunk never ends on it (a "Don'ts" list cut from its label reads
+    as a list of things to do)."""
+    return (_is_paragraph(block) and len(block.split()) <= LABEL_MAX_WORDS
+            and not block.rstrip().endswith((".", "!", "?", ";", ",")))
 
 
 def _is_paragraph(block: str) -> bool:

@@ -157,6 +157,17 @@ def test_a_lead_in_stays_with_its_list_across_a_size_split() -> None:
     assert not any(c.text.rstrip().endswith(":") for c in chunks)
 
 
+def test_a_label_above_a_list_moves_with_it_across_a_size_split() -> None:
+    label = "Mentee don'ts"
+    items = "\n".join(f"- Cancel meeting {i} on the morning it is due without a reason"
+                      for i in range(3))
+    text = f"## Tips\n\n{paragraph('tips', sentences_filling(0.8))}\n\n{label}\n\n{items}"
+    chunks = chunk_document(doc(text), SOURCE)
+    holding = [c.text for c in chunks if label in c.text]
+    assert len(holding) == 1 and holding[0].endswith(f"{label}\n{items}"), [c.text for c in chunks]
+    assert not chunks[0].text.rstrip().endswith(label)
+
+
 def test_a_list_longer_than_a_chunk_repeats_its_lead_in_and_keeps_nested_items() -> None:
     lead_in = "Pack these for the field trip:"
     items = [f"- kit {i}: a labelled bag with spare socks, a flask and a paper map\n"
