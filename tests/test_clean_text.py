@@ -102,6 +102,13 @@ def test_footnotes_toc_markers_and_small_print_leave_no_debris(tmp_path: Path) -
     assert text == "Listen for half the time.\n\nPast mentors mentioned this most."
 
 
+def test_a_byline_is_small_print_but_a_sentence_starting_with_by_is_not(tmp_path: Path) -> None:
+    text = all_text(chunks_of(tmp_path / "b.txt", (
+        "Video mentoring\n\n\u2026 By Pia Holm\n\nWritten by J. Ortiz | 3 min read\n\n"
+        "By Monday, send your mentor the agenda.\n")))
+    assert text == "By Monday, send your mentor the agenda."
+
+
 def test_emoji_codes_task_boxes_and_superscript_marks_leave_only_words(tmp_path: Path) -> None:
     text = all_text(chunks_of(tmp_path / "t.md", (
         "## Start\n\nWelcome! :wave: Read this before your first call.\n\n"

@@ -34,7 +34,10 @@ _FURNITURE_LINE = re.compile(
     r"^(?:\u00a9|\(c\)\s|copyright\s+(?:\u00a9|\(c\)|\d{4}))|\ball rights reserved\b|"
     r"^(?:last (?:updated|modified|reviewed|edited)|(?:updated|published|posted) on)\s*:?\s*"
     r"(?:on\s+)?(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)|"
-    r"^page \d+(?: of \d+)?$|^was this (?:page|article|answer|information) (?:helpful|useful)\b",
+    r"^page \d+(?: of \d+)?$|^was this (?:page|article|answer|information) (?:helpful|useful)\b|"
+    # a byline: "By Pia Hansen", "… Written by Sam Lee", "Posted by J. Ortiz | 3 min read"
+    r"^[\s.\u2026|\u2013\u2014-]*(?:(?:written|posted|published|words)\s+)?by\s+"
+    r"(?-i:[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3})\s*(?:[|\u00b7\u2022\u2013\u2014].*)?$",
     re.IGNORECASE)
 FURNITURE_MAX_WORDS = 20  # longer paragraphs say more than small print, whatever they start with
 # A footnote mark set as a superscript's whole text: "1", "[2]", "*", "†", "1,3".
