@@ -18,6 +18,9 @@ from coach.text import split_sentences
 
 JOIN_MAX_WORDS = 55  # a leaning sentence joined with its predecessor stays one short paragraph
 TOPIC_MAX_WORDS = 8  # a one-line paragraph shorter than this is a heading, not a point
+# How a sentence ends; a short line that ends otherwise ("Make sure your connection works
+# well") is a heading set as text.
+_SENTENCE_FINAL = (".", "!", "?", "\u2026", '"', "\u201d", "'", "\u2019", ")")
 BARE_LEAD_MAX_WORDS = 4  # "Here's how:", "Below are some tips:": a lead-in that names nothing
 LIST_MAX_ITEMS = 8  # a longer list is a reference table, not a point to make in a reply
 
@@ -231,6 +234,9 @@ def build_units(text: str) -> list[Unit]:
             if len(sentences) == 1 and len(sentences[0].split()) < TOPIC_MAX_WORDS and not (
                     isinstance(kind, tuple)):
                 topic = sentences[0]
+                if not topic.rstrip().endswith(_SENTENCE_FINAL):
+                    position += 1  # a heading the page set as text: a topic, never a point
+                    continue
             lead, items = (sentences[-1], kind[1]) if isinstance(kind, tuple) else (None, [])
             if lead is not None:
                 sentences = sentences[:-1]

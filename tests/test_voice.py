@@ -51,6 +51,14 @@ def test_a_myth_the_page_refutes_is_never_said():
         == []
 
 
+def test_a_heading_the_page_set_as_text_is_a_topic_not_a_point():
+    units = build_units("Make sure your connection works well\n\nTest your camera and sound "
+                        "the day before the call.")
+    assert [u.sentences for u in units] == [["Test your camera and sound the day before the "
+                                             "call."]]
+    assert units[0].topic == "Make sure your connection works well"
+
+
 def test_a_lead_in_that_leans_back_is_said_with_the_sentence_it_needs():
     text = ("When your goals are met, tell your mentor you are ready to wrap up. Here's how:\n"
             "- Thank them for their time.\n- Say which goals you reached.")
