@@ -91,6 +91,10 @@ _DUMMY_IT = re.compile(
 # the opening phrase leans as much as one at the start.
 _LEANING_OPENER = re.compile(r"^(?:if|when|in|for|because of|despite|after|before|with|without)"
                              r"\s+(?:this|that|these|those|such)\b", re.IGNORECASE)
+# "Now that you've done that, ...", "Once you have it, ...", "Having said that, ...": an
+# opening clause that ends on a pointing word leans like "If this is the case".
+_CLAUSE_POINTS_BACK = re.compile(r"^(?:[\w'\u2019-]+\s+){1,7}(?:this|that|these|those|so|it)\s*,",
+                                 re.IGNORECASE)
 # "Aim for the second kind.": an ordinal pointing back at options the previous sentences named.
 _POINTS_BACK = re.compile(r"\bthe (?:former|latter|(?:first|second|third|other|last) (?:one|kind|"
                           r"type|sort|option|approach|way|case)s?)\b", re.IGNORECASE)
@@ -150,7 +154,8 @@ def leans_on_predecessor(sentence: str) -> bool:
     body = _QUOTED.sub('"..."', _strip_connective(sentence))
     return ((bool(_LEANS.match(body)) and not _THERE_IS.match(body)
              and not _DUMMY_IT.match(body))
-            or bool(_LEANING_OPENER.match(body)) or bool(_POINTS_BACK.search(body))
+            or bool(_LEANING_OPENER.match(body)) or bool(_CLAUSE_POINTS_BACK.match(body))
+            or bool(_POINTS_BACK.search(body))
             or bool(_FOLLOWS_ON.match(body)) or _points_back_mid_sentence(body)
             or _order_on_them(body) or bool(_THAT_BACK.search(body)))
 
@@ -368,7 +373,12 @@ _MENTEE_DOES = re.compile(r"^(?:the|each|every|a)\s+mentee\s+(?!(?:is|was|has)\s
                           re.IGNORECASE)
 _THEIR = re.compile(r"\b(?:they|their|them|themselves|theirs)\b", re.IGNORECASE)
 _IRREGULAR = {"is": "are", "has": "have", "does": "do", "was": "were"}
-_THIRD = re.compile(r"\b(she|he|her|him|his|hers)\b", re.IGNORECASE)
+# A third-person pronoun, with its pair when a page writes both ("his or her", "him/her"): the
+# pair is one mention of the mentor and changes as one ("invite your mentor", not "your
+# mentor/him").
+_PRONOUN_WORD = r"(?:she|he|her|him|his|hers)"
+_THIRD = re.compile(rf"\b(she|he|her|him|his|hers)(?:\s*/\s*{_PRONOUN_WORD}|\s+or\s+"
+                    rf"{_PRONOUN_WORD})?\b", re.IGNORECASE)
 _FIRST_SINGULAR = re.compile(r"\b(?:I|I'm|I'd|I've|I'll|my|me|mine)\b")
 _PERSON_NAME = re.compile(r"(?<=[a-z,;]\s)[A-Z][a-z\u00e0-\u00ff]+|"
                           r"^[A-Z][a-z\u00e0-\u00ff]*[\u00e0-\u00ff][a-z\u00e0-\u00ff]*,|"

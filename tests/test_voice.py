@@ -51,6 +51,22 @@ def test_a_myth_the_page_refutes_is_never_said():
         == []
 
 
+def test_an_opening_clause_that_ends_on_a_pointing_word_leans():
+    for sentence in ("Now that you've done that, think about how to reach out.",
+                     "Once you have it, share it with your mentor.",
+                     "Having said that, keep the first message short."):
+        assert leans_on_predecessor(sentence), sentence
+    for sentence in ("When you meet for the first time, bring two questions.",
+                     "If you can, send the agenda a day ahead."):
+        assert not leans_on_predecessor(sentence), sentence
+
+
+def test_a_pronoun_pair_is_one_mention_of_the_mentor():
+    assert name_the_mentor(["Invite him/her to coffee before you ask."]) == [
+        "Invite your mentor to coffee before you ask."]
+    assert name_the_mentor(["Respect his or her time."]) == ["Respect your mentor's time."]
+
+
 def test_a_heading_the_page_set_as_text_is_a_topic_not_a_point():
     units = build_units("Make sure your connection works well\n\nTest your camera and sound "
                         "the day before the call.")
