@@ -96,9 +96,10 @@ _TERMS = {topic: [re.compile(rf"(?<![\w-]){t}(?![\w-])", re.IGNORECASE) for t in
 # Rule 2: an asking part that leans on a story term for its subject. Each shape asks what a
 # sensitive domain answers (an amount, a value, a permission by rule), never how to behave.
 _DOMAIN_ASK = re.compile(
-    r"\b(?:take|taking|have|try|use|get|exercise|sell|declare|report|claim)\s+"
-    r"(?:some|any|it|them|one|those|these|half|more|the whole)\b(?!\s+(?:time|of (?:the|my) "
-    r"time|notes|days?|weeks?))"
+    r"\b(?:take|taking|have|try|use|get|borrow|buy|order|exercise|sell|declare|report|claim)\s+"
+    r"(?:some|any|it|them|one|those|these|half|more|the whole|a couple|a few|hers|his)\b"
+    # ("borrow some of her time", "have a few of my notes" ask about the mentoring)
+    r"(?!\s+(?:of\s+(?:[\w'\u2019]+\s+)?)?(?:time|notes|days?|weeks?|advice|help)\b)"
     # ("how much notice / time", "how many sessions" ask about the mentoring itself; "how many
     # hours / days" can ask what a rule allows, and still count)
     r"|\bhow (?:much|many)\b(?!\s+(?:notice|time|warning|detail|preparation|prep|meetings?|"

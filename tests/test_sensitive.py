@@ -46,6 +46,8 @@ def test_a_coaching_question_with_a_sensitive_word_in_its_story_is_not_flagged(
      "immigration"),
     # no domain word at all: the shape of the ask gives it away
     ("I shake before big calls. Is there something I can take to calm down first?", "medical"),
+    # the drug is in the story; the ask points back at it
+    ("My mentor uses sleeping pills on long trips. Could I borrow a couple of hers?", "medical"),
     ("They offered me 38k for the role. How much more should I ask for?", "pay"),
     ("My mentor says I'm worth more. What number should I counter with after their offer?",
      "pay"),
@@ -61,6 +63,7 @@ def test_a_near_topic_question_is_flagged_by_what_it_asks(question: str, topic: 
     "I'm stressed about our call. Should I take some time to prepare the night before?",
     "What number of questions should I send my mentor before we meet?",
     "Does my mentor let me set the agenda?",
+    "My mentor is a pharmacist. Can I borrow some of her time next week?",
 ])
 def test_everyday_coaching_asks_that_share_words_with_an_intent_are_not_flagged(
         question: str) -> None:
