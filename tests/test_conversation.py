@@ -85,13 +85,19 @@ def test_a_yes_to_the_offered_draft_gets_that_draft_for_the_named_mentor(coach):
     assert answer.draft.kind == offer.draft_kind and answer.draft.to == "Ana"
 
 
+def offered_and_accepted(coach, said: str, offer: str, yes: str = "yes please"):
+    """The answer to `yes` after `said` got a reply ending in the draft `offer`."""
+    reply = coach.ask(said)
+    assert reply.text.endswith(offer), reply.text
+    history = [{"role": "user", "content": said}, {"role": "assistant", "content": reply.text}]
+    return coach.ask(yes, history)
+
+
 def test_a_mentor_named_with_a_title_gets_a_draft_that_greets_and_thanks_them(coach):
     said = ("My mentor Dr. Priya Shah helped me prepare my fellowship application last spring, "
             "but she has stopped replying to my emails. What should I do?")
-    reply = coach.ask(said)
-    assert reply.text.endswith("Dr. Priya Shah?"), reply.text
-    history = [{"role": "user", "content": said}, {"role": "assistant", "content": reply.text}]
-    answer = coach.ask("yes please", history)
+    answer = offered_and_accepted(coach, said, "Want me to draft a back-off note to Dr. Priya "
+                                                "Shah?")
     assert answer.draft is not None and answer.draft.to == "Dr. Priya Shah"
     assert answer.draft.body.startswith("Hi Dr. Shah,")
     assert "for helping me prepare my fellowship application last spring" in answer.draft.body
@@ -100,10 +106,8 @@ def test_a_mentor_named_with_a_title_gets_a_draft_that_greets_and_thanks_them(co
 def test_asking_how_to_approach_someone_offers_an_outreach_draft_to_them(coach):
     said = ("I met Dr. Ana Ruiz at a data science meetup last month and I'd love her to mentor "
             "me on moving into machine learning. How do I approach her?")
-    reply = coach.ask(said)
-    assert reply.text.endswith("Want me to draft an outreach email to Dr. Ana Ruiz?"), reply.text
-    history = [{"role": "user", "content": said}, {"role": "assistant", "content": reply.text}]
-    answer = coach.ask("yes", history)
+    answer = offered_and_accepted(coach, said, "Want me to draft an outreach email to Dr. Ana "
+                                                "Ruiz?")
     assert answer.draft is not None and answer.draft.kind == "outreach"
     assert answer.text.startswith("Here's an outreach draft for Dr. Ana Ruiz:")
     assert answer.draft.body.startswith("Dear Dr. Ruiz,")
@@ -114,10 +118,8 @@ def test_asking_how_to_approach_someone_offers_an_outreach_draft_to_them(coach):
 def test_a_draft_tells_the_mentor_what_happened_not_what_the_mentee_asked_the_coach(coach):
     said = ("My mentor Sam Lee reviewed my CV last week and I got the interview! How should I "
             "thank him?")
-    reply = coach.ask(said)
-    assert reply.text.endswith("Want me to draft a thank-you note to Sam Lee?"), reply.text
-    history = [{"role": "user", "content": said}, {"role": "assistant", "content": reply.text}]
-    body = coach.ask("sure", history).draft.body
+    body = offered_and_accepted(coach, said, "Want me to draft a thank-you note to Sam Lee?",
+                                yes="sure").draft.body
     assert "for reviewing my CV last week" in body and "I got the interview!" in body
     assert "How should I" not in body and "thank you?" not in body
 
