@@ -1,5 +1,5 @@
 """The closed vocabularies, defined once: draft kinds, generator names, embedding runtimes,
-answer kinds.
+answer kinds, courtesy titles.
 
 Each is a `Literal` type for the type checker and a tuple for run-time checks and menus (CLI
 choices, settings validation, the page's drop-downs). `get_args` keeps the two in step, so
@@ -41,3 +41,7 @@ GAP_REASONS: tuple[GapReason, ...] = get_args(GapReason)
 # telling a mentor how their help turned out, a check-in after a long gap.
 DueKind = Literal["back-off", "follow-up", "check-in"]
 DUE_KINDS: tuple[DueKind, ...] = get_args(DueKind)
+
+# A courtesy title before a name (a regex: "Dr", "Dr.", "Prof" ...): kept in a greeting ("Hi
+# Dr. Shah,"), part of a name in chat ("my mentor Dr. Priya Shah"), never a name itself.
+TITLE = r"(?:Dr|Prof|Professor|Mr|Mrs|Ms|Mx|Miss|Sir|Dame|Coach)\.?"

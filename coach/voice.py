@@ -15,6 +15,7 @@ from typing import Any
 
 from coach.safety import looks_like_injection
 from coach.text import split_sentences
+from coach.vocabulary import TITLE
 
 JOIN_MAX_WORDS = 55  # a leaning sentence joined with its predecessor stays one short paragraph
 TOPIC_MAX_WORDS = 8  # a one-line paragraph shorter than this is a heading, not a point
@@ -783,7 +784,7 @@ DRAFT_PHRASES = {"outreach": "an outreach email", "thank-you": "a thank-you note
 _ASKS_TO_APPROACH = re.compile(
     r"\b(?:approach|contact|reach out to|get in touch with|e-?mail|write to|message)\s+"
     r"(?:her|him|them|someone|somebody|(?:a|this|that) (?:potential |prospective |possible "
-    r"|new )?mentor|(?:Dr|Prof|Mr|Mrs|Ms|Mx)\b|[A-Z][a-z]+)\b|\bask\s+(?:her|him|them|someone|"
+    rf"|new )?mentor|{TITLE}|[A-Z][a-z]+)\b|\bask\s+(?:her|him|them|someone|"
     r"[A-Z][a-z]+)\s+to\s+(?:be\s+my\s+mentor|mentor\s+me)\b")
 
 

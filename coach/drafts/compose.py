@@ -15,7 +15,6 @@ from coach.drafts.guidance import Retrieve, guidance_points
 from coach.drafts.kinds import normalize_kind
 from coach.drafts.steps import Steps, find_steps
 from coach.drafts.wording import (
-    TITLE,
     _address,
     _finish,
     _first_name,
@@ -30,6 +29,7 @@ from coach.drafts.wording import (
 )
 from coach.errors import DraftError
 from coach.results import Draft
+from coach.vocabulary import TITLE
 
 MAX_CONTEXT_CHARS = 600
 MAX_NAME_CHARS = 80

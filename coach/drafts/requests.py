@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from coach.drafts.wording import TITLE, _one_line
+from coach.drafts.wording import _one_line
+from coach.vocabulary import TITLE
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 
 from coach.text import clean_user_text
-
-# A courtesy title before a name: kept in a greeting ("Hi Dr. Shah,"), never taken for a name.
-TITLE = r"(?:Dr|Prof|Professor|Mr|Mrs|Ms|Mx|Miss|Sir|Dame|Coach)\.?"
+from coach.vocabulary import TITLE
 
 _HELP_NOUN = (r"help|guidance|advice|input|perspective|pointers|tips|support|mentoring|"
               r"mentorship|insights?|thoughts")
