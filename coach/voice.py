@@ -358,7 +358,8 @@ def _blocks(text: str) -> list[tuple[Any, Any]]:
 _CONNECTIVE = re.compile(r"^(?:(?:so|again|then|instead|also|namely|of course|in any case|"
                          r"in other words|that said|anyway|plus|finally|lastly|secondly|thirdly|"
                          r"first of all|in addition|additionally|moreover|furthermore|besides|"
-                         r"however|still),\s+|(?:and|but|so|yet|then)\s+|"
+                         r"however|still|as well|on top of that),\s+|"
+                         r"(?:and|but|so|yet|then)\s+|"
                          # the writer announcing their own point ("I'd also add: ...", "My
                          # advice: ..."): the coach says the point, not who added it
                          r"(?:I'd|I would|I'll|let me)\s+(?:also\s+)?(?:add|say|suggest|stress)"

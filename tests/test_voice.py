@@ -161,6 +161,8 @@ def test_flow_words_are_dropped_when_a_point_is_lifted_out():
         "Be careful about what you ask for."
     assert drop_connective("Yet a mentor who only hears agreement cannot help you.") == \
         "A mentor who only hears agreement cannot help you."
+    assert drop_connective("As well, you should agree when notes may be shared.") == \
+        "You should agree when notes may be shared."
 
 
 def test_markup_is_stripped_and_noise_lines_dropped():
