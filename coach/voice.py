@@ -94,7 +94,12 @@ _LEANING_OPENER = re.compile(r"^(?:if|when|in|for|because of|despite|after|befor
                              r"\s+(?:this|that|these|those|such)\b", re.IGNORECASE)
 # "Now that you've done that, ...", "Once you have it, ...", "Having said that, ...": an
 # opening clause that ends on a pointing word leans like "If this is the case".
-_CLAUSE_POINTS_BACK = re.compile(r"^(?:[\w'\u2019-]+\s+){1,7}(?:this|that|these|those|so|it)\s*,",
+_CLAUSE_POINTS_BACK = re.compile(r"^(?:[\w'\u2019-]+\s+){1,7}(?:this|that|these|those|so|it)\s*,"
+                                 # an elliptical condition: "If not,", "If you're unsure,",
+                                 # "If you can't," (unsure of what? can't do what?)
+                                 r"|^if\s+(?:not|you(?:['\u2019]re| are)\s+(?:unsure|not sure)|"
+                                 r"you\s+(?:can['\u2019]?t|cannot|don['\u2019]t|do not|"
+                                 r"won['\u2019]t|aren['\u2019]t|haven['\u2019]t))\s*,",
                                  re.IGNORECASE)
 # "Aim for the second kind.": an ordinal pointing back at options the previous sentences named.
 _POINTS_BACK = re.compile(r"\bthe (?:former|latter|(?:first|second|third|other|last) (?:one|kind|"

@@ -54,7 +54,9 @@ def test_a_myth_the_page_refutes_is_never_said():
 def test_an_opening_clause_that_ends_on_a_pointing_word_leans():
     for sentence in ("Now that you've done that, think about how to reach out.",
                      "Once you have it, share it with your mentor.",
-                     "Having said that, keep the first message short."):
+                     "Having said that, keep the first message short.",
+                     "If not, ask the coordinator for a new match.",
+                     "If you're unsure, mention what you have achieved so far."):
         assert leans_on_predecessor(sentence), sentence
     for sentence in ("When you meet for the first time, bring two questions.",
                      "If you can, send the agenda a day ahead."):
