@@ -231,6 +231,17 @@ def test_a_don_ts_list_is_never_quoted_as_a_step_to_take():
     assert d.notice and d.notice.startswith(NO_GUIDANCE)
 
 
+def test_a_note_to_an_unnamed_mentor_speaks_to_them_and_keeps_the_mentee_s_words():
+    d = compose_draft("thank-you", to="your mentor",
+                      context="my mentor reviewed my CV and your tips got me the interview",
+                      sender=None, retrieve=lambda q: [])
+    assert d.body.startswith("Hi,") and "for reviewing my CV" in d.body, d.body
+    assert "my you" not in d.body.lower() and "you tips" not in d.body
+    d = compose_draft("thank-you", to="Jo Park", context="my mentor Jo Park's advice on my CV",
+                      sender=None, retrieve=lambda q: [])
+    assert "your advice on my CV" in d.body and "you's" not in d.body, d.body
+
+
 def test_back_off_never_repeats_the_complaint_back_to_the_mentor(retrieve):
     context = "my mentor Sam stopped replying to my emails"
     d = draft(retrieve, "back-off", context=context)

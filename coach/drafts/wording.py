@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from coach.text import clean_user_text
 from coach.vocabulary import TITLE
@@ -178,17 +179,18 @@ def _address(ctx: str, to: str) -> str:
     stay as the mentee wrote them. So "she introduced me to her team lead, who said her team is
     hiring" becomes "you introduced me to your team lead, who said her team is hiring".
     """
-    untitled = [w for w in to.split() if not re.fullmatch(TITLE, w)]
-    names = {to, _first_name(to), " ".join(untitled), *untitled} - {""}
-    text = ctx
-    for name in sorted(names, key=len, reverse=True):
-        esc = re.escape(name)
-        # "My mentor, Jo Park, helped me" -> "You helped me"
-        text = re.sub(rf"\b(my)\s+mentor,?\s+{esc}\b,?", _you_as, text, flags=re.I)
-        text = re.sub(rf"\b{esc}['’]s\b", "your", text)
-        text = re.sub(rf"\b{esc}\b(?=\s+[a-z])", "you", text)
-        text = re.sub(rf"\b(to|for|with|thank|told|asked)\s+{esc}\b", r"\1 you", text)
-    text = re.sub(r"\b(my)\s+mentor,?\s+you\b,?", _you_as, text, flags=re.I)
+    if is_role(to):  # "your mentor" (chat never named them): "my mentor" is the recipient
+        text = _mentor_to_you(ctx, "")
+    else:
+        text = ctx
+        untitled = [w for w in to.split() if not re.fullmatch(TITLE, w)]
+        names = {to, _first_name(to), " ".join(untitled), *untitled} - {""}
+        for name in sorted(names, key=len, reverse=True):
+            esc = re.escape(name)
+            text = _mentor_to_you(text, rf",?\s+{esc}\b")  # "My mentor, Jo Park, helped me"
+            text = re.sub(rf"\b{esc}['’]s\b", "your", text)
+            text = re.sub(rf"\b{esc}\b(?=\s+[a-z])", "you", text)
+            text = re.sub(rf"\b(to|for|with|thank|told|asked)\s+{esc}\b", r"\1 you", text)
     cut = _first_other_person(text)
     text = _PRONOUN_RE.sub(lambda m: _to_you(m) if m.start() < cut else m.group(0), text)
     for pattern, fixed in _AGREEMENT:
@@ -196,9 +198,15 @@ def _address(ctx: str, to: str) -> str:
     return text
 
 
-def _you_as(match: re.Match[str]) -> str:
-    """ "you", capitalised where the words it replaces began with a capital ("My mentor")."""
-    return "You" if match.group(1)[0].isupper() else "you"
+def _mentor_to_you(text: str, name: str) -> str:
+    """ "my mentor" followed by `name` (a pattern; "" for none) spoken to: "my mentor Jo's
+    advice" -> "your advice", "My mentor, Jo, helped" -> "You helped", capitalised where "My"
+    was."""
+    def spoken(word: str) -> Callable[[re.Match[str]], str]:
+        return lambda m: word.capitalize() if m.group(1)[0].isupper() else word
+
+    text = re.sub(rf"\b(my)\s+mentor\b{name}['’]s\b", spoken("your"), text, flags=re.I)
+    return re.sub(rf"\b(my)\s+mentor\b{name},?", spoken("you"), text, flags=re.I)
 
 
 def _first_other_person(text: str) -> int:
