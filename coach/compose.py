@@ -246,7 +246,7 @@ def _warned(unit: V.Unit, section: str) -> V.Unit:
     """`unit` as said under a warning heading ("Don'ts", "Mistakes to avoid": its section or
     the short line above it): its orders as prohibitions. A lead-in that itself labels a
     warning list ("Things to avoid:") already frames its items, which stay as written."""
-    kind = V.warning_list(unit.topic) or V.warning_list(section)
+    kind = _warning_kind(unit, section)
     if kind is None:
         return unit
     if unit.items:
@@ -254,6 +254,11 @@ def _warned(unit: V.Unit, section: str) -> V.Unit:
             return unit
         return replace(unit, items=[(d, V.as_warning(t, kind)) for d, t in unit.items])
     return replace(unit, sentences=[V.as_warning(s, kind) for s in unit.sentences])
+
+
+def _warning_kind(unit: V.Unit, section: str) -> str | None:
+    """The warning list `unit` sits in, by the short line above it or its section heading."""
+    return V.warning_list(unit.topic) or V.warning_list(section)
 
 
 @dataclass(frozen=True)
@@ -447,7 +452,7 @@ def _suggestions(question: str, chosen: list[_Scored], scored: list[_Scored],
     """A draft offer when a point tells the mentee to write; a "what if" the reply left out."""
     out: list[Suggestion] = []
     for item in chosen:
-        if V.warning_list(item.unit.topic) or V.warning_list(item.passage.section):
+        if _warning_kind(item.unit, item.passage.section):
             continue  # "Send a four-paragraph email" under "Don'ts" is no note to offer
         writing = [s for s in item.unit.sentences if V.tells_to_write(s)]
         if writing and V.shows_note_kind(" ".join(writing), question):

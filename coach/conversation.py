@@ -205,14 +205,7 @@ Tell Ask Maybe Yes No Ok Okay Please Honestly Basically Well
 def mentor_name(history: list[dict[str, Any]]) -> str | None:
     """The mentor's name if the mentee gave one ("my mentor Ana ...", "Ana, my mentor"), latest
     mention first."""
-    for turn in reversed(history):
-        if turn.get("role") != "user":
-            continue
-        for m in _NAMED.finditer(str(turn.get("content") or "")):
-            name = m.group(1) or m.group(2)
-            if name and name.split()[0] not in _NOT_NAMES:
-                return name
-    return None
+    return _latest_name(history, _NAMED)
 
 
 # Someone named mid-sentence ("I met Dr. Ana Ruiz at ..."): a capitalised name after a
@@ -222,13 +215,19 @@ _NAMED_MID_SENTENCE = re.compile(rf"(?<=[a-z,] )({PERSON_NAME})")
 
 def named_person(history: list[dict[str, Any]]) -> str | None:
     """The person the mentee named last ("I met Dr. Ana Ruiz at a meetup"), if any."""
+    return _latest_name(history, _NAMED_MID_SENTENCE)
+
+
+def _latest_name(history: list[dict[str, Any]], pattern: re.Pattern[str]) -> str | None:
+    """The first name `pattern` finds (in whichever of its groups matched) in the mentee's
+    latest turn that has one, skipping words that only start a sentence ("Does", "Thanks")."""
     for turn in reversed(history):
         if turn.get("role") != "user":
             continue
-        names = [m.group(1) for m in _NAMED_MID_SENTENCE.finditer(str(turn.get("content") or ""))
-                 if m.group(1).split()[0] not in _NOT_NAMES]
-        if names:
-            return names[0]
+        for m in pattern.finditer(str(turn.get("content") or "")):
+            name = next((g for g in m.groups() if g), None)
+            if name and name.split()[0] not in _NOT_NAMES:
+                return name
     return None
 
 

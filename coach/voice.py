@@ -883,7 +883,7 @@ def cite(sentence: str, n: int) -> str:
         return f"{body} [{n}]"
     if m.group(2) and any(q in m.group(2) for q in "\"'\u201d\u2019"):
         return f"{body} [{n}]"
-    end = "." if m.group(1) in (";", ",") else m.group(1)
+    end = "." if m.group(1) == ";" else m.group(1)
     return f"{body[:m.start()].rstrip()} [{n}]{end}{m.group(2)}"
 
 
@@ -894,5 +894,4 @@ _SPACE_BEFORE = re.compile(r"\s+(?=[.,;:!?\u201d)](?!\w))|(?<=[\u201c(])\s+")
 def _tidy(sentence: str) -> str:
     """Spacing a converted page left ("\u201c Let's try .\u201d") closed up; a list item's
     joining "; and" / "," at its end made a ";" the citation turns into a full stop."""
-    body = _SPACE_BEFORE.sub("", sentence.strip())
-    return _ITEM_JOINER.sub(";", body) if _ITEM_JOINER.search(body) else body
+    return _ITEM_JOINER.sub(";", _SPACE_BEFORE.sub("", sentence.strip()))
