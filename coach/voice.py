@@ -19,6 +19,7 @@ from coach.vocabulary import TITLE
 
 JOIN_MAX_WORDS = 55  # a leaning sentence joined with its predecessor stays one short paragraph
 TOPIC_MAX_WORDS = 8  # a one-line paragraph shorter than this is a heading, not a point
+FAQ_QUESTION_MAX_WORDS = 30  # a paragraph that is one question this short heads its answer
 # How a sentence ends; a short line that ends otherwise ("Make sure your connection works
 # well") is a heading set as text.
 _SENTENCE_FINAL = (".", "!", "?", "\u2026", '"', "\u201d", "'", "\u2019", ")")
@@ -238,12 +239,15 @@ def build_units(text: str) -> list[Unit]:
     for kind, payload in _blocks(_CODE_ELEMENT.sub(" ", text)):
         first = len(units)
         if kind == "list":
-            for _, item in payload:  # a list with no lead-in: each item is a point of its own
-                position = _add_sentences(units, split_sentences(item), position)
+            # A list with no lead-in: each item is a point of its own; a first item that leans
+            # ("- Example: If you need a letter, ...") leans on the paragraph right above it.
+            previous = units[-1] if units and position - 1 in units[-1].keys else None
+            for _, item in payload:
+                position = _add_sentences(units, split_sentences(item), position, previous)
+                previous = None
         else:
-            sentences = split_sentences(payload)
-            if len(sentences) == 1 and len(sentences[0].split()) < TOPIC_MAX_WORDS and not (
-                    isinstance(kind, tuple)):
+            sentences = split_sentences(_ANSWER_LABEL.sub("", payload, count=1))
+            if len(sentences) == 1 and not isinstance(kind, tuple) and _heads(sentences[0]):
                 topic = sentences[0]
                 if not topic.rstrip().endswith(_SENTENCE_FINAL):
                     position += 1  # a heading the page set as text: a topic, never a point
@@ -259,6 +263,18 @@ def build_units(text: str) -> list[Unit]:
         for unit in units[first:]:
             unit.topic = topic
     return units
+
+
+# An FAQ's answer label ("A: Students pick their mentor ...") is layout, not part of the advice.
+_ANSWER_LABEL = re.compile(r"^\s*(?:A|Ans|Answer)\s*[:.]\s+(?=\S)")
+
+
+def _heads(sentence: str) -> bool:
+    """A paragraph of this one sentence is the topic of what follows: a short line (a heading
+    set as text) or a question (an FAQ's: "What if my match is not a good fit?")."""
+    words = len(sentence.split())
+    return words < TOPIC_MAX_WORDS or (sentence.rstrip().endswith("?")
+                                       and words <= FAQ_QUESTION_MAX_WORDS)
 
 
 def _add_lead(units: list[Unit], lead: str, items: list[tuple[int, str]], position: int,
@@ -281,8 +297,10 @@ def _add_lead(units: list[Unit], lead: str, items: list[tuple[int, str]], positi
     return position + 1
 
 
-def _add_sentences(units: list[Unit], sentences: list[str], position: int) -> int:
-    previous: Unit | None = None
+def _add_sentences(units: list[Unit], sentences: list[str], position: int,
+                   previous: Unit | None = None) -> int:
+    """Add each sentence as a unit; one that leans is joined with the unit before it
+    (`previous` to start with: the sentence it may lean on, if it sits right above)."""
     for sentence in sentences:
         if not is_candidate(sentence):
             previous = None

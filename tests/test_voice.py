@@ -42,6 +42,18 @@ def test_an_example_label_leans_on_what_it_illustrates():
     assert not leans_on_predecessor("Ask for one example of a time your mentor failed.")
 
 
+def test_an_example_set_as_a_bullet_is_said_with_the_paragraph_it_illustrates():
+    units = build_units("Give your mentor time to help.\n\n- Example: If you need a reference, "
+                        "ask four weeks ahead and send your CV with the request.\n\n"
+                        "Keep your own notes.")
+    joined = [u for u in units if len(u.sentences) == 2]
+    assert [u.sentences for u in joined] == [[
+        "Give your mentor time to help.",
+        "Example: If you need a reference, ask four weeks ahead and send your CV with the "
+        "request."]]
+    assert not any(u.sentences[0].startswith("Example") for u in units)  # never alone
+
+
 def test_a_myth_the_page_refutes_is_never_said():
     units = build_units("Myth: your mentor must be older and more senior than you. Reality: a "
                         "peer two years ahead of you can be an excellent mentor.")
@@ -75,6 +87,18 @@ def test_a_heading_the_page_set_as_text_is_a_topic_not_a_point():
     assert [u.sentences for u in units] == [["Test your camera and sound the day before the "
                                              "call."]]
     assert units[0].topic == "Make sure your connection works well"
+
+
+def test_an_faq_question_is_the_topic_of_its_answer():
+    question = "What happens if my match and I agree that the pairing is not working out?"
+    units = build_units(f"{question}\n\nTell the programme office, who will try to fix it.")
+    assert [u.sentences for u in units] == [["Tell the programme office, who will try to fix "
+                                             "it."]]
+    assert units[0].topic == question  # its answer is embedded under it, as a heading's is
+    units = build_units(f"Q: {question}\n\nA: Write to the programme office, who will look for "
+                        "a better match.")
+    assert [u.sentences for u in units] == [["Write to the programme office, who will look for "
+                                             "a better match."]]  # no "A:" label
 
 
 def test_a_lead_in_that_leans_back_is_said_with_the_sentence_it_needs():
