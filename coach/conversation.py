@@ -64,6 +64,8 @@ _HELP = re.compile(r"^(help|what can you do|what do you do|who are you|what are 
                    r"work|what can i ask)\b", re.I)
 _FOLLOW_UP = re.compile(r"^(and|but|so|then|what if|what about|how about|after that|also|"
                         r"what next|and then|ok so|okay so)\b", re.I)
+# "does it have to be face to face though?", "what do I say then?": a reply to what was said.
+_ANSWERS_BACK = re.compile(r"\b(?:though|then|instead)\W*$", re.IGNORECASE)
 # Pronouns that point back at someone already discussed ("what if she says no?"). "it"/"this"
 # are left out: "is it okay to..." is usually a fresh question.
 _ANAPHORA = {"she", "he", "they", "her", "him", "them", "his", "their", "hers"}
@@ -290,7 +292,8 @@ def resolve_follow_up(message: str, history: list[dict[str, Any]]) -> str:
     opening = _FILLER.sub("", message.strip())
     is_follow_up = (_FOLLOW_UP.match(opening) is not None or len(content_words(message)) <= 2
                     or (bool(words & _ANAPHORA) and not names_someone)
-                    or _POINTS_BACK.search(message) is not None)
+                    or _POINTS_BACK.search(message) is not None
+                    or _ANSWERS_BACK.search(message) is not None)
     if not is_follow_up:
         return message
     return " ".join(earlier[-2:] + [message])
