@@ -33,6 +33,18 @@ words, so their best sentence scores like a real question's. Two rules cap them 
   had read: that set is no longer blind for this rule), and a "recommend a note-taking app"
   question on a real page is still answered.
 
+Each domain has several descriptions: the first names it, the others the everyday shapes its
+questions take without its name (a symptom, a drink, a low mood, a tenancy dispute, a stake in
+a startup, a hearing at work, a figure to give an employer). The meaning rule reads what the
+question asks (`subject_part`: "what should I put in my follow-up?" after a story about tax
+exams asks about the follow-up) against every description; the token rule keeps the first
+descriptions and the whole question its weights were measured on (with all of them its domain
+term rose for answerable questions too: "Should I attach my CV ...?" was declined). Suite
+(library / isolated): out of scope declined 77% / 86% -> 81% / 89%, answerable refused 4 / 7
+-> 4 / 7 of 233; on twelve real pages nobody here wrote (72 questions, 24 out of scope):
+declined 22 -> 22, refused 13 -> 6 (with the changes to follow-ups and FAQ pages of the same
+round); the held-out set unchanged (18/24 declined, none refused).
+
 Measured with `coach eval --suite tests/guidance` (library / isolated), before → after moving
 the first rule to coach/sensitive.py (the asking part, intents, a wider lexicon). The original
 set (146 answerable, 42 out of scope): declined 90% / 93% → 100% / 100%, refused 1.4% / 2.1% →
@@ -94,26 +106,49 @@ TOKEN_WEIGHT = 1.0  # the token rule: weight of the asking part's token coverage
 DOMAIN_WEIGHT = 1.0  # the token rule: weight of the closest domain description's cosine
 TOKEN_CUT = 0.515  # the token rule declines below this (see the module docstring)
 
-# Each sensitive domain described in a sentence of its own vocabulary (for the meaning rule).
-DOMAIN_DESCRIPTIONS: dict[str, str] = {
-    "medical": "medicines, pills, drugs, doses and side effects, or treating an illness or "
-               "its symptoms",
-    "mental-health": "diagnosis and treatment of a mental health condition by a psychiatrist, "
-                     "psychologist or therapist",
-    "legal": "legal questions for a lawyer: contracts, lawsuits, courts and what the law allows",
-    "immigration": "visas, work and residence permits, and immigration rules",
-    "tax": "income tax, filing a tax return and what counts as taxable or deductible",
-    "pay": "salaries, wages and pay rates: how much a job pays and what pay to ask for",
-    "equity": "stock options, shares, vesting and what equity in a company is worth",
-    "employment": "disciplinary procedures at work, formal warnings, grievances and dismissal",
-    "policy": "a particular company's official internal policies and rules",
+# Each sensitive domain described in sentences of its own vocabulary (for the meaning rule): the
+# first names the domain, the others the everyday shapes its questions take without the domain's
+# name (a symptom, a drink, a deal, a hearing). A question is as close to a domain as to its
+# closest description.
+DOMAIN_DESCRIPTIONS: dict[str, tuple[str, ...]] = {
+    "medical": ("medicines, pills, drugs, doses and side effects, or treating an illness or "
+                "its symptoms",
+                "a physical symptom such as headaches, migraines, pain, nausea or a rash, and "
+                "what to take or do to treat it",
+                "how much alcohol, coffee or another substance is safe to drink or take"),
+    "mental-health": ("diagnosis and treatment of a mental health condition by a psychiatrist, "
+                      "psychologist or therapist",
+                      "a low mood that lasts: feeling depressed, hopeless or numb for weeks "
+                      "or months",
+                      "being assessed for a condition such as ADHD, autism or dyslexia"),
+    "legal": ("legal questions for a lawyer: contracts, lawsuits, courts and what the law allows",
+              "whether a non-compete or non-disclosure clause in a job contract can be "
+              "enforced",
+              "a dispute with a landlord, a seller or a neighbour, and one's rights and options",
+              "using someone else's work, words or images without permission"),
+    "immigration": ("visas, work and residence permits, and immigration rules",
+                    "which visa or permit is needed to work, study or stay in another country"),
+    "tax": ("income tax, filing a tax return and what counts as taxable or deductible",
+            "claiming costs back against tax and filling in a self-assessment"),
+    "pay": ("salaries, wages and pay rates: how much a job pays and what pay to ask for",
+            "what salary is normal or fair for a role, a city or a number of years of experience",
+            "what figure to name when an employer asks about current or expected pay"),
+    "equity": ("stock options, shares, vesting and what equity in a company is worth",
+               "being offered a percentage or a stake in a startup instead of money"),
+    "employment": ("disciplinary procedures at work, formal warnings, grievances and dismissal",
+                   "a formal hearing, an investigation or an accusation of misconduct at work"),
+    "policy": ("a particular company's official internal policies and rules",
+               "how many days, hours or benefits a named employer gives its staff"),
     # Not a sensitive domain but no guidance's either: a personal decision about one's own job.
-    "career-decision": "deciding whether to quit or resign from your job, accept or turn down "
-                       "a job offer, or change careers",
+    "career-decision": ("deciding whether to quit or resign from your job, accept or turn down "
+                        "a job offer, or change careers",),
     # Nor is shopping: which product to buy, however near the question is to mentoring.
-    "shopping": "which product or brand to buy: a laptop, phone, headphones, webcam, software "
-                "or app, and what it costs",
+    "shopping": ("which product or brand to buy: a laptop, phone, headphones, webcam, software "
+                 "or app, and what it costs",),
 }
+_DESCRIPTIONS = [d for descriptions in DOMAIN_DESCRIPTIONS.values() for d in descriptions]
+# The first description of each domain: the token rule's weights and cut were measured on these.
+_FIRST = np.asarray([_DESCRIPTIONS.index(ds[0]) for ds in DOMAIN_DESCRIPTIONS.values()])
 
 
 @dataclass(frozen=True)
@@ -130,7 +165,7 @@ class Judgement:
 class Signals:
     sentence: float  # cosine of the evidence sentence closest to the question
     covered: float  # share of the question's content words the library uses
-    domain: float  # cosine of the question to the closest sensitive-domain description
+    domain: float  # cosine of the question to the closest domain's first description
     tokens: float = 1.0  # token coverage of the asking part by the evidence (coach/coverage.py)
 
 
@@ -159,7 +194,9 @@ class Answerability:
         s = signals(question, evidence, self.library(), self._domain_cosine(question))
         confidence = combine(s)
         topic = uncovered_sensitive_topic(question, evidence)
-        if topic is not None or s.domain > s.sentence:
+        # The meaning rule reads what is asked ("What should I put in my follow-up?" after a
+        # story about tax exams asks about the follow-up), against every description.
+        if topic is not None or self._domain_cosines(subject_part(question)).max() > s.sentence:
             confidence = min(confidence, SENSITIVE_CAP)
         elif confidence >= self.threshold and token_rule_can_fire(s):
             # ~0.3 s for a question and four passages not seen before on a busy 2-core box;
@@ -174,13 +211,17 @@ class Answerability:
                          sensitive_decline(topic) if topic else REFUSAL, topic)
 
     def _domain_cosine(self, question: str) -> float:
+        """The token rule's domain signal: the closest domain's first description."""
+        return float(self._domain_cosines(question)[_FIRST].max())
+
+    def _domain_cosines(self, text: str) -> np.ndarray:
         embed = self._embed or _store_embedder()
         with self._lock:
             if self._domains is None:
                 self._domains = np.asarray(
-                    embed.embed_documents(list(DOMAIN_DESCRIPTIONS.values())), dtype=np.float32)
+                    embed.embed_documents(_DESCRIPTIONS), dtype=np.float32)
             domains = self._domains
-        return float((domains @ np.asarray(embed.embed_query(question), dtype=np.float32)).max())
+        return domains @ np.asarray(embed.embed_query(text), dtype=np.float32)
 
     def _coverage(self, question: str, evidence: Sequence[Passage]) -> float:
         with self._lock:

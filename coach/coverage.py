@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from coach.sensitive import asking_part, has_own_subject
-from coach.text import STOPWORDS
+from coach.text import STOPWORDS, content_words
 
 # texts -> each text's word pieces and unit-length contextual vectors
 TokenVectors = Callable[[list[str]], list[tuple[list[str], np.ndarray]]]
@@ -46,9 +46,11 @@ def informative(word: str) -> bool:
 
 def subject_part(question: str) -> str:
     """What the question asks about: its asking part (the story says who asks, not what), or
-    the whole question when the ask has no subject of its own ("Is that a problem?")."""
+    the whole question when the ask has no subject of its own ("What do I do?") or one word
+    that cannot carry one ("Is that a problem?", "Should I chase?", "Help?"): such an ask is
+    about the story told before it."""
     ask = asking_part(question)
-    return ask if has_own_subject(ask) else question
+    return ask if has_own_subject(ask) and len(content_words(ask)) > 1 else question
 
 
 def coverage(question: tuple[list[str], np.ndarray],

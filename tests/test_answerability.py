@@ -95,6 +95,26 @@ def test_a_sensitive_question_in_words_no_lexicon_lists_is_declined(judge) -> No
     assert judge("what should I send my mentor before we meet?").answerable
 
 
+@pytest.mark.parametrize("question", [
+    "I come out in hives before every video call with my mentor. Which cream clears them up?",
+    "My mood has been low and hopeless for most of this year and my mentor has noticed. How "
+    "do I get better?",
+    "The landlord of my flat is keeping my whole deposit after I moved out. What are my "
+    "options?",
+    "A company my mentor introduced me to asked what I earn now. Should I round the figure up?",
+])
+def test_a_near_topic_question_in_everyday_words_is_declined(judge, question: str) -> None:
+    # A symptom, a low mood, a tenancy dispute, a figure to give an employer: each domain is
+    # described in the everyday shapes its questions take, and judged on what is asked.
+    assert not judge(question).answerable
+
+
+def test_a_coaching_ask_after_a_story_that_brushes_a_domain_is_answered(judge) -> None:
+    # What is asked is the recap; the story's tax exams are background.
+    verdict = judge("After our call about my tax exams, what should my recap to my mentor say?")
+    assert verdict.answerable, verdict
+
+
 def test_the_sensitive_rule_stands_aside_when_the_evidence_discusses_the_term(
         tmp_path: Path) -> None:
     (tmp_path / "health.md").write_text(HEALTH, encoding="utf-8")

@@ -18,6 +18,10 @@ def test_the_subject_is_the_asking_part_unless_the_ask_has_none() -> None:
         "How do I prepare a pitch?")
     story = "I forgot to send the agenda before our meeting. What do I do now?"
     assert subject_part(story) == story  # "What do I do now?" asks about the story
+    # One word cannot carry a subject: "Is that okay?" asks about the story told before it.
+    for story in ["I'd rather keep our talks strictly about work. Is that okay?",
+                  "She hasn't picked a date for a week now. Should I chase?"]:
+        assert subject_part(story) == story
 
 
 def _unit(*rows: list[float]) -> np.ndarray:
