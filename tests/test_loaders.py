@@ -97,6 +97,19 @@ def test_a_text_file_label_right_above_its_list_is_a_heading_not_part_of_the_ite
     assert "receiving them.\n" in text and "them. Mentee" not in text
 
 
+
+def test_in_a_text_file_of_unwrapped_lines_a_line_after_an_item_starts_a_paragraph(
+        tmp_path: Path) -> None:
+    # A page saved as text: one line per paragraph (some longer than any wrap width), items
+    # that end without a full stop, and the next sub-heading and lead-in right below them.
+    long = ("Feedback you give your mentor works best when it is about something she can change, "
+            "said soon after the session and framed as your own view rather than as a verdict.")
+    body = (f"{long}\n- Try: \u201cCould we spend longer on my questions next time?\u201d\n"
+            "Use I statements\nTake ownership of your view:\n- \u201cI noticed\u2026\u201d\n")
+    text = load_document(write(tmp_path / "feedback.txt", body)).text
+    assert "next time?\u201d\n\nUse I statements\n\nTake ownership of your view:\n" in text, text
+
+
 # --- html -----------------------------------------------------------------------------------
 
 PAGE = """<!doctype html>

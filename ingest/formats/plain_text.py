@@ -111,8 +111,11 @@ def _body(lines: list[str], out: Blocks) -> None:
             continue
         if item is None and current and (unwrapped or _ends_paragraph(current[-1], lines)):
             flush()
-        elif item is not None and not line[:1].isspace() and _ends_paragraph(current[-1], lines):
-            flush()  # an unindented line after a finished item starts a paragraph
+        elif item is not None and not line[:1].isspace() and (
+                unwrapped or _ends_paragraph(current[-1], lines)):
+            # an unindented line after a finished item starts a paragraph; so does any line at
+            # the margin in a text whose lines are not wrapped (the item ended with its line)
+            flush()
         current.append(line)
     flush()
     out.end_list()
