@@ -36,6 +36,10 @@ _EMPHASIS = re.compile(r"\*\*|__|`|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<![\w
                        r"(?<=\w)_(?![\w])")
 _NOISE_LINE = re.compile(r"^\s*(?:#{1,6}\s|\|.*\||-{3,}\s*$|={3,}\s*$|!!!|\?\?\?|:::|>\s*\[!)")
 _QUOTE_MARK = re.compile(r"^\s*>\s?")
+# A page's own buttons and editor's notes in brackets: "[Click to Tweet]", "[UPDATE: Watch my
+# video ...]" (a link's text, "[a guide](url)", is kept by `_LINK` first).
+_BRACKET_NOTE = re.compile(r"\[\s*(?:click|tap|tweet|share|update|edit|watch|listen|read more|"
+                           r"subscribe|download|ad|advert\w*|sponsored)\b[^\]]*\]", re.IGNORECASE)
 _ITEM = re.compile(r"^(\s*)(?:[-*+\u2022]|\d+[.)])\s+(.*)$")
 
 
@@ -43,7 +47,7 @@ def strip_markup(text: str) -> str:
     """Plain words from one line of guidance: no HTML, emphasis, link syntax or code ticks."""
     text = _TAG.sub(" ", _CODE_ELEMENT.sub(" ", text))
     text = _LINK.sub(r"\1", _IMAGE.sub("", text))
-    text = _EMPHASIS.sub("", text)
+    text = _BRACKET_NOTE.sub(" ", _EMPHASIS.sub("", text))
     return " ".join(text.split())
 
 
@@ -215,11 +219,29 @@ _MYTH = re.compile(r"^(?:(?:a\s+)?(?:common\s+)?(?:myths?|misconceptions?)(?:\s*
                    r"[:\u2013\u2014-]", re.IGNORECASE)
 
 
+# Advice to the other side: "Encourage your mentee to be pro-active" speaks to a mentor.
+_TO_A_MENTOR = re.compile(r"\byour\s+mentees?\b", re.IGNORECASE)
+# A heading or label for mentors' part of a page: "DO's (Mentor)", "For mentors", "Mentor tips"
+# (a mentee's guide often has one; its advice is not the mentee's to take). "The mentor's role"
+# is not one: what a mentor does is what a mentee may ask about.
+_FOR_MENTORS = re.compile(
+    r"\((?:for\s+)?mentors?\)|^(?:(?:tips|advice|guidance|notes|a guide)\s+)?for\s+(?:the\s+)?"
+    r"mentors\b|^(?:the\s+)?mentor['\u2019]?s?\s+(?:do['\u2019]?s|dos|don['\u2019]?ts|"
+    r"checklist|tips)\b", re.IGNORECASE)
+
+
+def for_mentors(heading: str) -> bool:
+    """Whether a heading (the last part of a section path) or label heads advice for mentors."""
+    return bool(_FOR_MENTORS.search(heading.rsplit("\u203a", 1)[-1].strip()))
+
+
 def is_candidate(sentence: str) -> bool:
     """Headings, rhetorical questions, fragments, announcements of what follows, a page's own
-    interface instructions, a myth it quotes to refute and orders to an AI are not advice."""
+    interface instructions, a myth it quotes to refute, advice that speaks to a mentor ("your
+    mentee") and orders to an AI are not advice for the mentee."""
     words = sentence.split()
     return (len(words) >= 5 and not sentence.rstrip().endswith("?")
+            and not _TO_A_MENTOR.search(sentence)
             and not _ANNOUNCES.match(sentence.strip())
             and not _MYTH.match(sentence.strip())
             and not _PAGE_INTERFACE.match(sentence.strip())
@@ -269,6 +291,18 @@ def build_units(text: str) -> list[Unit]:
 _ANSWER_LABEL = re.compile(r"^\s*(?:A|Ans|Answer)\s*[:.]\s+(?=\S)")
 
 
+# A whole sentence in parentheses, an aside on the page: "(I suggest you revisit it.)"
+_ASIDE = re.compile(r"^\((?P<body>[^()]+)\)(?P<end>[.!]?)$|^\((?P<body2>[^()]+[.!])\)$")
+
+
+def _unbracketed(sentence: str) -> str:
+    m = _ASIDE.match(sentence.strip())
+    if m is None:
+        return sentence
+    body = (m.group("body") or m.group("body2")).strip()
+    return body if body.endswith((".", "!")) else body + (m.group("end") or ".")
+
+
 def _heads(sentence: str) -> bool:
     """A paragraph of this one sentence is the topic of what follows: a short line (a heading
     set as text) or a question (an FAQ's: "What if my match is not a good fit?")."""
@@ -301,7 +335,7 @@ def _add_sentences(units: list[Unit], sentences: list[str], position: int,
                    previous: Unit | None = None) -> int:
     """Add each sentence as a unit; one that leans is joined with the unit before it
     (`previous` to start with: the sentence it may lean on, if it sits right above)."""
-    for sentence in sentences:
+    for sentence in map(_unbracketed, sentences):
         if not is_candidate(sentence):
             previous = None
             position += 1
@@ -381,7 +415,7 @@ def _blocks(text: str) -> list[tuple[Any, Any]]:
 _CONNECTIVE = re.compile(r"^(?:(?:so|again|then|instead|also|namely|of course|in any case|"
                          r"in other words|that said|anyway|plus|finally|lastly|secondly|thirdly|"
                          r"first of all|in addition|additionally|moreover|furthermore|besides|"
-                         r"however|still|as well|on top of that),\s+|"
+                         r"however|still|as well|on top of that|yes|no),\s+|"
                          r"(?:and|but|so|yet|then)\s+|"
                          # the writer announcing their own point ("I'd also add: ...", "My
                          # advice: ..."): the coach says the point, not who added it
@@ -389,8 +423,10 @@ _CONNECTIVE = re.compile(r"^(?:(?:so|again|then|instead|also|namely|of course|in
                          r"(?:\s+this)?:\s+|my\s+(?:last\s+|final\s+|one\s+)?(?:tip|advice|"
                          r"suggestion)(?:\s+is)?:\s+)",
                          re.IGNORECASE)
-_MODAL_MENTEE = re.compile(r"\b(?:the\s+)?mentees?\s+(should|can|could|must|may|might|need to|"
-                           r"ought to|will want to)\b", re.IGNORECASE)
+# "a mentee can seek" -> "you can seek"; "Mentors/Mentees can share" stays (both are meant).
+_MODAL_MENTEE = re.compile(r"(?<![/\w])(?:(?:the|a|an|each|every|any)\s+)?mentees?\s+(should|"
+                           r"can|could|must|may|might|need to|ought to|will want to)\b",
+                           re.IGNORECASE)
 # "The mentee sends the first message" -> "You send ...": a handbook's third-person rule about
 # the mentee, at the start of a sentence (a later "their" would still mean the mentee: kept).
 _MENTEE_DOES = re.compile(r"^(?:the|each|every|a)\s+mentee\s+(?!(?:is|was|has)\s+(?:told|given|"

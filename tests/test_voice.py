@@ -11,6 +11,8 @@ from coach.voice import (
     draft_offer,
     drop_connective,
     fits_question_type,
+    for_mentors,
+    is_candidate,
     is_imperative,
     leans_on_predecessor,
     name_the_mentor,
@@ -52,6 +54,15 @@ def test_an_example_set_as_a_bullet_is_said_with_the_paragraph_it_illustrates():
         "Example: If you need a reference, ask four weeks ahead and send your CV with the "
         "request."]]
     assert not any(u.sentences[0].startswith("Example") for u in units)  # never alone
+
+
+def test_advice_for_mentors_is_not_said_to_a_mentee():
+    assert not is_candidate("Encourage your mentee to be pro-active between meetings.")
+    assert is_candidate("Encourage your mentor to share what worked for her.")
+    for heading in ["DO's (Mentor)", "Guide \u203a For mentors", "Mentor tips"]:
+        assert for_mentors(heading), heading
+    for heading in ["DO's (Mentee)", "For mentees", "Finding a mentor", "The mentor's role"]:
+        assert not for_mentors(heading), heading
 
 
 def test_a_myth_the_page_refutes_is_never_said():
@@ -198,6 +209,17 @@ def test_markup_is_stripped_and_noise_lines_dropped():
     assert [u.text for u in build_units(text)] == ["Reply within a week, always."]
 
 
+def test_a_blog_s_buttons_notes_and_asides_are_not_said_as_advice():
+    text = ("A short thank-you note affirms how much the help meant. "
+            "[Click to Tweet]\n\n- [UPDATE: Watch my video answer on this by clicking here!]\n"
+            "- Ask your manager who they would suggest you talk to.\n\n"
+            "(I suggest you revisit your goals with your mentor every few months.)")
+    assert [u.text for u in build_units(text)] == [
+        "A short thank-you note affirms how much the help meant.",
+        "Ask your manager who they would suggest you talk to.",
+        "I suggest you revisit your goals with your mentor every few months."]
+
+
 def test_an_unattached_she_becomes_your_mentor_once():
     assert name_the_mentor(["Send her a note, thanking her for her help."]) == [
         "Send your mentor a note, thanking her for her help."]
@@ -234,6 +256,10 @@ def test_mentees_should_becomes_you_should_and_flow_words_go():
     assert second_person("The mentee sends the first message.") == "You send the first message."
     assert second_person("The mentee carries the agenda.") == "You carry the agenda."
     # ...but a statement about mentees in general, or about what is done to them, stays one.
+    assert second_person("There is no limit on the mentors a mentee can seek.") == \
+        "There is no limit on the mentors you can seek."
+    assert second_person("Mentors/Mentees can share a department.") == \
+        "Mentors/Mentees can share a department."  # both are meant: not "Mentors/you"
     assert second_person("Mentees often feel nervous at first.") == \
         "Mentees often feel nervous at first."
     assert second_person("The mentee is matched by the team.") == \
@@ -241,6 +267,7 @@ def test_mentees_should_becomes_you_should_and_flow_words_go():
     assert drop_connective("Again, if she refuses, move on.") == "If she refuses, move on."
     assert drop_connective("And let her lead.") == "Let her lead."
     assert drop_connective("Of course, ask first.") == "Ask first."
+    assert drop_connective("Yes, you can have a second mentor.") == "You can have a second mentor."
     assert drop_connective("Likely, she is busy.") == "Likely, she is busy."
     # the writer announcing a point is article flow; the point itself stays
     assert drop_connective("I'd also add: while someone is quiet, keep working with others."
