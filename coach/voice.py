@@ -41,6 +41,7 @@ _QUOTE_MARK = re.compile(r"^\s*>\s?")
 _BRACKET_NOTE = re.compile(r"\[\s*(?:click|tap|tweet|share|update|edit|watch|listen|read more|"
                            r"subscribe|download|ad|advert\w*|sponsored)\b[^\]]*\]", re.IGNORECASE)
 _ITEM = re.compile(r"^(\s*)(?:[-*+\u2022]|\d+[.)])\s+(.*)$")
+_SECOND_MARKER = re.compile(r"^(?:\d{1,2}[.)]|[\u2022\u00b7])\s+")
 
 
 def strip_markup(text: str) -> str:
@@ -287,8 +288,10 @@ def build_units(text: str) -> list[Unit]:
     return units
 
 
-# An FAQ's answer label ("A: Students pick their mentor ...") is layout, not part of the advice.
-_ANSWER_LABEL = re.compile(r"^\s*(?:A|Ans|Answer)\s*[:.]\s+(?=\S)")
+# An FAQ's answer label ("A: Students pick their mentor ...") or a run-in heading in capitals
+# ("EXPECTATIONS: The most important step ...") is layout, not part of the advice.
+_ANSWER_LABEL = re.compile(r"^\s*(?:A|Ans|Answer|[A-Z][A-Z'\u2019&/-]+(?:\s+[A-Z][A-Z'\u2019&/-]+)"
+                           r"{0,3})\s*:\s+(?=\S)")
 
 
 # A whole sentence in parentheses, an aside on the page: "(I suggest you revisit it.)"
@@ -390,7 +393,8 @@ def _blocks(text: str) -> list[tuple[Any, Any]]:
             if not items:
                 numbered[0] = item.group(0).lstrip()[:1].isdigit()
             depth = len(item.group(1).expandtabs(4)) // 2
-            words = strip_markup(item.group(2))
+            # "- 3) Show action: ..." (a page's own numbers under a bullet): one marker is read
+            words = strip_markup(_SECOND_MARKER.sub("", item.group(2), count=1))
             if words:
                 items.append((depth, words))
         elif not line.strip():

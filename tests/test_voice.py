@@ -110,6 +110,12 @@ def test_an_faq_question_is_the_topic_of_its_answer():
                         "a better match.")
     assert [u.sentences for u in units] == [["Write to the programme office, who will look for "
                                              "a better match."]]  # no "A:" label
+    units = build_units("GOALS: Agree one goal for the first three months with your mentor.\n\n"
+                        "Tips to remember:\n- 1) Be personal: say what helped you and why.\n"
+                        "- 2) Show action: say what you did with the advice.")
+    assert units[0].sentences == ["Agree one goal for the first three months with your mentor."]
+    assert [t for _, t in units[1].items] == ["Be personal: say what helped you and why.",
+                                              "Show action: say what you did with the advice."]
 
 
 def test_a_lead_in_that_leans_back_is_said_with_the_sentence_it_needs():
