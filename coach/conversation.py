@@ -64,8 +64,10 @@ _HELP = re.compile(r"^(help|what can you do|what do you do|who are you|what are 
                    r"work|what can i ask)\b", re.I)
 _FOLLOW_UP = re.compile(r"^(and|but|so|then|what if|what about|how about|after that|also|"
                         r"what next|and then|ok so|okay so)\b", re.I)
-# "does it have to be face to face though?", "what do I say then?": a reply to what was said.
-_ANSWERS_BACK = re.compile(r"\b(?:though|then|instead)\W*$", re.IGNORECASE)
+# "does it have to be face to face though?", "what do I say then?", "ok I have a name. what's
+# the first move?": a reply to what was said.
+_ANSWERS_BACK = re.compile(r"\b(?:though|then|instead)\W*$|^(?:ok|okay|alright)\b[,.!]?\s",
+                           re.IGNORECASE)
 # Pronouns that point back at someone already discussed ("what if she says no?"). "it"/"this"
 # are left out: "is it okay to..." is usually a fresh question.
 _ANAPHORA = {"she", "he", "they", "her", "him", "them", "his", "their", "hers"}

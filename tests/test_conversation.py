@@ -202,7 +202,8 @@ def test_a_follow_up_about_a_thing_already_discussed_is_read_with_it():
 def test_a_question_that_answers_back_is_read_with_the_earlier_turn():
     history = [{"role": "user", "content": "How often should I meet my mentor?"},
                {"role": "assistant", "content": "Keep in regular contact."}]
-    for follow_up in ["does it have to be face to face though?", "how often is regular then?"]:
+    for follow_up in ["does it have to be face to face though?", "how often is regular then?",
+                      "ok I've picked a day. what goes in the invite?"]:
         assert "meet my mentor" in resolve_follow_up(follow_up, history), follow_up
     fresh = "Should I thank my mentor after every meeting?"
     assert resolve_follow_up(fresh, history) == fresh
