@@ -119,7 +119,7 @@ _FOLLOWS_ON = re.compile(r"^(?:another|the (?:same|rest|other)|similarly|likewis
                          r"afterwards?|after that|before that|by then|until then|from then on|"
                          r"at that (?:point|stage|time)|in the meantime|meanwhile|later on)\b"
                          # "Example: 'Thanks to you, I ...'": an illustration of what came before
-                         r"|^(?:examples?|e\.g\.)\s*:"
+                         r"|^(?:examples?|e\.g\.|for (?:example|instance))\s*:"
                          r"|^[^,;:]{0,40},\s*(?:though|however),", re.IGNORECASE)
 # "If you fall into any of these patterns, ...": these/those with their noun, mid-sentence,
 # point back (a lead-in ending in ":" points ahead to its list; "those who ..." to its clause).

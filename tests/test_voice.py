@@ -41,6 +41,8 @@ def test_a_lead_in_keeps_its_list_with_nesting():
 def test_an_example_label_leans_on_what_it_illustrates():
     assert leans_on_predecessor("Example: \u201cThanks to you, I feel ready for the panel.\u201d")
     assert leans_on_predecessor("Examples: a recap, a thank-you, a short update.")
+    assert leans_on_predecessor("For example:")  # a lead-in for examples of what came before
+    assert not leans_on_predecessor("For example, ask how she prefers to be contacted.")
     assert not leans_on_predecessor("Ask for one example of a time your mentor failed.")
 
 
