@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,14 +20,17 @@ ACTIVITIES = ["a code review", "a design sketch", "a customer call", "a sprint d
 
 
 def workshop_log(passages: int) -> str:
-    """A long guidance file: one section per entry, each one passage of its own text."""
+    """A long guidance file: one section per entry, each one passage of its own text. A word
+    new on every run keeps the vector cache from holding these passages from an earlier run:
+    with them cached the ingest could end before the chat's answer on a busy machine."""
+    run = uuid.uuid4().hex[:8]
     parts = ["---\ntitle: Workshop Log for Mentees\n---\n"]
     for i in range(passages):
         activity = ACTIVITIES[i % len(ACTIVITIES)]
         parts.append(
-            f"## Entry {i}\n\nWorkshop entry {i}: bring {activity} to the session and ask your "
-            f"mentor which part of it she would change first. Note her answer under entry {i}, "
-            f"try the change before the next session, and report what happened with the "
+            f"## Entry {i}\n\nWorkshop entry {i} (run {run}): bring {activity} to the session and "
+            f"ask your mentor which part of it she would change first. Note her answer under "
+            f"entry {i}, try the change before the next session, and report what happened with the "
             f"{activity}. Entry {i} closes when you can explain the change in your own words "
             f"and name one thing you would still do differently next time.\n")
     return "\n".join(parts)
