@@ -220,6 +220,9 @@ _MYTH = re.compile(r"^(?:(?:a\s+)?(?:common\s+)?(?:myths?|misconceptions?)(?:\s*
                    r"[:\u2013\u2014-]", re.IGNORECASE)
 
 
+# A download link's text: "Sample mentoring agreement (Word)", "Checklist (PDF, 120 KB)".
+_FILE_LINK = re.compile(r"\((?:pdf|word|docx?|xlsx?|pptx?|excel|powerpoint|download)\b[^()]*\)"
+                        r"\W*$", re.IGNORECASE)
 # Advice to the other side: "Encourage your mentee to be pro-active" speaks to a mentor.
 _TO_A_MENTOR = re.compile(r"\byour\s+mentees?\b", re.IGNORECASE)
 # A heading or label for mentors' part of a page: "DO's (Mentor)", "For mentors", "Mentor tips"
@@ -238,11 +241,11 @@ def for_mentors(heading: str) -> bool:
 
 def is_candidate(sentence: str) -> bool:
     """Headings, rhetorical questions, fragments, announcements of what follows, a page's own
-    interface instructions, a myth it quotes to refute, advice that speaks to a mentor ("your
-    mentee") and orders to an AI are not advice for the mentee."""
+    interface instructions and download links, a myth it quotes to refute, advice that speaks
+    to a mentor ("your mentee") and orders to an AI are not advice for the mentee."""
     words = sentence.split()
     return (len(words) >= 5 and not sentence.rstrip().endswith("?")
-            and not _TO_A_MENTOR.search(sentence)
+            and not _TO_A_MENTOR.search(sentence) and not _FILE_LINK.search(sentence)
             and not _ANNOUNCES.match(sentence.strip())
             and not _MYTH.match(sentence.strip())
             and not _PAGE_INTERFACE.match(sentence.strip())

@@ -226,6 +226,8 @@ def test_a_blog_s_buttons_notes_and_asides_are_not_said_as_advice():
         "A short thank-you note affirms how much the help meant.",
         "Ask your manager who they would suggest you talk to.",
         "I suggest you revisit your goals with your mentor every few months."]
+    assert not is_candidate("Two people talking Sample mentoring agreement (Word)")  # a link
+    assert is_candidate("Bring a printed copy of the agreement (two pages) to the meeting.")
 
 
 def test_an_unattached_she_becomes_your_mentor_once():
