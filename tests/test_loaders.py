@@ -110,6 +110,16 @@ def test_in_a_text_file_of_unwrapped_lines_a_line_after_an_item_starts_a_paragra
     assert "next time?\u201d\n\nUse I statements\n\nTake ownership of your view:\n" in text, text
 
 
+
+def test_a_line_in_capitals_inside_text_taken_from_a_pdf_is_a_heading(tmp_path: Path) -> None:
+    body = ("The scheme runs for one year, with a minimum of three months before either of\n"
+            "you may close it.\n"
+            "WHAT A MENTEE DOES\n"
+            "A mentee brings the questions and books the meetings.\n")
+    text = load_document(write(tmp_path / "guidelines.txt", body)).text
+    assert "close it.\n\n## WHAT A MENTEE DOES\n\nA mentee brings" in text, text
+
+
 # --- html -----------------------------------------------------------------------------------
 
 PAGE = """<!doctype html>

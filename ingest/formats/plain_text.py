@@ -95,6 +95,11 @@ def _body(lines: list[str], out: Blocks) -> None:
         current, item = [], None
 
     for i, line in enumerate(lines):
+        if i and _caps_heading(line):
+            flush()  # "REQUIREMENTS AND TIPS FOR A MENTEE" inside a block of PDF-derived text
+            out.end_list()
+            out.heading(2, line)
+            continue
         if _heads_a_list(line, lines[i + 1:i + 2]):
             flush()  # "Mentee DON'Ts" right above its list names it; it joins no item
             out.end_list()
@@ -127,6 +132,13 @@ def _heads_a_list(line: str, following: list[str]) -> bool:
     around it. Left as text it ran into the previous item's last sentence."""
     return (bool(following) and bool(_ITEM.match(following[0])) and not line[:1].isspace()
             and not _ITEM.match(line) and _heading_kind(line) is not None)
+
+
+def _caps_heading(line: str) -> bool:
+    """A line of two or more words in capitals, at the margin, without final punctuation: a
+    heading even with no blank line around it (text taken from a PDF keeps none)."""
+    return (not line[:1].isspace() and len(line.split()) >= 2
+            and _heading_kind(line) == ("caps", 2))
 
 
 def _ends_paragraph(line: str, lines: list[str]) -> bool:
