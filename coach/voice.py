@@ -241,10 +241,12 @@ def for_mentors(heading: str) -> bool:
 
 def is_candidate(sentence: str) -> bool:
     """Headings, rhetorical questions, fragments, announcements of what follows, a page's own
-    interface instructions and download links, a myth it quotes to refute, advice that speaks
-    to a mentor ("your mentee") and orders to an AI are not advice for the mentee."""
+    interface instructions and download links, a lead-in whose list is not there, a myth it
+    quotes to refute, advice that speaks to a mentor ("your mentee") and orders to an AI are
+    not advice for the mentee."""
     words = sentence.split()
-    return (len(words) >= 5 and not sentence.rstrip().endswith("?")
+    # (a lead-in ending in ":" is said only with its list, which `_add_lead` gives it)
+    return (len(words) >= 5 and not sentence.rstrip().endswith(("?", ":"))
             and not _TO_A_MENTOR.search(sentence) and not _FILE_LINK.search(sentence)
             and not _ANNOUNCES.match(sentence.strip())
             and not _MYTH.match(sentence.strip())
