@@ -14,6 +14,7 @@ it is in coach/answerability.py.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -46,11 +47,18 @@ def informative(word: str) -> bool:
 
 def subject_part(question: str) -> str:
     """What the question asks about: its asking part (the story says who asks, not what), or
-    the whole question when the ask has no subject of its own ("What do I do?") or one word
-    that cannot carry one ("Is that a problem?", "Should I chase?", "Help?"): such an ask is
-    about the story told before it."""
+    the whole question when the ask has no subject of its own ("What do I do?"), one word that
+    cannot carry one ("Is that a problem?", "Should I chase?", "Help?") or two beside a word
+    that points back ("Do I just go along with it?"): such an ask is about the story told
+    before it."""
     ask = asking_part(question)
-    return ask if has_own_subject(ask) and len(content_words(ask)) > 1 else question
+    words = len(content_words(ask))
+    # "Do I just go along with it?": two words and an "it" that stands for the story
+    leans = words <= 2 and _POINTS_AT_STORY.search(ask) is not None
+    return ask if has_own_subject(ask) and words > 1 and not leans else question
+
+
+_POINTS_AT_STORY = re.compile(r"\b(?:it|that|this|them)\b", re.IGNORECASE)
 
 
 def coverage(question: tuple[list[str], np.ndarray],

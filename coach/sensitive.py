@@ -85,8 +85,8 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
     "employment": (r"disciplinary", r"grievances?", r"misconduct", r"dismiss(?:al|ed)",
                    r"fired", r"performance improvement plan", r"written warning",
                    r"harass\w*", r"investigation", r"suspen(?:ded|sion)", r"let go",
-                   r"laid off", r"redundan\w+", r"sacked", r"complaint (?:about|against) me",
-                   r"defend myself"),
+                   r"laid off", r"redundan\w+", r"sack(?:ed|ing)?", r"fire (?:me|him|her|them)",
+                   r"complaint (?:about|against) me", r"defend myself"),
     "policy": (r"official polic(?:y|ies)", r"company polic(?:y|ies)",
                r"(?:employer|company|firm)'s polic(?:y|ies)"),
 }

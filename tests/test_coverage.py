@@ -20,7 +20,8 @@ def test_the_subject_is_the_asking_part_unless_the_ask_has_none() -> None:
     assert subject_part(story) == story  # "What do I do now?" asks about the story
     # One word cannot carry a subject: "Is that okay?" asks about the story told before it.
     for story in ["I'd rather keep our talks strictly about work. Is that okay?",
-                  "She hasn't picked a date for a week now. Should I chase?"]:
+                  "She hasn't picked a date for a week now. Should I chase?",
+                  "My mentor wants me to switch teams and I disagree. Do I go along with it?"]:
         assert subject_part(story) == story
 
 

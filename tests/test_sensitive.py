@@ -49,6 +49,8 @@ def test_a_coaching_question_with_a_sensitive_word_in_its_story_is_not_flagged(
     # the drug is in the story; the ask points back at it
     ("My mentor uses sleeping pills on long trips. Could I borrow a couple of hers?", "medical"),
     ("They offered me 38k for the role. How much more should I ask for?", "pay"),
+    ("I'm on a final written warning at work. Can they sack me for one more late day?",
+     "employment"),
     ("My mentor says I'm worth more. What number should I counter with after their offer?",
      "pay"),
     ("What are Siemens' rules on staff mentoring people outside the company?", "policy"),
