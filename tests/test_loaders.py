@@ -120,6 +120,21 @@ def test_a_line_in_capitals_inside_text_taken_from_a_pdf_is_a_heading(tmp_path: 
     assert "close it.\n\n## WHAT A MENTEE DOES\n\nA mentee brings" in text, text
 
 
+
+def test_a_list_whose_bullets_a_pdf_lost_is_read_as_a_list(tmp_path: Path) -> None:
+    prose = ("Most mentees find the first month the hardest, because neither side yet knows\n"
+             "how the other likes to work, and small delays can feel like a lack of interest\n"
+             "when they are only a busy week. Give it time.\n")
+    body = (f"{prose}\nBefore each meeting you should:\nWrite down one question\n"
+            "Bring the notes from last time\nCheck what you agreed to do, and whether\n"
+            "you did it\nSend a short agenda.\n")
+    text = load_document(write(tmp_path / "checklist.txt", body)).text
+    assert ("you should:\n\n- Write down one question\n- Bring the notes from last time\n"
+            "- Check what you agreed to do, and whether you did it\n- Send a short agenda."
+            ) in text, text
+    assert "feel like a lack of interest when they are only a busy week. Give it time." in text
+
+
 # --- html -----------------------------------------------------------------------------------
 
 PAGE = """<!doctype html>

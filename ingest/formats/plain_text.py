@@ -26,12 +26,13 @@ def text_to_text(raw: str) -> tuple[str, str]:
         title, raw = words(first), rest.strip()
     blocks = [b.split("\n") for b in re.split(r"\n[ \t]*\n", raw) if b.strip()]
     levels = _heading_levels(blocks)
+    width = max(len(line.rstrip()) for block in blocks for line in block)
     out = Blocks()
     for i, block in enumerate(blocks):
         if i in levels:
             out.heading(levels[i], _heading_text(block))
         else:
-            _body(block, out)
+            _body(block, out, width)
     return out.text(), title
 
 
@@ -76,13 +77,14 @@ def _heading_text(block: list[str]) -> str:
     return words(block[0])
 
 
-def _body(lines: list[str], out: Blocks) -> None:
+def _body(lines: list[str], out: Blocks, width: int) -> None:
     """Paragraphs (hard wraps rejoined) and list items (wrapped continuation lines joined)."""
     unwrapped = max(len(line) for line in lines) > UNWRAPPED_LINE
     indents = sorted({len(m.group("indent").expandtabs(4)) for line in lines
                       if (m := _ITEM.match(line))})
     current: list[str] = []
     item: tuple[int, str] | None = None
+    bare = set() if unwrapped else _bare_items(lines, width)
 
     def flush() -> None:
         nonlocal current, item
@@ -104,6 +106,10 @@ def _body(lines: list[str], out: Blocks) -> None:
             flush()  # "Mentee DON'Ts" right above its list names it; it joins no item
             out.end_list()
             out.heading(3, line)
+            continue
+        if i in bare:
+            flush()  # an item of a list whose markers were lost (text taken from a PDF)
+            item, current = (0, "-"), [line.strip()]
             continue
         match = _ITEM.match(line)
         if match:
@@ -132,6 +138,25 @@ def _heads_a_list(line: str, following: list[str]) -> bool:
     around it. Left as text it ran into the previous item's last sentence."""
     return (bool(following) and bool(_ITEM.match(following[0])) and not line[:1].isspace()
             and not _ITEM.match(line) and _heading_kind(line) is not None)
+
+
+def _bare_items(lines: list[str], width: int) -> set[int]:
+    """The lines that start items of a list whose bullets were lost, as in text taken from a
+    PDF: three or more lines that open with a capital right after a line that is clearly
+    shorter than the text's `width` and ends without a comma (so it was not wrapped). A line
+    opening in lower case continues the item above it. Wrapped prose rarely has even one such
+    line: its lines run to the width and a paragraph ends with a blank line."""
+    starts = {i for i in range(1, len(lines))
+              if lines[i][:1].isupper() and not _ITEM.match(lines[i])
+              and 0 < len(lines[i - 1].rstrip()) < 0.7 * width
+              and not lines[i - 1].rstrip().endswith((",", ";", "-", "\u2013"))
+              and _heading_kind(lines[i - 1]) != ("caps", 2)}  # text under a heading
+    if len(starts) < 3:
+        return set()
+    if 1 in starts and lines[0][:1].isupper() and not lines[0].rstrip().endswith(":"):
+        starts.add(0)
+    # a line ending in ":" is the list's lead-in, said as a paragraph of its own
+    return {i for i in starts if not lines[i].rstrip().endswith(":")}
 
 
 def _caps_heading(line: str) -> bool:
