@@ -40,7 +40,7 @@ question asks (`subject_part`: "what should I put in my follow-up?" after a stor
 exams asks about the follow-up) against every description; the token rule keeps the first
 descriptions and the whole question its weights were measured on (with all of them its domain
 term rose for answerable questions too: "Should I attach my CV ...?" was declined). Suite
-(library / isolated): out of scope declined 77% / 86% -> 81% / 89%, answerable refused 4 / 7
+(library / isolated): out of scope declined 77% / 86% -> 82% / 89%, answerable refused 4 / 7
 -> 4 / 7 of 233; on twelve real pages nobody here wrote (72 questions, 24 out of scope):
 declined 22 -> 22, refused 13 -> 6 (with the changes to follow-ups and FAQ pages of the same
 round); the held-out set unchanged (18/24 declined, none refused).

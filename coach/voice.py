@@ -294,9 +294,10 @@ def build_units(text: str) -> list[Unit]:
 
 
 # An FAQ's answer label ("A: Students pick their mentor ...") or a run-in heading in capitals
-# ("EXPECTATIONS: The most important step ...") is layout, not part of the advice.
-_ANSWER_LABEL = re.compile(r"^\s*(?:A|Ans|Answer|[A-Z][A-Z'\u2019&/-]+(?:\s+[A-Z][A-Z'\u2019&/-]+)"
-                           r"{0,3})\s*:\s+(?=\S)")
+# ("EXPECTATIONS: The most important step ...") is layout, not part of the advice. "DON'T:",
+# "AVOID:", "NEVER:" carry the advice's sense and stay.
+_ANSWER_LABEL = re.compile(r"^\s*(?:A|Ans|Answer|(?!DO\b|DON|DONT|AVOID|NEVER|NOT\b|NO\b)"
+                           r"[A-Z][A-Z'\u2019&/-]+(?:\s+[A-Z][A-Z'\u2019&/-]+){0,3})\s*:\s+(?=\S)")
 
 
 # A whole sentence in parentheses, an aside on the page: "(I suggest you revisit it.)"

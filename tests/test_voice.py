@@ -116,6 +116,8 @@ def test_an_faq_question_is_the_topic_of_its_answer():
                         "Tips to remember:\n- 1) Be personal: say what helped you and why.\n"
                         "- 2) Show action: say what you did with the advice.")
     assert units[0].sentences == ["Agree one goal for the first three months with your mentor."]
+    assert build_units("DON'T: cancel a meeting on the morning it is due.")[0].sentences == [
+        "DON'T: cancel a meeting on the morning it is due."]  # the label is the advice's sense
     assert [t for _, t in units[1].items] == ["Be personal: say what helped you and why.",
                                               "Show action: say what you did with the advice."]
 
