@@ -220,6 +220,20 @@ _MYTH = re.compile(r"^(?:(?:a\s+)?(?:common\s+)?(?:myths?|misconceptions?)(?:\s*
                    r"[:\u2013\u2014-]", re.IGNORECASE)
 
 
+# A heading set as a list item or line: "Identify the Occupation or Industry You Wish to Learn
+# About" (no final punctuation, every word but the small ones capitalised, six or more of them:
+# "Visit the Career Development Center" is too short to tell from an item naming an office).
+_SMALL_WORD = frozenset("a an and as at but by for from in into nor of on or the to via with"
+                        .split())
+
+
+def _title_cased(sentence: str) -> bool:
+    words = [w for w in re.findall(r"[A-Za-z][\w'\u2019-]*", sentence)
+             if w.lower() not in _SMALL_WORD]
+    return (not sentence.rstrip().endswith(_SENTENCE_FINAL) and len(words) >= 6
+            and all(w[0].isupper() for w in words))
+
+
 # A download link's text: "Sample mentoring agreement (Word)", "Checklist (PDF, 120 KB)".
 _FILE_LINK = re.compile(r"\((?:pdf|word|docx?|xlsx?|pptx?|excel|powerpoint|download)\b[^()]*\)"
                         r"\W*$", re.IGNORECASE)
@@ -241,13 +255,15 @@ def for_mentors(heading: str) -> bool:
 
 def is_candidate(sentence: str) -> bool:
     """Headings, rhetorical questions, fragments, announcements of what follows, a page's own
-    interface instructions and download links, a lead-in whose list is not there, a myth it
+    interface instructions and download links, a heading set as text ("Prepare for the
+    Interview"), a lead-in whose list is not there, a myth it
     quotes to refute, advice that speaks to a mentor ("your mentee") and orders to an AI are
     not advice for the mentee."""
     words = sentence.split()
     # (a lead-in ending in ":" is said only with its list, which `_add_lead` gives it)
     return (len(words) >= 5 and not sentence.rstrip().endswith(("?", ":"))
             and not _TO_A_MENTOR.search(sentence) and not _FILE_LINK.search(sentence)
+            and not _title_cased(sentence)
             and not _ANNOUNCES.match(sentence.strip())
             and not _MYTH.match(sentence.strip())
             and not _PAGE_INTERFACE.match(sentence.strip())

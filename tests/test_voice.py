@@ -229,6 +229,9 @@ def test_a_blog_s_buttons_notes_and_asides_are_not_said_as_advice():
         "Ask your manager who they would suggest you talk to.",
         "I suggest you revisit your goals with your mentor every few months."]
     assert not is_candidate("Two people talking Sample mentoring agreement (Word)")  # a link
+    # a heading set as a numbered item; an item naming an office is still said
+    assert not is_candidate("Identify the Occupation or Industry You Wish to Learn About")
+    assert is_candidate("Visit the Career Development Center before your first interview")
     # a lead-in whose list the page lost (a PDF's bullets came out empty)
     assert [u.text for u in build_units("Plan each meeting to make the most of:\n\n\n\n")] == []
     assert is_candidate("Bring a printed copy of the agreement (two pages) to the meeting.")
