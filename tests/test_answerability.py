@@ -102,6 +102,7 @@ def test_a_sensitive_question_in_words_no_lexicon_lists_is_declined(judge) -> No
     "The landlord of my flat is keeping my whole deposit after I moved out. What are my "
     "options?",
     "A company my mentor introduced me to asked what I earn now. Should I round the figure up?",
+    "Could you recommend a quiet restaurant near the station for lunch with my mentor?",
 ])
 def test_a_near_topic_question_in_everyday_words_is_declined(judge, question: str) -> None:
     # A symptom, a low mood, a tenancy dispute, a figure to give an employer: each domain is
