@@ -39,11 +39,12 @@ a startup, a hearing at work, a figure to give an employer). The meaning rule re
 question asks (`subject_part`: "what should I put in my follow-up?" after a story about tax
 exams asks about the follow-up) against every description; the token rule keeps the first
 descriptions and the whole question its weights were measured on (with all of them its domain
-term rose for answerable questions too: "Should I attach my CV ...?" was declined). Suite
-(library / isolated): out of scope declined 77% / 86% -> 82% / 89%, answerable refused 4 / 7
--> 4 / 7 of 233; on twelve real pages nobody here wrote (72 questions, 24 out of scope):
-declined 22 -> 22, refused 13 -> 6 (with the changes to follow-ups and FAQ pages of the same
-round); the held-out set unchanged (18/24 declined, none refused).
+term rose for answerable questions too: "Should I attach my CV ...?" was declined). With the
+other changes of the same round (one-word asks, follow-ups, FAQ pages, the composer's floor),
+suite (library / isolated): out of scope declined 77% / 86% -> 83% / 89%, answerable refused
+4 / 7 -> 3 / 5 of 233; six probes of real pages nobody here wrote (216 answerable, 72 out of
+scope, isolated): refused 21 -> 7, declined 65 -> 65; the held-out set unchanged (18/24
+declined, none refused).
 
 Measured with `coach eval --suite tests/guidance` (library / isolated), before → after moving
 the first rule to coach/sensitive.py (the asking part, intents, a wider lexicon). The original
