@@ -201,12 +201,16 @@ class Answerability:
     def judge(self, question: str, evidence: Sequence[Passage]) -> Judgement:
         if not evidence:
             return Judgement(0.0, False, REFUSAL)
-        s = signals(question, evidence, self.library(), self._domain_cosine(question))
+        cosines = self._domain_cosines(question)
+        s = signals(question, evidence, self.library(), float(cosines[_FIRST].max()))
         confidence = combine(s)
         topic = uncovered_sensitive_topic(question, evidence)
         # The meaning rule reads what is asked ("What should I put in my follow-up?" after a
         # story about tax exams asks about the follow-up), against every description.
-        if topic is not None or self._domain_cosines(subject_part(question)).max() > s.sentence:
+        subject = subject_part(question)
+        if subject != question:
+            cosines = self._domain_cosines(subject)
+        if topic is not None or cosines.max() > s.sentence:
             confidence = min(confidence, SENSITIVE_CAP)
         elif confidence >= self.threshold and token_rule_can_fire(s):
             # ~0.3 s for a question and four passages not seen before on a busy 2-core box;

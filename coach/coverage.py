@@ -45,6 +45,10 @@ def informative(word: str) -> bool:
     return word.isalpha() and len(word) > 2 and word not in STOPWORDS
 
 
+# "Do I just go along with it?": a word that stands for the story told before the ask.
+_POINTS_AT_STORY = re.compile(r"\b(?:it|that|this|them)\b", re.IGNORECASE)
+
+
 def subject_part(question: str) -> str:
     """What the question asks about: its asking part (the story says who asks, not what), or
     the whole question when the ask has no subject of its own ("What do I do?"), one word that
@@ -53,12 +57,8 @@ def subject_part(question: str) -> str:
     before it."""
     ask = asking_part(question)
     words = len(content_words(ask))
-    # "Do I just go along with it?": two words and an "it" that stands for the story
-    leans = words <= 2 and _POINTS_AT_STORY.search(ask) is not None
-    return ask if has_own_subject(ask) and words > 1 and not leans else question
-
-
-_POINTS_AT_STORY = re.compile(r"\b(?:it|that|this|them)\b", re.IGNORECASE)
+    about_story = words < 2 or (words == 2 and _POINTS_AT_STORY.search(ask) is not None)
+    return ask if has_own_subject(ask) and not about_story else question
 
 
 def coverage(question: tuple[list[str], np.ndarray],

@@ -250,15 +250,19 @@ _FOR_MENTORS = re.compile(
 
 def for_mentors(heading: str) -> bool:
     """Whether a heading (the last part of a section path) or label heads advice for mentors."""
-    return bool(_FOR_MENTORS.search(heading.rsplit("\u203a", 1)[-1].strip()))
+    return bool(_FOR_MENTORS.search(_leaf(heading)))
+
+
+def _leaf(heading: str) -> str:
+    """The last part of a section path ("Guide › For mentors" -> "For mentors")."""
+    return heading.rsplit("\u203a", 1)[-1].strip()
 
 
 def is_candidate(sentence: str) -> bool:
     """Headings, rhetorical questions, fragments, announcements of what follows, a page's own
     interface instructions and download links, a heading set as text ("Prepare for the
-    Interview"), a lead-in whose list is not there, a myth it
-    quotes to refute, advice that speaks to a mentor ("your mentee") and orders to an AI are
-    not advice for the mentee."""
+    Interview"), a lead-in whose list is not there, a myth it quotes to refute, advice that
+    speaks to a mentor ("your mentee") and orders to an AI are not advice for the mentee."""
     words = sentence.split()
     # (a lead-in ending in ":" is said only with its list, which `_add_lead` gives it)
     return (len(words) >= 5 and not sentence.rstrip().endswith(("?", ":"))
@@ -598,7 +602,7 @@ _NEGATIVE = re.compile(r"^(?:don['\u2019]t|do not|never|avoid|stop|no|not|do)\b"
 def warning_list(heading: str) -> str | None:
     """"prohibitions" for a heading (the last part of a section path) that labels what not to
     do, "mistakes" for one that labels mistakes, else None."""
-    leaf = heading.rsplit("\u203a", 1)[-1].strip()
+    leaf = _leaf(heading)
     if _BOTH_WAYS.search(leaf):
         return None
     if _PROHIBITIONS.match(leaf):

@@ -97,15 +97,11 @@ def _body(lines: list[str], out: Blocks, width: int) -> None:
         current, item = [], None
 
     for i, line in enumerate(lines):
-        if i and _caps_heading(line):
-            flush()  # "REQUIREMENTS AND TIPS FOR A MENTEE" inside a block of PDF-derived text
+        level = _inline_heading(lines, i)
+        if level:
+            flush()  # a heading joins no paragraph or item
             out.end_list()
-            out.heading(2, line)
-            continue
-        if _heads_a_list(line, lines[i + 1:i + 2]):
-            flush()  # "Mentee DON'Ts" right above its list names it; it joins no item
-            out.end_list()
-            out.heading(3, line)
+            out.heading(level, line)
             continue
         if i in bare:
             flush()  # an item of a list whose markers were lost (text taken from a PDF)
@@ -130,6 +126,16 @@ def _body(lines: list[str], out: Blocks, width: int) -> None:
         current.append(line)
     flush()
     out.end_list()
+
+
+def _inline_heading(lines: list[str], i: int) -> int | None:
+    """The level of line `i` if it is a heading set inside a block with no blank line around
+    it: a line in capitals after the block's first ("REQUIREMENTS AND TIPS FOR A MENTEE" in
+    text taken from a PDF, 2), or a list's label right above it ("Mentee DON'Ts", 3)."""
+    line = lines[i]
+    if i and _caps_heading(line):
+        return 2
+    return 3 if _heads_a_list(line, lines[i + 1:i + 2]) else None
 
 
 def _heads_a_list(line: str, following: list[str]) -> bool:
