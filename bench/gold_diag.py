@@ -6,7 +6,9 @@ a unit (and why: too short, a question, a table row, leaning with no predecessor
 below the sentence floor, the answer pick chose another unit (near or below the margin), a
 support floor or MMR or the sentence budget left it out, or it was said but gold matching failed.
 
-    PYTHONPATH=. python bench/gold_diag.py [--library] [--out FILE.json]
+    PYTHONPATH=. python bench/gold_diag.py [--library] [--out FILE.json] [--suite DIR]
+
+`--suite DIR` diagnoses another question set of the same layout (its own documents only).
 
 Prints the suite table, then cause counts overall and per document; `--out` keeps per-item rows
 (question, cause, gold and answer units with scores, the reply) and the suite report beside it.
@@ -188,9 +190,10 @@ def _lex(a, b) -> float:
 def main() -> None:
     library = "--library" in sys.argv
     outfile = sys.argv[sys.argv.index("--out") + 1] if "--out" in sys.argv else None
+    suite = sys.argv[sys.argv.index("--suite") + 1] if "--suite" in sys.argv else None
     settings = Settings.from_env()
-    docs, items = S.load_suite(Path("tests/guidance"),
-                               with_shipped=settings.corpus_dir / S.SHIPPED_DOC)
+    docs, items = S.load_suite(Path(suite or "tests/guidance"),
+                               with_shipped=None if suite else settings.corpus_dir / S.SHIPPED_DOC)
     oos: list = []
     items = [i for i in items if not i.get("out_of_scope")]
     groups = [(list(docs), items)] if library else S._isolated_groups(docs, items)

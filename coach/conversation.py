@@ -65,9 +65,15 @@ _HELP = re.compile(r"^(help|what can you do|what do you do|who are you|what are 
 _FOLLOW_UP = re.compile(r"^(and|but|so|then|what if|what about|how about|after that|also|"
                         r"what next|and then|ok so|okay so)\b", re.I)
 # "does it have to be face to face though?", "what do I say then?", "ok I have a name. what's
-# the first move?": a reply to what was said.
-_ANSWERS_BACK = re.compile(r"\b(?:though|then|instead)\W*$|^(?:ok|okay|alright)\b[,.!]?\s",
-                           re.IGNORECASE)
+# the first move?", "anything beyond a note though? something longer term?": a reply to what
+# was said (a sentence that ends on "though", "then" or "instead").
+_ANSWERS_BACK = re.compile(r"\b(?:though|then|instead)(?:\W*$|[?.!]+\s)|"
+                           r"^(?:ok|okay|alright)\b[,.!]?\s", re.IGNORECASE)
+# "like what exactly? just the time?", "what exactly should I be looking back at?", "anything
+# else after that?": asks for more of what was just said.
+_ASKS_FOR_MORE = re.compile(r"\b(?:what|which|how|who|where|when)\s+exactly\b|^like what\b|"
+                            r"\b(?:anything|something|what)\s+(?:else|more|beyond)\b|"
+                            r"\bafter that\b", re.IGNORECASE)
 # Pronouns that point back at someone already discussed ("what if she says no?"). "it"/"this"
 # are left out: "is it okay to..." is usually a fresh question.
 _ANAPHORA = {"she", "he", "they", "her", "him", "them", "his", "their", "hers"}
@@ -295,7 +301,8 @@ def resolve_follow_up(message: str, history: list[dict[str, Any]]) -> str:
     is_follow_up = (_FOLLOW_UP.match(opening) is not None or len(content_words(message)) <= 2
                     or (bool(words & _ANAPHORA) and not names_someone)
                     or _POINTS_BACK.search(message) is not None
-                    or _ANSWERS_BACK.search(message) is not None)
+                    or _ANSWERS_BACK.search(message) is not None
+                    or _ASKS_FOR_MORE.search(message) is not None)
     if not is_follow_up:
         return message
     return " ".join(earlier[-2:] + [message])

@@ -51,9 +51,10 @@ DANGLING = re.compile(r"^(?:(?:this|that|these|those|it|they|them|such|below|abo
                       # "Remember that your mentor agreed to this."
                       r"|.*\b(?:to|do|about|like|with|of) this[.!?]?$)", re.IGNORECASE)
 
-# "It's fine to ...", "It also helps to ...": an "it" standing for the clause that follows.
-POINTS_AHEAD = re.compile(r"^it(?:['\u2019]s| is| was)?\s+(?:\w+\s+){0,3}?(?:to \w+|that )",
-                          re.IGNORECASE)
+# "It's fine to ...", "It also helps to ...", "It is your call whether ...": an "it" standing for
+# the clause that follows.
+POINTS_AHEAD = re.compile(r"^it(?:['\u2019]s| is| was)?\s+(?:\w+\s+){0,3}?"
+                          r"(?:to \w+|that |whether |if )", re.IGNORECASE)
 
 
 @dataclass

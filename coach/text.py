@@ -10,7 +10,10 @@ CITATION = re.compile(r"\s*\[(\d+)\]")
 # A sentence ends at . ! ? (optionally followed by quotes/brackets/citations) then whitespace.
 _BOUNDARY = re.compile(
     r"(?<=[.!?])[\"'\u201d\u2019)]*(?:\s*\[\d+\])*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9*\-])")
-_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "mr.", "mrs.", "ms.", "dr.", "prof.", "st.")
+# "commit approx. 1 hour every 4-6 weeks" is one sentence ("no." and "min." are left out: they
+# also end sentences, "I said no. Then ...").
+_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "mr.", "mrs.", "ms.", "dr.", "prof.", "st.",
+                  "approx.", "incl.", "esp.", "cf.", "ca.", "jr.", "sr.")
 _BULLET = re.compile(r"^\s*(?:[-*\u2022]+|\d+[.)]|#+)\s+")
 _MARKUP = re.compile(r"\*\*|__|`")
 _LIST_NUMBER = re.compile(r"^\d+[.)]$")

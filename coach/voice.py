@@ -86,12 +86,13 @@ _LEANS = re.compile(
     r"below|above|otherwise|the following|following|as (?:mentioned|noted|discussed))\b|"
     r"(?:\w+ly,\s+)?(?:she|he|his|her|they|it)\b)", re.IGNORECASE)
 _THERE_IS = re.compile(r"^there (?:is|are|was|were)\b", re.IGNORECASE)
-# "It's possible to outgrow a mentor", "It is worth asking twice", "It also helps to know ...":
-# an "it" that stands for the clause after it (English extraposition: it + be + a few words +
-# to/that, or "worth" + -ing), not for something the previous sentence named.
+# "It's possible to outgrow a mentor", "It is worth asking twice", "It also helps to know ...",
+# "It is your decision whether to follow up": an "it" that stands for the clause after it
+# (English extraposition: it + be + a few words + to/that/whether/if, or "worth" + -ing), not
+# for something the previous sentence named.
 _DUMMY_IT = re.compile(
     r"^it(?:['\u2019]s|\s+(?:is|was|can be|may be|might be|will be|would be|isn['\u2019]t|is not))"
-    r"\s+(?:[\w'\u2019-]+\s+){0,3}?(?:to\s+\w+|that\s|worth\s+\w+ing\b)|"
+    r"\s+(?:[\w'\u2019-]+\s+){0,3}?(?:to\s+\w+|that\s|whether\s|if\s|worth\s+\w+ing\b)|"
     r"^it\s+(?:(?:also|often|usually|always|really|sometimes)\s+)?(?:helps|pays|makes sense|"
     r"never hurts|does(?:n['\u2019]t| not) hurt)\s+(?:to|if|when)\b", re.IGNORECASE)
 # "If this is the case, ...", "In that case, ...", "For this reason, ...": a pointing word inside

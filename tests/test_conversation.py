@@ -209,6 +209,18 @@ def test_a_question_that_answers_back_is_read_with_the_earlier_turn():
     assert resolve_follow_up(fresh, history) == fresh
 
 
+def test_a_question_asking_for_more_of_the_last_answer_is_read_with_it():
+    history = [{"role": "user", "content": "What should I do before each meeting?"},
+               {"role": "assistant", "content": "Look back over your last session."}]
+    for follow_up in ["what exactly should I be looking back at?", "like what exactly? just "
+                      "the notes?", "anything else after that? the last one went well",
+                      "anything beyond notes though? something longer term?"]:
+        assert "before each meeting" in resolve_follow_up(follow_up, history), follow_up
+    for fresh in ["Even though she is busy, should I email my mentor?",
+                  "How do I ask my mentor for feedback on my CV?"]:
+        assert resolve_follow_up(fresh, history) == fresh
+
+
 def test_each_conversation_resolves_against_its_own_history(coach):
     gift = [{"role": "user", "content": "Should I give my mentor a gift to say thanks?"}]
     silent = [{"role": "user", "content": "My mentor stopped returning my calls."}]

@@ -233,9 +233,10 @@ def test_citations_stay_with_their_sentence_wherever_the_model_puts_them() -> No
 
 
 def test_abbreviations_do_not_end_a_sentence() -> None:
-    text = "Offer a small token, e.g. Lunch or a note. Ask Dr. Smith first."
+    text = ("Offer a small token, e.g. Lunch or a note. Ask Dr. Smith first. Give approx. 1 hour "
+            "a month.")
     assert split_sentences(text) == ["Offer a small token, e.g. Lunch or a note.",
-                                     "Ask Dr. Smith first."]
+                                     "Ask Dr. Smith first.", "Give approx. 1 hour a month."]
 
 
 def test_bullets_numbers_and_line_breaks_become_plain_sentences() -> None:

@@ -196,7 +196,8 @@ def test_an_it_that_stands_for_what_follows_does_not_lean():
     # English extraposition: the "it" is the clause after it, so the sentence stands alone
     for sentence in ["It's possible to outgrow a mentor, just as you outgrow a job.",
                      "It is important that you reply within a week.",
-                     "It is worth asking twice.", "It also helps to know what you want."]:
+                     "It is worth asking twice.", "It also helps to know what you want.",
+                     "It is your decision whether to take the advice."]:
         assert not leans_on_predecessor(sentence), sentence
     # ... while an "it" that names something said before still leans
     for sentence in ["It's nothing personal.", "It was a bad meeting.", "It takes time."]:
