@@ -561,13 +561,14 @@ def render(composition: Composition) -> Iterator[str]:
     """The reply's pieces: the answer paragraph, each supporting bullet, the sources line."""
     answer = composition.answer
     n = answer.passage.n
-    yield " ".join(V.cite(s, n) for s in answer.sentences)
+    yield " ".join(V.cite(s, n, full_stop=True) for s in answer.sentences)
     for line in _lines(answer, "  "):
         yield "\n" + line
     if composition.support:
         yield "\n"
     for point in composition.support:
-        yield "\n- " + " ".join(V.cite(s, point.passage.n) for s in point.sentences)
+        yield "\n- " + " ".join(V.cite(s, point.passage.n, full_stop=True)
+                                 for s in point.sentences)
         for line in _lines(point, "    "):
             yield "\n" + line
     if composition.sources_line:

@@ -593,7 +593,12 @@ _PROHIBITIONS = re.compile(
     r"^\W*(?:(?:(?:the|some|key|[\w-]+)\s+){0,2}(?:don['\u2019]?ts|do\s+nots?|"
     r"what\s+not\s+to\s+do|things\s+(?:you\s+should\s+)?not\s+(?:to\s+)?do|"
     r"(?:what|things)\s+to\s+avoid|(?:mistakes|pitfalls|traps|habits)\s+to\s+avoid)|"
-    r"(?:the\s+)?don['\u2019]?t|do\s+not|avoid)" + _LABEL_END, re.IGNORECASE)
+    r"(?:the\s+)?don['\u2019]?t|do\s+not|avoid|never|"
+    # "Do not do the following", "Avoid these", "Things you should never do", "What you
+    # shouldn't do"
+    r"(?:don['\u2019]?t|do\s+not|never|avoid)(?:\s+do)?\s+(?:the\s+following|these|those)"
+    r"(?:\s+things)?|(?:what|things)\s+(?:you\s+)?(?:should|must)(?:\s+never|\s+not|"
+    r"n['\u2019]t)\s+do)" + _LABEL_END, re.IGNORECASE)
 _MISTAKES = re.compile(r"^\W*(?:(?:common|typical|classic|frequent|mentee|beginner)\s+)?"
                        r"(?:mistakes|pitfalls|traps|bad\s+habits)" + _LABEL_END, re.IGNORECASE)
 _BOTH_WAYS = re.compile(r"\bdo['\u2019]?s\b|\bdo and\b", re.IGNORECASE)  # "Do's and don'ts"
@@ -958,14 +963,15 @@ def what_if(sentence: str) -> str | None:
 _END = re.compile(r"([.!?:;]+)([\"'\u201d\u2019)]*)$")
 
 
-def cite(sentence: str, n: int) -> str:
+def cite(sentence: str, n: int, *, full_stop: bool = False) -> str:
     """`sentence` as the reply prints it, with `[n]` before its final punctuation, never inside
     a quotation: 'She says "Wow!"' -> 'She says "Wow!" [n]'. A list item's "; and" ending
-    reads as a full stop on a bullet of its own."""
+    reads as a full stop on a bullet of its own. With `full_stop`, a sentence the page left
+    without one (a bullet said as a point: "Set up meetings with clear agendas") gets it."""
     body = _tidy(sentence)
     m = _END.search(body)
     if not m:
-        return f"{body} [{n}]"
+        return f"{body} [{n}]." if full_stop else f"{body} [{n}]"
     if m.group(2) and any(q in m.group(2) for q in "\"'\u201d\u2019"):
         return f"{body} [{n}]"
     end = "." if m.group(1) == ";" else m.group(1)

@@ -364,13 +364,15 @@ def test_an_order_under_a_warning_heading_is_said_as_the_prohibition_it_is():
 
     for heading in ("Don'ts", "Being a mentee \u203a Things to avoid", "Mistakes to avoid",
                     "What not to do in a first meeting", "Avoid:", "DON'TS", "Mentee DON'Ts",
-                    "Don't:"):
+                    "Don't:", "Do not do the following", "Avoid these things:", "Never:",
+                    "Things you should never do", "What you shouldn't do"):
         assert warning_list(heading) == "prohibitions", heading
     for heading in ("Common mistakes", "Pitfalls"):
         assert warning_list(heading) == "mistakes", heading
     for heading in ("Do's and don'ts", "Avoiding burnout", "How to avoid common pitfalls",
                     "Don't overload your mentor", "Mistakes I made in my first year",
-                    "Lessons From the Ones Who Never Wrote Back", "Preparing to meet"):
+                    "Lessons From the Ones Who Never Wrote Back", "Preparing to meet",
+                    "Do the following", "Never give up on your goals"):
         assert warning_list(heading) is None, heading
     assert as_warning("Cancel meetings at the last minute.") == \
         "Don't cancel meetings at the last minute."
@@ -410,6 +412,10 @@ def test_a_cited_sentence_reads_cleanly_whatever_the_page_s_spacing_and_list_joi
     assert cite("Keep your notes in one place;", 2) == "Keep your notes in one place [2]."
     assert cite("Agree how often you will meet; and", 2) == "Agree how often you will meet [2]."
     assert cite("Ask ( politely ) for ten minutes .", 3) == "Ask (politely) for ten minutes [3]."
+    # a bullet the page left without a full stop, said as a point of its own, ends as a sentence
+    assert cite("Set up meetings with clear agendas", 1, full_stop=True) == \
+        "Set up meetings with clear agendas [1]."
+    assert cite("Set up meetings with clear agendas", 1) == "Set up meetings with clear agendas [1]"
 
 
 def test_a_sentence_boundary_inside_a_quotation_is_not_a_boundary():
