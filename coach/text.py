@@ -45,6 +45,19 @@ def content_words(text: str) -> list[str]:
     return [stem(w) for w in words if len(w) > 1]
 
 
+# A paragraph that stops mid-clause right before a list is its lead-in, colon or not: "If you
+# join the programme as a mentee you should", "Good questions include". Said or chunked apart
+# from its list it was a fragment ("... you should [1].").
+_UNFINISHED = re.compile(r"\b(?:should|must|can|could|will|would|may|might|need to|to|the|a|an|"
+                         r"of|for|and|or|with|are|is|be|includes?|including|following|like|as|"
+                         r"by|these|such as)\s*$", re.IGNORECASE)
+
+
+def ends_unfinished(paragraph: str) -> bool:
+    """The paragraph stops mid-clause (on a modal, a preposition, an article ...)."""
+    return _UNFINISHED.search(paragraph) is not None
+
+
 def split_sentences(text: str) -> list[str]:
     """Split prose into sentences, keeping trailing `[n]` citations with their sentence."""
     pieces: list[str] = []

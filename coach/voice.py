@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coach.safety import looks_like_injection
-from coach.text import split_sentences
+from coach.text import ends_unfinished, split_sentences
 from coach.vocabulary import TITLE
 
 JOIN_MAX_WORDS = 55  # a leaning sentence joined with its predecessor stays one short paragraph
@@ -404,6 +404,8 @@ def _blocks(text: str) -> list[tuple[Any, Any]]:
             return
         if out and out[-1][0] == "para" and str(out[-1][1]).rstrip().endswith(":"):
             out[-1] = (("lead", list(items), numbered[0]), out[-1][1])
+        elif out and out[-1][0] == "para" and ends_unfinished(str(out[-1][1])):
+            out[-1] = (("lead", list(items), numbered[0]), str(out[-1][1]).rstrip() + ":")
         else:
             out.append(("list", list(items)))
         items.clear()

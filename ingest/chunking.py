@@ -3,8 +3,8 @@
 Reads the canonical clean text form (see `ingest.formats`): every heading level starts a
 section named by its heading path ("Ending the relationship › The final session"); chunks break
 only between blocks (paragraphs, lists, tables, code), never inside a code block, never between
-a list item and its nested items, and never between a lead-in ending in ":" and what it
-introduces.
+a list item and its nested items, and never between a lead-in (ending in ":", or stopping
+mid-clause: "As a mentee you should") and what it introduces.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from coach.text import ends_unfinished
 from ingest.loaders import Document
 
 CHUNK_SIZE = 1000  # with title and section: at most 248 MiniLM tokens (window 256), suite docs
@@ -230,7 +231,7 @@ def _last_sentence(unit: str) -> str:
 
 
 def _is_lead_in(block: str) -> bool:
-    return _is_paragraph(block) and block.rstrip().endswith(":")
+    return _is_paragraph(block) and (block.rstrip().endswith(":") or ends_unfinished(block))
 
 
 def _is_label(block: str) -> bool:

@@ -38,6 +38,19 @@ def test_a_lead_in_keeps_its_list_with_nesting():
     assert any(u.sentences == ["Keep it short and friendly with everyone."] for u in units)
 
 
+def test_a_paragraph_that_stops_mid_clause_before_a_list_is_its_lead_in():
+    text = ("If you join the scheme as a mentee you should\n\n- Read the handbook before the "
+            "first meeting\n- Reply to your mentor within a week\n\nWhat matters most\n\n"
+            "- Keep every meeting to the hour you agreed")
+    lead = next(u for u in build_units(text) if u.items)
+    assert lead.sentences == ["If you join the scheme as a mentee you should:"]
+    assert [t for _, t in lead.items] == ["Read the handbook before the first meeting",
+                                          "Reply to your mentor within a week"]
+    # a short heading above a list is its topic, not a lead-in: its items stand alone
+    assert any(u.sentences == ["Keep every meeting to the hour you agreed"] and not u.items
+               for u in build_units(text))
+
+
 def test_an_example_label_leans_on_what_it_illustrates():
     assert leans_on_predecessor("Example: \u201cThanks to you, I feel ready for the panel.\u201d")
     assert leans_on_predecessor("Examples: a recap, a thank-you, a short update.")
