@@ -986,5 +986,10 @@ _SPACE_BEFORE = re.compile(r"\s+(?=[.,;:!?\u201d)](?!\w))|(?<=[\u201c(])\s+")
 
 def _tidy(sentence: str) -> str:
     """Spacing a converted page left ("\u201c Let's try .\u201d") closed up; a list item's
-    joining "; and" / "," at its end made a ";" the citation turns into a full stop."""
-    return _ITEM_JOINER.sub(";", _SPACE_BEFORE.sub("", sentence.strip()))
+    joining "; and" / "," at its end made a ";" the citation turns into a full stop; a table
+    cell's stray "|" at either end (a table pasted into a text file) dropped."""
+    body = _EDGE_PIPE.sub("", sentence.strip())
+    return _ITEM_JOINER.sub(";", _SPACE_BEFORE.sub("", body))
+
+
+_EDGE_PIPE = re.compile(r"^\|\s*|\s*\|$")

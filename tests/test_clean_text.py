@@ -102,6 +102,14 @@ def test_footnotes_toc_markers_and_small_print_leave_no_debris(tmp_path: Path) -
     assert text == "Listen for half the time.\n\nPast mentors mentioned this most."
 
 
+def test_heading_and_block_attributes_leave_no_debris(tmp_path: Path) -> None:
+    chunks = chunks_of(tmp_path / "a.md", (
+        "## First message {#first-message}\n\nSay who you are in one line.\n\n{: .note}\n\n"
+        "## Later {.unnumbered}\n\nKeep it {mostly} short.\n"))
+    assert sections(chunks) == ["First message", "Later"]
+    assert all_text(chunks) == "Say who you are in one line.\n\nKeep it {mostly} short."
+
+
 def test_a_byline_is_small_print_but_a_sentence_starting_with_by_is_not(tmp_path: Path) -> None:
     text = all_text(chunks_of(tmp_path / "b.txt", (
         "Video mentoring\n\n\u2026 By Pia Holm\n\nWritten by J. Ortiz | 3 min read\n\n"

@@ -42,3 +42,14 @@ def test_the_suite_counts_points_that_lean_on_a_missing_neighbour():
                   "It is your call whether to take the advice.",
                   "Before your first call, write down all of these things: goals, dates."]:
         assert not DANGLING.match(point) or POINTS_AHEAD.match(point), point
+
+
+def test_the_suite_counts_markup_left_in_a_reply_as_debris():
+    from coach.suite import DEBRIS
+
+    for sentence in ["Read the **whole** guide.", "See [the FAQ](faq.md).", "| When | What |",
+                     "Give your mentor time to adjust |", "> Keep it short."]:
+        assert DEBRIS.search(sentence), sentence
+    for sentence in ["Give your mentor time to adjust.", "Ask either/or questions.",
+                     "Meet at 10:30 - or 11 - on Monday."]:
+        assert not DEBRIS.search(sentence), sentence

@@ -425,6 +425,7 @@ def test_a_cited_sentence_reads_cleanly_whatever_the_page_s_spacing_and_list_joi
     assert cite("Keep your notes in one place;", 2) == "Keep your notes in one place [2]."
     assert cite("Agree how often you will meet; and", 2) == "Agree how often you will meet [2]."
     assert cite("Ask ( politely ) for ten minutes .", 3) == "Ask (politely) for ten minutes [3]."
+    assert cite("Give your mentor time to adjust |", 1) == "Give your mentor time to adjust [1]"
     # a bullet the page left without a full stop, said as a point of its own, ends as a sentence
     assert cite("Set up meetings with clear agendas", 1, full_stop=True) == \
         "Set up meetings with clear agendas [1]."

@@ -40,13 +40,16 @@ _FURNITURE_LINE = re.compile(
     r"(?-i:[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3})\s*(?:[|\u00b7\u2022\u2013\u2014].*)?$",
     re.IGNORECASE)
 FURNITURE_MAX_WORDS = 20  # longer paragraphs say more than small print, whatever they start with
+# A Pandoc/kramdown/MkDocs attribute list: "### First message {#first-message}", "{: .note}".
+_ATTRIBUTES = re.compile(r"\s*\{:?\s*[#.][\w:.#= -]*\}\s*$")
 # A footnote mark set as a superscript's whole text: "1", "[2]", "*", "†", "1,3".
 SUPERSCRIPT_MARK = r"\[?[\d*\u2020\u2021,\s]+\]?"
 
 
 def is_page_furniture(text: str) -> bool:
     """A short paragraph that is the page's small print, not guidance."""
-    return len(text.split()) <= FURNITURE_MAX_WORDS and bool(_FURNITURE_LINE.search(text))
+    return (len(text.split()) <= FURNITURE_MAX_WORDS and bool(_FURNITURE_LINE.search(text))
+            or _ATTRIBUTES.fullmatch(text) is not None)
 
 
 def callout_label(kind: str) -> str:
@@ -104,7 +107,7 @@ class Blocks:
         self._run: list[str] | None = None
 
     def heading(self, level: int, text: str) -> None:
-        text = words(text).rstrip("#").strip()
+        text = _ATTRIBUTES.sub("", words(text)).rstrip("#").strip()
         if text:
             self._add(f"{'#' * max(1, min(level, 6))} {text}")
 
