@@ -450,6 +450,10 @@ _CONNECTIVE = re.compile(r"^(?:(?:so|again|then|instead|also|namely|of course|in
                          r"first of all|in addition|additionally|moreover|furthermore|besides|"
                          r"however|still|as well|on top of that|yes|no),\s+|"
                          r"(?:and|but|so|yet|then)\s+|"
+                         # "However you must be at least a sophomore": the comma left out
+                         # ("However you do it, ..." means something else and stays)
+                         r"however\s+(?=\w+\s+(?:must|should|need|needs|will|can|cannot|may|"
+                         r"might|are|is|have|has)\b)|"
                          # the writer announcing their own point ("I'd also add: ...", "My
                          # advice: ..."): the coach says the point, not who added it
                          r"(?:I'd|I would|I'll|let me)\s+(?:also\s+)?(?:add|say|suggest|stress)"

@@ -224,6 +224,10 @@ def test_flow_words_are_dropped_when_a_point_is_lifted_out():
         "A mentor who only hears agreement cannot help you."
     assert drop_connective("As well, you should agree when notes may be shared.") == \
         "You should agree when notes may be shared."
+    assert drop_connective("However you must be in your second year to apply.") == \
+        "You must be in your second year to apply."
+    assert drop_connective("However you do it, keep it short.") == \
+        "However you do it, keep it short."
 
 
 def test_markup_is_stripped_and_noise_lines_dropped():
