@@ -19,7 +19,13 @@ from coach.drafts import (
 from coach.errors import DraftError
 from coach.guard import Checker, Guarded, guarded
 from coach.results import Answer, Draft, Passage, Suggestion
-from coach.text import citations, clean_user_text, content_words, split_sentences
+from coach.text import (
+    citations,
+    clean_user_text,
+    content_words,
+    split_sentences,
+    strip_citations,
+)
 from coach.voice import draft_offer, parse_offer
 
 if TYPE_CHECKING:
@@ -130,7 +136,9 @@ def respond(turn: Collaborators, message: str,
     composition = None
     if evidence and (judgement is None or judgement.answerable):
         try:
-            composition = turn.composer.compose(query, evidence, focus=text)
+            composition = turn.composer.compose(
+                query, evidence, focus=text,
+                said_before=last_answer_line(history) if query != text else ())
         except NothingRelevant:
             composition = None
     if composition is None:
@@ -167,6 +175,15 @@ def respond(turn: Collaborators, message: str,
     yield Answer(answer_text, grounded=bool(cited), sources=_cited(evidence, cited),
                  kind="answer", notice=notice, query=query, suggestions=suggestions,
                  confidence=confidence)
+
+
+def last_answer_line(history: list[dict[str, Any]]) -> list[str]:
+    """The sentences of the coach's last answer line, without citations: a follow-up should not
+    open with what the reply before it opened with. (Its supporting points may be just what the
+    follow-up asks about: "what should that reminder say?" after a point on the reminder.)"""
+    last = next((t for t in reversed(history) if t.get("role") == "assistant"), None)
+    lines = str((last or {}).get("content") or "").strip().splitlines()
+    return [strip_citations(s) for s in split_sentences(lines[0])] if lines else []
 
 
 def cited_points(composition: Composition) -> list[str]:

@@ -160,7 +160,7 @@ def score_item(coach: Coach, item: dict[str, Any]) -> SuiteItem:
     """Ask the coach one labelled question and measure the reply as a mentee meets it."""
     from coach.conversation import resolve_follow_up
 
-    question, history = item["question"], list(item.get("history") or [])
+    question, history = item["question"], lived(coach, list(item.get("history") or []))
     answer = coach.ask(question, history)
     out = SuiteItem(doc=item.get("doc") or OUT_OF_SCOPE, question=question,
                     out_of_scope=bool(item.get("out_of_scope")),
@@ -173,6 +173,20 @@ def score_item(coach: Coach, item: dict[str, Any]) -> SuiteItem:
         return out
     out.gold_retrieved = out.rank is not None and out.rank <= coach.settings.top_k
     return measure_reply(out, advice_text(answer), item["expect"])
+
+
+def lived(coach: Coach, history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A labelled history as the mentee would have lived it: each assistant turn is the coach's
+    own reply to the user turn before it (a label's hand-written summary of the answer is not
+    what the coach said, and a follow-up is read against what it said)."""
+    lived_turns: list[dict[str, Any]] = []
+    for turn in history:
+        if turn.get("role") == "assistant" and lived_turns and \
+                lived_turns[-1].get("role") == "user":
+            reply = coach.ask(str(lived_turns[-1]["content"]), lived_turns[:-1]).text
+            turn = {"role": "assistant", "content": reply}
+        lived_turns.append(dict(turn))
+    return lived_turns
 
 
 def measure_reply(out: SuiteItem, text: str, expect: Sequence[str]) -> SuiteItem:

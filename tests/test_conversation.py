@@ -221,6 +221,22 @@ def test_a_question_asking_for_more_of_the_last_answer_is_read_with_it():
         assert resolve_follow_up(fresh, history) == fresh
 
 
+def test_a_follow_up_is_not_opened_with_what_the_last_reply_opened_with(coach):
+    first = coach.ask("How do I find a mentor?")
+    history = [{"role": "user", "content": "How do I find a mentor?"},
+               {"role": "assistant", "content": first.text}]
+    follow_up = coach.ask("where should I look then?", history)
+    assert follow_up.kind == "answer"
+    opening = [strip_citations(t.text.splitlines()[0]) for t in (first, follow_up)]
+    assert opening[0] != opening[1], opening
+    # ... unless the line said before is still what the follow-up alone asks about
+    gift = coach.ask("Should I give my mentor a gift?")
+    history = [{"role": "user", "content": "Should I give my mentor a gift?"},
+               {"role": "assistant", "content": gift.text}]
+    same_company = coach.ask("and what if we work at the same company?", history)
+    assert "same company" in same_company.text.splitlines()[0]
+
+
 def test_each_conversation_resolves_against_its_own_history(coach):
     gift = [{"role": "user", "content": "Should I give my mentor a gift to say thanks?"}]
     silent = [{"role": "user", "content": "My mentor stopped returning my calls."}]

@@ -53,3 +53,27 @@ def test_the_suite_counts_markup_left_in_a_reply_as_debris():
     for sentence in ["Give your mentor time to adjust.", "Ask either/or questions.",
                      "Meet at 10:30 - or 11 - on Monday."]:
         assert not DEBRIS.search(sentence), sentence
+
+
+def test_a_labelled_history_is_replayed_with_the_coach_s_own_replies():
+    from types import SimpleNamespace
+
+    from coach.suite import lived
+
+    asked: list[tuple[str, list]] = []
+
+    class Coach:
+        def ask(self, question: str, history: list) -> SimpleNamespace:
+            asked.append((question, list(history)))
+            return SimpleNamespace(text=f"reply to {question}")
+
+    history = [{"role": "user", "content": "How often should we meet?"},
+               {"role": "assistant", "content": "(every few weeks)"},
+               {"role": "user", "content": "and for how long?"},
+               {"role": "assistant", "content": "(an hour)"}]
+    replayed = lived(Coach(), history)  # type: ignore[arg-type]
+    assert [t["content"] for t in replayed] == [
+        "How often should we meet?", "reply to How often should we meet?",
+        "and for how long?", "reply to and for how long?"]
+    assert asked[1] == ("and for how long?", replayed[:2])  # asked with the thread so far
+    assert history[1]["content"] == "(every few weeks)"  # the labels are left as they were
