@@ -503,7 +503,8 @@ def _suggestions(question: str, chosen: list[_Scored], scored: list[_Scored],
         writing = [s for s in item.unit.sentences if V.tells_to_write(s)]
         if writing and V.shows_note_kind(" ".join(writing), question):
             kind = V.note_kind(" ".join(writing), question)
-            out.append(Suggestion("draft", V.draft_offer(kind), draft_kind=kind))
+            if V.fits_offer(kind, question):
+                out.append(Suggestion("draft", V.draft_offer(kind), draft_kind=kind))
             break
     else:  # "How do I approach her?": the first message is a draft, however the advice says it
         if V.asks_to_approach(question):

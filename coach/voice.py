@@ -895,6 +895,20 @@ def asks_to_approach(question: str) -> bool:
     return bool(_ASKS_TO_APPROACH.search(question))
 
 
+# "my mentor's long email", "my current mentor": someone the mentee already works with (not
+# "my new mentor", "my future mentor").
+_HAS_MENTOR = re.compile(r"\bmy (?!new\b|future\b|potential\b|prospective\b|possible\b)"
+                         r"(?:\w+\s)?mentor\b", re.IGNORECASE)
+
+
+def fits_offer(kind: str, question: str) -> bool:
+    """Whether a draft of `kind` suits the mentee's situation: an outreach email introduces the
+    mentee to someone new, so it is no note to a mentor they already have ("I can't write a
+    proper reply to my mentor's long email" was offered one), unless they ask how to approach
+    someone ("My mentor suggested I contact her colleague. How should I approach her?")."""
+    return kind != "outreach" or not _HAS_MENTOR.search(question) or asks_to_approach(question)
+
+
 def tells_to_write(sentence: str) -> bool:
     """True when the sentence tells the mentee to send or write a note, email, recap..."""
     return bool(_NOTE_ACTION.search(sentence)) and not _STORY.match(sentence)

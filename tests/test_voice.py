@@ -362,6 +362,18 @@ def test_a_note_to_write_is_recognised_and_its_kind_read_from_the_point():
     assert note_kind("Write again with the outcome.", "what next?") == "follow-up"
 
 
+def test_an_outreach_draft_is_not_offered_for_a_note_to_a_mentor_the_mentee_already_has():
+    from coach.voice import fits_offer
+
+    assert not fits_offer("outreach", "I'm swamped and can't write a proper reply to my "
+                                      "mentor's long email. Should I wait?")
+    assert fits_offer("back-off", "My mentor stopped replying. What should I do?")
+    assert fits_offer("outreach", "What do I say when I get in touch with a possible mentor?")
+    assert fits_offer("outreach", "I've just been matched. What should I write to my new mentor?")
+    assert fits_offer("outreach", "My mentor suggested I contact her colleague. How should I "
+                                  "approach her?")
+
+
 def test_asking_how_to_contact_someone_is_an_outreach_intent():
     from coach.voice import asks_to_approach
 
