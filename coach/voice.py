@@ -658,6 +658,8 @@ since because as for in on at by with from of to and or but so mentors mentees p
 what which who whom whose how why where often usually sometimes most early short long good not
 one two three four five six seven eight nine ten twelve twenty first second last next
 i i'm i'd i've i'll me mine us let's you're you've you'll you'd
+everyone everybody everything someone somebody something anyone anybody anything nobody nothing
+none both either neither another such too
 """.split())
 _PRONOUNS = frozenset("i you he she it we they".split())
 # Words that begin the object of a verb: "Mention *it*", "Question *the* plan".

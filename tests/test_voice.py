@@ -325,6 +325,9 @@ def test_instructions_are_told_from_statements_and_stories():
     assert is_imperative("Mention it in your next check-in.")
     assert not is_imperative("Ten years ago, I sent my first cold email.")
     assert not is_imperative("Preparation is the key to a good meeting.")
+    # a sentence about everyone, or about nobody, states how things are
+    assert not is_imperative("Everyone needs a cheerleader on their side.")
+    assert not is_imperative("Too many people ask someone just one step ahead of them.")
     # An adverb before the verb, an order before a colon, a bare "be", "bring" (not a
     # participle): instructions the coach once read as statements.
     assert is_imperative("If you meet her at a conference, definitely say hello.")
