@@ -33,6 +33,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from coach import compose as C
 from coach import suite as S
 from coach.results import Passage
@@ -72,6 +74,8 @@ class Case:
     candidates: list[C.Candidate] | None = None  # None: the composer was never asked
     said: dict[tuple, C.Point] = field(default_factory=dict)
     reply: str = ""  # the live reply's advice text, to show where a replay differs
+    said_before: list[str] = field(default_factory=list)  # a follow-up's last answer line
+    focus_vec: Any = None  # ... and the follow-up's own vector (`C.not_said_before`)
 
 
 def _key(passage: Passage, unit: Any) -> tuple:
@@ -103,9 +107,10 @@ def _capture_group(coach: Any, items: list[dict]) -> list[Case]:
     composer, seen = coach.composer, {}
     real = composer.compose
 
-    def compose(question: str, evidence: list[Passage], *, focus: str | None = None):
-        seen["args"] = (question, evidence, focus)
-        return real(question, evidence, focus=focus)
+    def compose(question: str, evidence: list[Passage], *, focus: str | None = None,
+                said_before: Sequence[str] = ()):
+        seen["args"] = (question, evidence, focus, list(said_before))
+        return real(question, evidence, focus=focus, said_before=said_before)
 
     def ask(question: str, history: Any = None, _ask: Any = coach.ask) -> Any:
         seen["answer"] = answer = _ask(question, history)
@@ -120,9 +125,13 @@ def _capture_group(coach: Any, items: list[dict]) -> list[Case]:
         case = Case(live, list(item.get("expect") or []), item["question"],
                     coach.settings.top_k, reply=S.advice_text(seen["answer"]))
         if "args" in seen:
-            question, evidence, focus = seen["args"]
+            question, evidence, focus, said_before = seen["args"]
             case.question = focus or question
             case.candidates = composer.candidates(question, evidence, focus)
+            if said_before and focus:  # a follow-up: what the last reply opened with
+                case.said_before = said_before
+                case.focus_vec = np.asarray(composer.embeddings.embed_query(focus),
+                                            dtype=np.float32)
             for c in case.candidates:
                 key = _key(c.passage, c.unit)
                 if key not in said:
@@ -154,6 +163,8 @@ class Replayer:
                           sentences=0, debris=[], dangling=[])
         if not scored or max(s.score for s in scored) < w.sentence_floor:
             return refused
+        if case.focus_vec is not None:
+            scored = C.not_said_before(scored, case.said_before, case.focus_vec, w.sentence_floor)
         comp = C.select_points(case.question, scored,
                                lambda s: case.said[_key(s.passage, s.unit)], w)
         # The said points live in `case.said`, so their ids name the units (answer first).
