@@ -1002,6 +1002,7 @@ def cite(sentence: str, n: int, *, full_stop: bool = False) -> str:
 
 _ITEM_JOINER = re.compile(r"\s*[;,]\s*(?:and|or)?\s*$", re.IGNORECASE)
 _SPACE_BEFORE = re.compile(r"\s+(?=[.,;:!?\u201d)](?!\w))|(?<=[\u201c(])\s+")
+_EDGE_PIPE = re.compile(r"^\|\s*|\s*\|$")
 
 
 def _tidy(sentence: str) -> str:
@@ -1011,5 +1012,3 @@ def _tidy(sentence: str) -> str:
     body = _EDGE_PIPE.sub("", sentence.strip())
     return _ITEM_JOINER.sub(";", _SPACE_BEFORE.sub("", body))
 
-
-_EDGE_PIPE = re.compile(r"^\|\s*|\s*\|$")
