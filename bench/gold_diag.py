@@ -211,8 +211,9 @@ def main() -> None:
                 captured["scored"] = r = _o(q, ev, focus)
                 return r
 
-            def compose(q, ev, *, focus=None, _o=orig_compose, captured=captured):
-                captured["composition"] = r = _o(q, ev, focus=focus)
+            def compose(q, ev, *, focus=None, said_before=(), _o=orig_compose,
+                        captured=captured):
+                captured["composition"] = r = _o(q, ev, focus=focus, said_before=said_before)
                 return r
 
             def ask(q, h=None, _o=orig_ask, captured=captured):
