@@ -402,8 +402,9 @@ def not_said_before(scored: list[_Scored], said_before: Sequence[str], focus: np
     the follow-up before it is asked; keeping a repeated unit the follow-up alone is closest
     to: 10 repeats, gold first 21, gold in reply 40."""
     before = [b for b in (set(content_words(s)) for s in said_before) if b]
-    repeated = [s for s in scored if _repeats(s.unit, before)]
-    fresh = [s for s in scored if s not in repeated]
+    repeats = [_repeats(s.unit, before) for s in scored]
+    repeated = [s for s, r in zip(scored, repeats, strict=True) if r]
+    fresh = [s for s, r in zip(scored, repeats, strict=True) if not r]
     if not repeated or not fresh or max(s.score for s in fresh) < floor:
         return scored
     if max(float(s.vec @ focus) for s in repeated) >= max(float(s.vec @ focus) for s in fresh):

@@ -181,9 +181,14 @@ def last_answer_line(history: list[dict[str, Any]]) -> list[str]:
     """The sentences of the coach's last answer line, without citations: a follow-up should not
     open with what the reply before it opened with. (Its supporting points may be just what the
     follow-up asks about: "what should that reminder say?" after a point on the reminder.)"""
-    last = next((t for t in reversed(history) if t.get("role") == "assistant"), None)
-    lines = str((last or {}).get("content") or "").strip().splitlines()
+    lines = _last_reply_lines(history)
     return [strip_citations(s) for s in split_sentences(lines[0])] if lines else []
+
+
+def _last_reply_lines(history: list[dict[str, Any]]) -> list[str]:
+    """The lines of the coach's last reply in `history` (none before its first reply)."""
+    last = next((t for t in reversed(history) if t.get("role") == "assistant"), None)
+    return str((last or {}).get("content") or "").strip().splitlines()
 
 
 def cited_points(composition: Composition) -> list[str]:
@@ -211,10 +216,7 @@ def accepted_offer(message: str, history: list[dict[str, Any]]) -> tuple[str, st
     """(draft kind, recipient) when `message` says yes to the draft the last reply offered."""
     if len(message.split()) > 6 or not _YES.match(message.strip()):
         return None
-    last = next((t for t in reversed(history) if t.get("role") == "assistant"), None)
-    if last is None:
-        return None
-    lines = str(last.get("content") or "").strip().splitlines()
+    lines = _last_reply_lines(history)
     return parse_offer(lines[-1]) if lines else None
 
 
