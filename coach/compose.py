@@ -121,7 +121,9 @@ class Composition:
         return [self.answer, *self.support]
 
 
-@dataclass
+# One unit's score: found and removed in lists by identity, never compared field by field
+# (a numpy vector has no single truth value).
+@dataclass(eq=False)
 class _Scored:
     score: float
     passage: Passage
