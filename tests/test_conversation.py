@@ -7,7 +7,7 @@ import re
 import pytest
 
 from coach.api import Coach
-from coach.conversation import REFUSAL, mentor_name, resolve_follow_up
+from coach.conversation import REFUSAL, mentor_name, named_person, resolve_follow_up
 from coach.declines import OTHER_WRITING
 from coach.text import citations, split_sentences, strip_citations
 from tests import labelled
@@ -291,3 +291,11 @@ def test_a_question_word_before_my_mentor_is_not_the_mentor_s_name():
                        ("my mentor José answers slowly", "José"),
                        ("My mentor Siobhan O'Neill is away.", "Siobhan O'Neill")]:
         assert mentor_name([{"role": "user", "content": said}]) == name
+
+
+def test_the_mentee_s_own_i_d_or_i_m_is_nobody_to_write_to():
+    # Seen on a real page's question: the offer read "Want me to draft an outreach email to I'd?"
+    for said, name in [("I read about a bridge designer and I'd love her advice.", None),
+                       ("She spoke at a meetup and I’m keen to learn from her.", None),
+                       ("I met Dr. Ana Ruiz at a meetup and I'd love her advice.", "Dr. Ana Ruiz")]:
+        assert named_person([{"role": "user", "content": said}]) == name

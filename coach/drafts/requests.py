@@ -18,9 +18,10 @@ class DraftRequest:
     context: str
 
 
-_CAP = r"[A-ZÀ-ÖØ-Þ](?:[^\W\d_]|['’\-])+"  # a capitalised word, accents and "O'Neill" too
+# A capitalised word, accents and "O'Neill" too, but not "I'd" / "I’m" ("... and I'd love").
+_CAP = r"(?!I['’])[A-ZÀ-ÖØ-Þ](?:[^\W\d_]|['’\-])+"
 # A person's name as typed in chat: "Sam", "Priya Shah", "Dr. Priya Shah", "José".
-PERSON_NAME = rf"(?:{TITLE}\s+)?{_CAP}(?:\s+(?!I\b|I['’]){_CAP})?"
+PERSON_NAME = rf"(?:{TITLE}\s+)?{_CAP}(?:\s+{_CAP})?"
 _NOT_NAMES = frozenset({
     "I", "I'm", "I’m", "Im", "My", "Me", "Mentor", "The", "A", "An", "Hi", "Hello", "Hey", "Thanks",
     "Thank", "Please", "Can", "Could", "Would", "Will", "This", "That", "It", "He", "She", "They",
