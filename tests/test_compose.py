@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from coach.compose import GroundedComposer, NothingRelevant, is_advice_candidate
+from coach import voice as V
+from coach.compose import (
+    GroundedComposer,
+    NothingRelevant,
+    Point,
+    _Scored,
+    is_advice_candidate,
+    select_points,
+)
 from coach.results import Passage
 from coach.store import embeddings
 from coach.verify import Verifier
@@ -216,3 +224,24 @@ def test_a_numbered_list_is_steps_in_an_order_and_is_said_whole():
     unit = build_units("The structure I use every time is:\n1. Who I am.\n2. What I work on.\n"
                        "3. The ask itself.\n4. Two or three questions.\n5. An easy way out.\n")[0]
     assert unit.ordered and len(trim_list(unit, np.arange(5.0)).items) == 5
+
+
+def _unit_scored(n: int, score: float, vec: list[float]) -> _Scored:
+    text = f"Point number {n} says something a mentee could do."
+    return _Scored(score, passage(n, text, "Tips"), V.Unit([text], start=0, keys=frozenset({0})),
+                   np.asarray(vec, dtype=np.float32), 0.0)
+
+
+def test_in_a_close_call_the_near_equals_of_the_answer_are_said_too_but_only_two():
+    said = lambda s: Point(s.passage, list(s.unit.sentences))  # noqa: E731
+    # The best unit is weak (0.45): units within the answer margin of it are as relevant, though
+    # under the support floor, and two of them follow the answer; a clearly weaker one does not.
+    weak = [_unit_scored(1, 0.45, [1, 0, 0]), _unit_scored(2, 0.38, [0, 1, 0]),
+            _unit_scored(3, 0.37, [0, 0, 1]), _unit_scored(4, 0.36, [0, 0.6, 0.8]),
+            _unit_scored(5, 0.30, [0.6, 0.8, 0])]
+    composition = select_points("what should I do?", weak, said)
+    assert [p.passage.n for p in composition.points] == [1, 2, 3]
+    # A confident answer (0.70) keeps the floors: a unit at 0.45 is no supporting point.
+    strong = [_unit_scored(1, 0.70, [1, 0, 0]), _unit_scored(2, 0.62, [0, 1, 0]),
+              _unit_scored(3, 0.45, [0, 0, 1])]
+    assert [p.passage.n for p in select_points("what should I do?", strong, said).points] == [1, 2]
