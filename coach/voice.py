@@ -205,6 +205,39 @@ _PAGE_INTERFACE = re.compile(r"^(?:click|tap|scroll|hover|swipe|double-click)\b"
 # A table row as the loader writes it ("Time: 0-10 min; What to cover: introductions."): data
 # to look up in the source, not a sentence to say.
 _TABLE_ROW = re.compile(r"^[^:;.]{1,40}: [^;]+; [^:;.]{1,40}: ")
+_CELL = re.compile(r"(?:^|;\s+)(?P<head>[^:;.]{1,40}):\s+")
+
+
+def table_cells(row: str) -> list[tuple[str, str]]:
+    """(header, text) of each cell of a row as the loader writes it ("Do: Ask early; ...")."""
+    heads = list(_CELL.finditer(row))
+    ends = [m.start() for m in heads[1:]] + [len(row)]
+    return [(m.group("head").strip(), row[m.end():end].strip())
+            for m, end in zip(heads, ends, strict=True)]
+
+
+def row_sentences(row: str) -> tuple[str, list[str]]:
+    """A table row as (its label, the sentences a reply may say). The first cell, when short,
+    labels the row ("Bonding with your mentor", "Week 2"): the topic of what the row says,
+    kept in front of each cell when it is a time or number ("0-10 min: Introductions ...").
+    A cell of a sentence or more is said ("Do Not: Do not abandon ..."), under a warning
+    header ("Don't", "Avoid") as the warning it is; shorter cells are data to look up in the
+    source. A Do / Don't table of advice was never said at all while rows were data."""
+    cells = table_cells(row)
+    label = ""
+    if len(cells) > 1 and len(cells[0][1].split()) <= TOPIC_MAX_WORDS:
+        label, cells = cells[0][1].rstrip(". "), cells[1:]
+    sentences: list[str] = []
+    for head, text in cells:
+        if len(text.split()) < 5:
+            continue
+        text = text if text.endswith(_SENTENCE_FINAL) else text + "."
+        kind = warning_list(head)
+        said = [as_warning(t, kind) if kind else t for t in split_sentences(text)]
+        if said and label and re.search(r"\d", label):
+            said[0] = f"{label}: {said[0]}"
+        sentences += said
+    return label, sentences
 
 # "There is one important exception.", "Here are three things to remember.": a sentence that
 # only announces what follows says nothing on its own.
@@ -287,6 +320,12 @@ def build_units(text: str) -> list[Unit]:
     topic = ""
     for kind, payload in _blocks(_CODE_ELEMENT.sub(" ", text)):
         first = len(units)
+        if kind == "row":
+            label, sentences = row_sentences(payload)
+            position = _add_sentences(units, sentences, position)
+            for unit in units[first:]:
+                unit.topic = label or topic
+            continue
         if kind == "list":
             # A list with no lead-in: each item is a point of its own; a first item that leans
             # ("- Example: If you need a letter, ...") leans on the paragraph right above it.
@@ -435,7 +474,10 @@ def _blocks(text: str) -> list[tuple[Any, Any]]:
         else:
             flush_items()
             words = strip_markup(line)
-            if words:
+            if _TABLE_ROW.match(words):
+                flush_para()
+                out.append(("row", words))
+            elif words:
                 para.append(words)
     flush_para()
     flush_items()

@@ -148,6 +148,21 @@ def test_table_rows_read_as_sentences(tmp_path: Path) -> None:
                           "Form: Reflection; Due: Week 10.")
 
 
+def test_a_pipe_table_typed_in_a_text_file_reads_as_rows(tmp_path: Path) -> None:
+    # Pasted from elsewhere: a cell's text keeps its line break, the row goes on below.
+    [chunk] = chunks_of(tmp_path / "t.txt", (
+        "Meeting habits\n\nWhat works for most pairs:\n"
+        "| Situation | Do | Don't |\n|---|---|---|\n"
+        "| Running late | Message your mentor before the start time |\n"
+        "Turn up without a word |\n"
+        "| Nothing to discuss | Send a short update instead | Cancel silently |\n"))
+    assert chunk.text == (
+        "What works for most pairs:\n"
+        "Situation: Running late; Do: Message your mentor before the start time; "
+        "Don't: Turn up without a word.\n"
+        "Situation: Nothing to discuss; Do: Send a short update instead; Don't: Cancel silently.")
+
+
 def test_code_blocks_stay_verbatim(tmp_path: Path) -> None:
     code = "ssh you@lab.example\n\n  cd ~/notes   # keep spacing"
     [chunk] = chunks_of(tmp_path / "c.md", f"Run:\n\n```\n{code}\n```\n")

@@ -500,6 +500,23 @@ def test_a_table_row_is_looked_up_in_the_source_not_said():
     assert is_candidate("Tip: keep the first message short; say why you chose them.")
 
 
+def test_a_table_row_s_cells_of_advice_are_said_under_the_row_s_label():
+    from coach.voice import build_units
+
+    text = ("Situation: Your mentor keeps cancelling; Do: Offer two new times in the same "
+            "message; Don't: Go quiet until they apologise.\n"
+            "Week: Week 2; Task: Send your mentor a one-page summary of your goals.\n"
+            "Room: B12; Open: 9 to 5.")
+    units = build_units(text)
+    said = [s for u in units for s in u.sentences]
+    # Cells of advice, a Don't as the prohibition it is; a timed task keeps its time; the
+    # room and opening hours are data, left to the source view.
+    assert said == ["Offer two new times in the same message.",
+                    "Don't go quiet until they apologise.",
+                    "Week 2: Send your mentor a one-page summary of your goals."]
+    assert [u.topic for u in units] == ["Your mentor keeps cancelling"] * 2 + ["Week 2"]
+
+
 def test_a_sentence_that_only_announces_what_follows_is_not_said():
     from coach.voice import is_candidate
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.formats.canonical import Blocks, rejoin, words
+from ingest.formats.canonical import Blocks, rejoin, table_rows, words
 
 _ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*•·‣◦▪–]|\d{1,3}[.)]|[a-z][)])[ \t]+"
                    r"(?P<text>\S.*)$")
@@ -32,8 +32,49 @@ def text_to_text(raw: str) -> tuple[str, str]:
         if i in levels:
             out.heading(levels[i], _heading_text(block))
         else:
-            _body(block, out, width)
+            for is_table, lines in _table_runs(block):
+                if is_table:
+                    out.rows(table_rows(*_pipe_table(lines)))
+                else:
+                    _body(lines, out, width)
     return out.text(), title
+
+
+# A row of a table typed with pipes ("| Theme | Do | Don't |"): two cells or more.
+_PIPE_ROW = re.compile(r"^\s*\|(?:[^|]*\|){2,}")
+_RULE_CELL = re.compile(r"^:?-{3,}:?$")
+
+
+def _table_runs(lines: list[str]) -> list[tuple[bool, list[str]]]:
+    """A block cut into runs of lines: (True, a pipe table's lines) and (False, other text).
+    A table's row may run on over lines that do not start with a pipe (a cell pasted with its
+    line breaks) as long as each ends with one."""
+    runs: list[tuple[bool, list[str]]] = []
+    for line in lines:
+        in_table = bool(runs) and runs[-1][0]
+        is_row = bool(_PIPE_ROW.match(line)) or (in_table and line.rstrip().endswith("|")) or (
+            in_table and line.lstrip().startswith("|"))
+        if runs and runs[-1][0] == is_row:
+            runs[-1][1].append(line)
+        else:
+            runs.append((is_row, [line]))
+    return runs
+
+
+def _pipe_table(lines: list[str]) -> tuple[list[str], list[list[str]]]:
+    """(header, rows) of a pipe table: a row starts at a line opening with "|"; the row above
+    a rule of dashes ("|---|---|") is the header."""
+    rows: list[str] = []
+    for line in lines:
+        if line.lstrip().startswith("|") or not rows:
+            rows.append(line.strip())
+        else:
+            rows[-1] += " " + line.strip()
+    cells = [[c.strip() for c in row.strip("|").split("|")] for row in rows]
+    header: list[str] = []
+    if len(cells) > 1 and all(_RULE_CELL.match(c) for c in cells[1] if c):
+        header, cells = cells[0], cells[2:]
+    return header, [row for row in cells if not all(_RULE_CELL.match(c) or not c for c in row)]
 
 
 def _heading_levels(blocks: list[list[str]]) -> dict[int, int]:
