@@ -202,8 +202,8 @@ def _names_a_thing(words: str) -> bool:
 
 # "Click a question to open the answer.": the web page talking about itself, not guidance.
 _PAGE_INTERFACE = re.compile(r"^(?:click|tap|scroll|hover|swipe|double-click)\b", re.IGNORECASE)
-# A table row as the loader writes it ("Time: 0-10 min; What to cover: introductions."): data
-# to look up in the source, not a sentence to say.
+# A table row as the loader writes it ("Time: 0-10 min; What to cover: introductions."): never
+# said whole; `row_sentences` gives the cells a reply may say.
 _TABLE_ROW = re.compile(r"^[^:;.]{1,40}: [^;]+; [^:;.]{1,40}: ")
 _CELL = re.compile(r"(?:^|;\s+)(?P<head>[^:;.]{1,40}):\s+")
 
