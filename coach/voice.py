@@ -206,6 +206,9 @@ _PAGE_INTERFACE = re.compile(r"^(?:click|tap|scroll|hover|swipe|double-click)\b"
 # said whole; `row_sentences` gives the cells a reply may say.
 _TABLE_ROW = re.compile(r"^[^:;.]{1,40}: [^;]+; [^:;.]{1,40}: ")
 _CELL = re.compile(r"(?:^|;\s+)(?P<head>[^:;.]{1,40}):\s+")
+# A column of advice ("Do | Don't"): its cells are said, never taken for the row's label.
+_ADVICE_HEADER = re.compile(r"^(?:do['\u2019]?s?|tips?|try|tips? to try|what to do|instead)$",
+                            re.IGNORECASE)
 
 
 def table_cells(row: str) -> list[tuple[str, str]]:
@@ -222,22 +225,25 @@ def row_sentences(row: str) -> tuple[str, list[str]]:
     kept in front of each cell when it is a time or number ("0-10 min: Introductions ...").
     A cell of a sentence or more is said ("Do Not: Do not abandon ..."), under a warning
     header ("Don't", "Avoid") as the warning it is; shorter cells are data to look up in the
-    source. A Do / Don't table of advice was never said at all while rows were data."""
+    source. A column of advice ("Do", "Tips") is never the label. A Do / Don't table of
+    advice was never said at all while rows were data."""
     cells = table_cells(row)
     label = ""
-    if len(cells) > 1 and len(cells[0][1].split()) <= TOPIC_MAX_WORDS:
+    if (len(cells) > 1 and len(cells[0][1].split()) <= TOPIC_MAX_WORDS
+            and not _ADVICE_HEADER.match(cells[0][0]) and not warning_list(cells[0][0])):
         label, cells = cells[0][1].rstrip(". "), cells[1:]
     sentences: list[str] = []
     for head, text in cells:
         if len(text.split()) < 5:
             continue
-        text = text if text.endswith(_SENTENCE_FINAL) else text + "."
         kind = warning_list(head)
+        text = text if text.endswith(_SENTENCE_FINAL) else text + "."
         said = [as_warning(t, kind) if kind else t for t in split_sentences(text)]
         if said and label and re.search(r"\d", label):
             said[0] = f"{label}: {said[0]}"
         sentences += said
     return label, sentences
+
 
 # "There is one important exception.", "Here are three things to remember.": a sentence that
 # only announces what follows says nothing on its own.

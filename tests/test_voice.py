@@ -515,6 +515,11 @@ def test_a_table_row_s_cells_of_advice_are_said_under_the_row_s_label():
                     "Don't go quiet until they apologise.",
                     "Week 2: Send your mentor a one-page summary of your goals."]
     assert [u.topic for u in units] == ["Your mentor keeps cancelling"] * 2 + ["Week 2"]
+    # With no label column, a short first cell of advice is advice too, not the row's label.
+    pairs = build_units("Do: Arrive with your agenda printed; Don't: Read your emails during "
+                        "the call.")
+    assert [s for u in pairs for s in u.sentences] == [
+        "Arrive with your agenda printed.", "Don't read your emails during the call."]
 
 
 def test_a_sentence_that_only_announces_what_follows_is_not_said():
