@@ -536,6 +536,10 @@ def test_a_question_about_how_things_are_is_told_from_one_about_what_to_do():
     assert asks_how_things_are("Does my mentor have to work at my company?")
     assert asks_how_things_are("My goal is to network more. Is that good enough?")
     assert asks_how_things_are("So what kind of person makes a good mentor?")
+    # An obligation: "You don't need to ..." answers it as well as any instruction.
+    assert asks_how_things_are("Do I need to formally end the relationship?")
+    assert asks_how_things_are("and do we have to stop talking when the scheme ends?")
+    assert not asks_how_things_are("Do I send the agenda before or after booking the room?")
     assert not asks_how_things_are("Should I send my questions before the call?")
     assert not asks_how_things_are("Is it OK to go through her assistant?")
     assert not asks_how_things_are("She offered to meet at her flat. Is that OK?")
