@@ -861,13 +861,15 @@ _QUESTION_TYPES: tuple[tuple[re.Pattern[str], Any], ...] = (
 )
 
 
-# "Why ...?", "Does my mentor ...?", "What kind of ...?", "Is that enough?", "Do I need to ...?": a
-# question about how things are (an obligation is one: "You don't need to ..." answers it), not
-# about what to do ("Do I ...?", "Is it OK to ...?", "Can I ...?" ask that). With obligations
-# counted, the answering sentence opened 2 more replies and was in the opening point of 5 more
-# (suite, held-out set, twelve probes of real pages); no other reply lost it.
+# "Why ...?", "Does my mentor ...?", "What kind of ...?", "Is that enough?", "Do I need to ...?",
+# "What would she pass on?": a question about how things are (an obligation is one: "You don't
+# need to ..." answers it; so is what someone else does), not about what to do ("Do I ...?", "Is
+# it OK to ...?", "Can I ...?", "What is the best way to ...?" ask that). With obligations and
+# others' doings counted, the answering sentence opened 3 more replies and was in the opening
+# point of 6 more (suite, held-out set, twelve probes of real pages); no reply lost it.
 _ASKS_HOW_THINGS_ARE = re.compile(
     r"^(?:why\b|what (?:kind|type|sort)s? of\b|who\b|do (?:i|we) (?:really )?(?:need|have) to\b|"
+    r"what (?:would|will|does|do|did|can|could|might) (?:she|he|they|my|your|mentors?)\b|"
     r"(?:does|do|is|are|was|were|will|would|can|"
     r"could|should|has|have|did)\s+(?!it\b[^?]{0,30}?\b(?:to|if)\b|there (?:anything|something)\b|"
     r"(?:that|this|it) (?:ok|okay|fine|alright|all right|acceptable|normal|weird|rude|bad)\b)"

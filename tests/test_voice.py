@@ -540,6 +540,9 @@ def test_a_question_about_how_things_are_is_told_from_one_about_what_to_do():
     assert asks_how_things_are("Do I need to formally end the relationship?")
     assert asks_how_things_are("and do we have to stop talking when the scheme ends?")
     assert not asks_how_things_are("Do I send the agenda before or after booking the room?")
+    # What someone else does or would do is a fact; "What is the best way ...?" asks what to do.
+    assert asks_how_things_are("I told her something personal. What would she pass on?")
+    assert not asks_how_things_are("What is the best way to ask for a second meeting?")
     assert not asks_how_things_are("Should I send my questions before the call?")
     assert not asks_how_things_are("Is it OK to go through her assistant?")
     assert not asks_how_things_are("She offered to meet at her flat. Is that OK?")
