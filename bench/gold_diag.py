@@ -146,7 +146,9 @@ def diagnose(coach: Coach, item: dict, captured: dict) -> dict:
     if gold_said or in_chosen:
         out["cause"] = "matching:chosen-but-gold_hit-fails"
         return out
-    floor = max(C.SUPPORT_FLOOR, answer_s.score * C.SUPPORT_RELATIVE)
+    # The composer's own bounds: a unit within the answer margin of the best is always above
+    # this floor (a close call), so no gold unit is lost as "near the answer, under the floor".
+    floor, cap = C.support_bounds(scored, answer_s)
     if gold.score < C.SENTENCE_FLOOR:
         c = "below-SENTENCE_FLOOR"
     elif gold.story:
@@ -154,8 +156,6 @@ def diagnose(coach: Coach, item: dict, captured: dict) -> dict:
     elif gold.score < floor:
         c = ("support:below-SUPPORT_FLOOR" if gold.score < C.SUPPORT_FLOOR
              else "support:below-RELATIVE")
-        if gold.score >= best - C.ANSWER_MARGIN:
-            c += "(but-near-answer)"
     elif any(gold.passage.id == t.passage.id and gold.unit.keys & t.unit.keys
              for t in [answer_s]):
         c = "support:overlaps-answer-keys"
@@ -173,7 +173,7 @@ def diagnose(coach: Coach, item: dict, captured: dict) -> dict:
         out["gold_same_section"] = gold.passage.section == answer_s.passage.section
         if any(s is gold for s in support):
             c = "support:dropped-by-sources-line"
-        elif len(support) >= C.MAX_SUPPORT:
+        elif len(support) >= cap:
             c = "support:lost-MMR(cap)"
         else:
             c = "support:lost-MMR/budget"

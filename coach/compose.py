@@ -472,13 +472,20 @@ def _pick_answer(scored: list[_Scored], action_weight: float = ACTION_WEIGHT,
     return max(near, key=lambda s: (s.score + action_weight * s.action, -s.passage.n))
 
 
-def _pick_support(scored: list[_Scored], answer: _Scored, w: Weights = WEIGHTS) -> list[_Scored]:
-    """Up to `MAX_SUPPORT` points above both floors, diverse (MMR), in the sentence budget;
-    in a close call (`CLOSE_CALL_SUPPORT`) the units about as relevant as the best even so."""
+def support_bounds(scored: list[_Scored], answer: _Scored,
+                   w: Weights = WEIGHTS) -> tuple[float, int]:
+    """The score a supporting point must reach and how many may be said: both floors and
+    `MAX_SUPPORT`; in a close call, the units the answer pick counted as about as relevant as
+    the best (`ANSWER_MARGIN`) even under the floors, and at most `CLOSE_CALL_SUPPORT`."""
     floor = max(w.support_floor, answer.score * w.support_relative)
     near = max(s.score for s in scored) - w.answer_margin
     cap = w.max_support if near >= floor else w.close_call_support
-    floor = min(floor, near)  # what the answer pick counted as relevant as the best may be said
+    return min(floor, near), cap
+
+
+def _pick_support(scored: list[_Scored], answer: _Scored, w: Weights = WEIGHTS) -> list[_Scored]:
+    """Supporting points within `support_bounds`, diverse (MMR), in the sentence budget."""
+    floor, cap = support_bounds(scored, answer, w)
     # The writer's own story is an example: it never pads a reply as a point of its own.
     pool = [s for s in scored if s.score >= floor and s is not answer and not s.story]
     chosen: list[_Scored] = []
