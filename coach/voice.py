@@ -211,7 +211,7 @@ _ADVICE_HEADER = re.compile(r"^(?:do['\u2019]?s?|tips?|try|tips? to try|what to 
                             re.IGNORECASE)
 
 
-def table_cells(row: str) -> list[tuple[str, str]]:
+def _table_cells(row: str) -> list[tuple[str, str]]:
     """(header, text) of each cell of a row as the loader writes it ("Do: Ask early; ...")."""
     heads = list(_CELL.finditer(row))
     ends = [m.start() for m in heads[1:]] + [len(row)]
@@ -227,7 +227,7 @@ def row_sentences(row: str) -> tuple[str, list[str]]:
     header ("Don't", "Avoid") as the warning it is; shorter cells are data to look up in the
     source. A column of advice ("Do", "Tips") is never the label. A Do / Don't table of
     advice was never said at all while rows were data."""
-    cells = table_cells(row)
+    cells = _table_cells(row)
     label = ""
     if (len(cells) > 1 and len(cells[0][1].split()) <= TOPIC_MAX_WORDS
             and not _ADVICE_HEADER.match(cells[0][0]) and not warning_list(cells[0][0])):

@@ -52,8 +52,8 @@ def _table_runs(lines: list[str]) -> list[tuple[bool, list[str]]]:
     runs: list[tuple[bool, list[str]]] = []
     for line in lines:
         in_table = bool(runs) and runs[-1][0]
-        is_row = bool(_PIPE_ROW.match(line)) or (in_table and line.rstrip().endswith("|")) or (
-            in_table and line.lstrip().startswith("|"))
+        is_row = bool(_PIPE_ROW.match(line)) or (in_table and (
+            line.lstrip().startswith("|") or line.rstrip().endswith("|")))
         if runs and runs[-1][0] == is_row:
             runs[-1][1].append(line)
         else:
