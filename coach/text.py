@@ -80,6 +80,11 @@ def split_sentences(text: str) -> list[str]:
     return pieces
 
 
+def without_bullet(sentence: str) -> str:
+    """`sentence` without the list marker a list item's first sentence keeps ("- If not, ...")."""
+    return _BULLET.sub("", sentence).strip()
+
+
 def answer_sentences(text: str) -> list[str]:
     """Sentences of an answer, each keeping its trailing `[n]` citations, without bullets or markup.
 
@@ -88,7 +93,7 @@ def answer_sentences(text: str) -> list[str]:
     """
     out: list[str] = []
     for piece in split_sentences(_MARKUP.sub("", text)):
-        piece = _BULLET.sub("", piece).strip()
+        piece = without_bullet(piece)
         if not piece or _LIST_NUMBER.match(piece):
             continue  # "1." split off a numbered list item
         if out and not strip_citations(piece):

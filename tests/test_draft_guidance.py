@@ -349,3 +349,15 @@ def test_passages_in_check_results_are_numbered_from_one(libraries):
     result = _check(libraries, "south", "back-off", "back-off-good")
     assert [p.n for p in result.sources] == list(range(1, len(result.sources) + 1))
     assert all(isinstance(p, Passage) for p in result.sources)
+
+
+def test_a_step_quoted_from_a_list_item_is_quoted_without_its_bullet():
+    from coach.drafts.steps import find_steps
+
+    text = ("When you say thank you, tell them how it went:\n"
+            "- If it worked out, share the outcome and what made the difference.\n"
+            "- If not, say what you learned; that is a useful result too.")
+    passage = Passage("h#1", text, "Handbook", "Saying thanks", "corpus/h.md", 0.6, n=1)
+    step = find_steps("thank-you", lambda query: [passage]).get("outcome")
+    assert step is not None and step.sentence in text
+    assert step.sentence.startswith("If it worked out")  # not "- If it worked out"

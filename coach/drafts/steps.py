@@ -19,7 +19,7 @@ from coach.drafts.facts import Facts, extract
 from coach.errors import StoreError
 from coach.results import Passage
 from coach.safety import looks_like_injection
-from coach.text import content_words, split_sentences
+from coach.text import content_words, split_sentences, without_bullet
 from coach.voice import warning_list
 
 Retrieve = Callable[[str], list[Passage]]
@@ -238,7 +238,8 @@ def _candidates(spec: StepSpec, passages: list[Passage]) -> list[Step]:
     for rank, passage in enumerate(passages):
         if warning_list(passage.section):
             continue  # a "Don'ts" list's orders are what a note must not do
-        for sentence in split_sentences(passage.text):
+        # (a list item's marker is no part of what it says: "- if not, ..." quoted as such)
+        for sentence in map(without_bullet, split_sentences(passage.text)):
             if sentence not in passage.text or len(sentence.split()) < 5:
                 continue  # only quote what a reader can find verbatim in the source
             if sentence.lstrip().startswith("#") or sentence.rstrip("\"'”’ ").endswith("?"):
