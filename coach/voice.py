@@ -350,7 +350,15 @@ def build_units(text: str) -> list[Unit]:
             if lead is not None:
                 sentences = sentences[:-1]
             position = _add_sentences(units, sentences, position)
-            if lead is not None and items and len(items) <= LIST_MAX_ITEMS:
+            if lead is not None and _paragraph_items(items):
+                # "For Mentees:" over items of several sentences each: the lead-in heads them
+                # (a short one is their topic), and each item is a point of its own.
+                if not sentences and _heads(lead):
+                    topic = lead.rstrip(" :")
+                position += 1  # the lead-in's own place
+                for _, item in items:
+                    position = _add_sentences(units, split_sentences(item), position)
+            elif lead is not None and items and len(items) <= LIST_MAX_ITEMS:
                 before = units[-1] if len(units) > first and position - 1 in units[-1].keys \
                     else None
                 position = _add_lead(units, lead, list(items), position, kind[2], before)
@@ -376,6 +384,12 @@ def _unbracketed(sentence: str) -> str:
         return sentence
     body = (m.group("body") or m.group("body2")).strip()
     return body if body.endswith((".", "!")) else body + (m.group("end") or ".")
+
+
+def _paragraph_items(items: list[tuple[int, str]]) -> bool:
+    """A list of paragraphs, not of points: its items run to two sentences or more on
+    average, so a lead-in and its list would not fit a reply."""
+    return bool(items) and sum(len(split_sentences(t)) for _, t in items) >= 2 * len(items)
 
 
 def _heads(sentence: str) -> bool:

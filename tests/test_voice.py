@@ -51,6 +51,26 @@ def test_a_paragraph_that_stops_mid_clause_before_a_list_is_its_lead_in():
                for u in build_units(text))
 
 
+def test_a_list_of_paragraphs_gives_a_point_per_sentence_under_its_heading():
+    # A page's "For Mentees:" over items of several sentences each: a lead-in said with its
+    # list ran to ten sentences, and the "For Mentors:" twin was said to the mentee.
+    text = ("For Mentees:\n\n"
+            "- Be punctual. Arrive a few minutes early to every session you have booked.\n"
+            "- Speak up. Tell your mentor plainly what you hope to get out of the year.\n\n"
+            "For Mentors:\n\n"
+            "- Be punctual. Arrive early and keep to the time you both agreed.\n"
+            "- Listen first. Ask questions before offering any advice of your own.")
+    units = build_units(text)
+    assert not any(u.items for u in units)
+    said = {u.sentences[0]: u.topic for u in units}
+    assert said["Arrive a few minutes early to every session you have booked."] == "For Mentees"
+    assert said["Arrive early and keep to the time you both agreed."] == "For Mentors"
+    assert for_mentors(said["Arrive early and keep to the time you both agreed."])
+    # a lead-in over one-sentence items keeps its list
+    short = "Bring these:\n- a question you are stuck on\n- your notes from last time"
+    assert [u.items for u in build_units(short)][0]
+
+
 def test_an_example_label_leans_on_what_it_illustrates():
     assert leans_on_predecessor("Example: \u201cThanks to you, I feel ready for the panel.\u201d")
     assert leans_on_predecessor("Examples: a recap, a thank-you, a short update.")
