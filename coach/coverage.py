@@ -21,8 +21,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from coach.sensitive import asking_part, has_own_subject
-from coach.text import STOPWORDS, content_words
+from coach.sensitive import asking_part, subject_words
+from coach.text import STOPWORDS
 
 # texts -> each text's word pieces and unit-length contextual vectors
 TokenVectors = Callable[[list[str]], list[tuple[list[str], np.ndarray]]]
@@ -56,9 +56,9 @@ def subject_part(question: str) -> str:
     that points back ("Do I just go along with it?"): such an ask is about the story told
     before it."""
     ask = asking_part(question)
-    words = len(content_words(ask))
+    words = len(subject_words(ask))
     about_story = words < 2 or (words == 2 and _POINTS_AT_STORY.search(ask) is not None)
-    return ask if has_own_subject(ask) and not about_story else question
+    return question if about_story else ask
 
 
 def coverage(question: tuple[list[str], np.ndarray],

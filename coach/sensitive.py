@@ -175,12 +175,17 @@ def asking_part(question: str) -> str:
 # Words that give an ask no subject of its own: "What do I do?", "How do I find out for sure?"
 # Such an ask is about the story, so the story's terms count as asked.
 _GENERIC = frozenset({"find", "sure", "happen", "next", "better", "anything", "something",
-                      "thing", "way", "best", "now"})
+                      "thing", "way", "best", "now", "even"})
+
+
+def subject_words(ask: str) -> list[str]:
+    """The content words that give an ask a subject of its own ("How do I even start?": start)."""
+    return [w for w in content_words(ask) if w not in _GENERIC]
 
 
 def has_own_subject(ask: str) -> bool:
     """False for an ask with no content of its own ("What do I do?"): its subject is the story."""
-    return any(w not in _GENERIC for w in content_words(ask))
+    return bool(subject_words(ask))
 
 
 def _evidence_text(evidence: Sequence[Passage]) -> str:

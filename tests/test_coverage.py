@@ -21,7 +21,9 @@ def test_the_subject_is_the_asking_part_unless_the_ask_has_none() -> None:
     # One word cannot carry a subject: "Is that okay?" asks about the story told before it.
     for story in ["I'd rather keep our talks strictly about work. Is that okay?",
                   "She hasn't picked a date for a week now. Should I chase?",
-                  "My mentor wants me to switch teams and I disagree. Do I go along with it?"]:
+                  "My mentor wants me to switch teams and I disagree. Do I go along with it?",
+                  # "even" is no subject: the token rule read "start" alone and declined this
+                  "She has ignored my last three emails and I feel lost. Where do I even start?"]:
         assert subject_part(story) == story
 
 
