@@ -254,6 +254,19 @@ _ANNOUNCES = re.compile(
     r"ways?|points?|tips?|options?|questions?)(?:\s+(?:to\s+(?:remember|know|keep in mind|"
     r"consider|bear in mind)|you should know))?\s*[.!:]?$", re.IGNORECASE)
 
+# "Here are three signs it's time to call it quits.", "Listed below are the roles of each
+# mentee.": it points at a list that follows, whatever it adds, unless a colon brings the point.
+_POINTS_AT_LIST = re.compile(
+    r"^(?:(?:(?:listed|outlined|described|set out)\s+)?below (?:is|are)|the following (?:is|are)"
+    r"|here(?:['\u2019]s|\s+(?:is|are))\s+(?:[\w'\u2019-]+\s+){0,4}?(?:tips|signs|ways|steps|"
+    r"things|reasons|ideas|suggestions|strategies|examples|questions|guidelines|roles|duties|"
+    r"responsibilit(?:y|ies)|points|options|rules|pointers|resources|recommendations|"
+    r"practices|habits)\b)(?![^:]*:\s*\S)", re.IGNORECASE)
+# A sentence cut off on a conjunction or an article ("... if you are open with your mentor
+# and"): a page's layout lost its end. (Not `text.ends_unfinished`: "... because they want
+# to" is whole.)
+_CUT_OFF = re.compile(r"\b(?:and|or|but|nor|the|an|such as|including|because)\s*$",
+                      re.IGNORECASE)
 
 # "Myth: you need a mentor who is older than you.": a claim the page quotes to refute.
 _MYTH = re.compile(r"^(?:(?:a\s+)?(?:common\s+)?(?:myths?|misconceptions?)(?:\s*#?\d+)?|false)\s*"
@@ -309,6 +322,8 @@ def is_candidate(sentence: str) -> bool:
             and not _TO_A_MENTOR.search(sentence) and not _FILE_LINK.search(sentence)
             and not _title_cased(sentence)
             and not _ANNOUNCES.match(sentence.strip())
+            and not _POINTS_AT_LIST.match(sentence.strip())
+            and not _CUT_OFF.search(sentence)
             and not _MYTH.match(sentence.strip())
             and not _PAGE_INTERFACE.match(sentence.strip())
             and not _TABLE_ROW.match(sentence.strip())

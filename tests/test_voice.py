@@ -549,6 +549,18 @@ def test_a_sentence_that_only_announces_what_follows_is_not_said():
     assert not is_candidate("Here are three things to remember.")
     assert is_candidate("There is one exception: a mentor may tell the office if you are at risk.")
     assert is_candidate("There are three ways to find a mentor through your programme office.")
+    # pointing at a list that follows, whatever the sentence adds after its noun
+    assert not is_candidate("Here are a couple of signs that it may be time to move on.")
+    assert not is_candidate("Listed below are the duties of every mentee in the scheme.")
+    assert is_candidate("Here are the two rules that matter: be on time and be prepared.")
+    assert is_candidate("Here is what I wish I had known before my first meeting.")
+
+
+def test_a_sentence_cut_off_by_the_page_is_not_said():
+    assert not is_candidate("You will only get real help if you are honest with your mentor and")
+    assert not is_candidate("Bring a list of the questions you want to cover, such as")
+    # an ending a whole sentence can have
+    assert is_candidate("Mentors give their time freely, because they want to.")
 
 
 def test_a_question_about_how_things_are_is_told_from_one_about_what_to_do():
