@@ -104,8 +104,9 @@ def capture(isolated: bool) -> list[Case]:
 
 
 def _capture_group(coach: Any, items: list[dict]) -> list[Case]:
-    composer, seen = coach.composer, {}
+    composer = coach.composer
     real = composer.compose
+    seen: dict[str, Any] = {}  # "args": compose's arguments, "answer": the Answer
 
     def compose(question: str, evidence: list[Passage], *, focus: str | None = None,
                 said_before: Sequence[str] = ()):
@@ -195,7 +196,7 @@ def figures(items: Sequence[S.SuiteItem]) -> dict[str, float]:
             "oos_answered": sum(i.answer_kind == "answer" for i in items if i.out_of_scope)}
 
 
-def objective(items: Sequence[S.SuiteItem], oos_allowed: int) -> float:
+def objective(items: Sequence[S.SuiteItem], oos_allowed: float) -> float:
     """Gold first + gold in reply, less the length penalty, less `OOS_PENALTY` for each
     out-of-scope question answered beyond `oos_allowed` (the shipped weights' count: declining
     is the answerability check's job, so the fit gains nothing by refusing more)."""
@@ -205,6 +206,17 @@ def objective(items: Sequence[S.SuiteItem], oos_allowed: int) -> float:
 
 
 Selector = Callable[[S.SuiteItem], bool]
+
+
+def with_value(w: C.Weights, name: str, value: float) -> C.Weights:
+    """`w` with the field `name` set to `value` (a `GRID` value: an int for the count fields)."""
+    changes: dict[str, Any] = {name: value}  # the field is named at run time: no static type
+    return replace(w, **changes)
+
+
+def leave_out(doc: str) -> Selector:
+    """Every item but those of `doc`."""
+    return lambda i: i.doc != doc
 
 
 def total_objective(replayers: dict[str, Replayer], w: C.Weights, keep: Selector) -> float:
@@ -224,7 +236,7 @@ def descend(replayers: dict[str, Replayer], keep: Selector, start: C.Weights = C
         changed = False
         for name, values in GRID.items():
             for value in values:
-                trial = replace(w, **{name: value})
+                trial = with_value(w, name, value)
                 score = total_objective(replayers, trial, keep)
                 if score > best + 1e-9:
                     w, best, changed = trial, score, True
@@ -248,10 +260,10 @@ def lodo_single(replayers: dict[str, Replayer], docs: list[str], name: str,
             return i.doc != d
 
         def score(v: Any) -> tuple[float, bool]:
-            trial = replace(base, **{name: v})
+            trial = with_value(base, name, v)
             return total_objective(replayers, trial, keep), v == getattr(base, name)
 
-        fitted[doc] = replace(base, **{name: max(GRID[name], key=score)})
+        fitted[doc] = with_value(base, name, max(GRID[name], key=score))
         delta = sum(gold([i for i in r.run(fitted[doc]) if i.doc == doc])
                     - gold([i for i in r.run(base) if i.doc == doc]) for r in replayers.values())
         better += delta > 1e-9
@@ -318,7 +330,7 @@ def fit(out: Path | None, proposed: C.Weights) -> None:
     fitted: dict[str, C.Weights] = {}
     for doc in docs:
         t0 = time.time()
-        fitted[doc] = descend(replayers, lambda i, d=doc: i.doc != d)
+        fitted[doc] = descend(replayers, leave_out(doc))
         print(f"fold {doc[:34]:34s} {time.time() - t0:5.0f}s  {diff(fitted[doc])}", flush=True)
     every = descend(replayers, lambda i: True)
     print(f"all documents: {diff(every)}")

@@ -219,7 +219,7 @@ def main() -> None:
             def ask(q, h=None, _o=orig_ask, captured=captured):
                 captured["answer"] = r = _o(q, h)
                 return r
-            comp._score, comp.compose, coach.ask = score, compose, ask
+            comp._score, comp.compose, coach.ask = score, compose, ask  # type: ignore[method-assign]  # to diagnose
             for item in gitems:
                 captured.clear()
                 rows.append(diagnose(coach, item, captured))

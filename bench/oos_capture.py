@@ -15,6 +15,7 @@ import pickle
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ import numpy as np
 
 from coach import answerability as A
 from coach import suite as S
+from coach.results import Passage
 from coach.settings import Settings
 
 CACHE = Path(".artifacts/oos")
@@ -48,7 +50,8 @@ def capture(isolated: bool) -> list[dict[str, Any]]:
     seen: dict[str, Any] = {}
     real = A.Answerability.judge
 
-    def judge(self: A.Answerability, question: str, evidence: list) -> A.Judgement:
+    def judge(self: A.Answerability, question: str, evidence: Sequence[Passage]
+              ) -> A.Judgement:
         j = real(self, question, evidence)
         seen["query"], seen["evidence"], seen["judgement"] = question, list(evidence), j
         if evidence:
@@ -56,7 +59,7 @@ def capture(isolated: bool) -> list[dict[str, Any]]:
                                         self._domain_cosine(question))
         return j
 
-    A.Answerability.judge = judge  # type: ignore[method-assign]
+    A.Answerability.judge = judge  # type: ignore[method-assign]  # the capture wraps it
     out: list[dict[str, Any]] = []
     try:
         for g, (gdocs, gitems) in enumerate(groups):
@@ -95,7 +98,9 @@ def token_cache(records: list[dict[str, Any]]) -> None:
         for p in r["evidence"]:
             texts.add(p.text)
     todo = sorted(t for t in texts if t not in cache)
-    runner, why = minilm.load(Settings.from_env().cache_dir)
+    cache_dir = Settings.from_env().cache_dir
+    assert cache_dir is not None  # from_env always fills it
+    runner, why = minilm.load(cache_dir)
     if runner is None:
         raise SystemExit(f"no ONNX runner: {why}")
     t0 = time.time()

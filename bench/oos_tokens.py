@@ -51,7 +51,9 @@ def ensure_tokens(texts: set[str], tokens: dict[str, Any]) -> None:
     from coach import minilm
     from coach.settings import Settings
 
-    runner, why = minilm.load(Settings.from_env().cache_dir)
+    cache_dir = Settings.from_env().cache_dir
+    assert cache_dir is not None  # from_env always fills it
+    runner, why = minilm.load(cache_dir)
     if runner is None:
         raise SystemExit(why)
     for t, (toks, vecs) in zip(todo, runner.token_vectors(todo), strict=True):
@@ -170,7 +172,8 @@ def evaluate(name: str, records: dict[str, list], feats: dict[str, list[dict]],
     # out-of-scope questions split round-robin over documents as the suite's LODO does
     oos_q = [r["question"] for r in records["library"] if r["oos"]]
     oos_doc = {q: docs[n % len(docs)] for n, q in enumerate(oos_q)}
-    lodo_cuts, held = [], {m: [] for m in MODES}
+    lodo_cuts: list[float] = []
+    held: dict[str, list[tuple[dict[str, Any], float, float]]] = {m: [] for m in MODES}
     for d in docs:
         tr = {m: [records[m][i] for i in train[m] if doc_of(records[m][i], oos_doc) != d]
               for m in MODES}
@@ -207,6 +210,27 @@ def fmt(t: tuple[int, ...]) -> str:
     return f"{dec:3d}/{oos:<3d}{share:4.0%} FR {ref:2d}/{ins:<3d}{fr:4.1%}"
 
 
+# A candidate rule: its value from one question's features (each made by a function below,
+# which closes over its own name and weights).
+Signal = Callable[[dict[str, float]], float]
+
+
+def feature(n: str) -> Signal:
+    return lambda f: f[n]
+
+
+def raw_less_dom(d: float) -> Signal:
+    return lambda f: f["raw"] - d * f["domain"]
+
+
+def raw_plus(n: str, w: float) -> Signal:
+    return lambda f: f["raw"] + w * f[n]
+
+
+def raw_plus_less_dom(n: str, w: float, d: float) -> Signal:
+    return lambda f: f["raw"] + w * f[n] - d * f["domain"]
+
+
 def main() -> None:
     global FIT, FR_WEIGHT
     for a in sys.argv[1:]:
@@ -228,20 +252,18 @@ def main() -> None:
             feats[m] = [features(r, tokens) for r in records[m]]
             path.write_bytes(pickle.dumps(feats[m]))
     names = sorted(k for k in feats["library"][0] if k not in ("conf", "raw", "domain"))
-    candidates: list[tuple[str, Callable[[dict[str, float]], float]]] = [
-        ("today (conf, no new rule)", lambda f: 99.0)]
-    candidates += [(n, lambda f, n=n: f[n]) for n in names]
+    candidates: list[tuple[str, Signal]] = [("today (conf, no new rule)", lambda f: 99.0)]
+    candidates += [(n, feature(n)) for n in names]
     candidates.append(("raw", lambda f: f["raw"]))
     for d in (0.5, 1.0):
-        candidates.append((f"raw-{d}*dom", lambda f, d=d: f["raw"] - d * f["domain"]))
+        candidates.append((f"raw-{d}*dom", raw_less_dom(d)))
         for n in ("ask.low3", "ask.idfmean", "ask.mean", "ask.low2", "ask.min", "ask2.mean",
                   "ask2.idfmean", "ask2.low3"):
             for w in (0.5, 1.0):
-                candidates.append((f"raw+{w}*{n}-{d}*dom",
-                                   lambda f, n=n, w=w, d=d: f["raw"] + w * f[n] - d * f["domain"]))
+                candidates.append((f"raw+{w}*{n}-{d}*dom", raw_plus_less_dom(n, w, d)))
     for n in names:
         for w in (0.25, 0.5, 1.0, 2.0):
-            candidates.append((f"raw+{w}*{n}", lambda f, n=n, w=w: f["raw"] + w * f[n]))
+            candidates.append((f"raw+{w}*{n}", raw_plus(n, w)))
     rows = [evaluate(n, records, feats, fn) for n, fn in candidates]
     print(f"fit={FIT} frw={FR_WEIGHT}")
     # ranked on the training sets only (LODO, the rule alone): the blind sets choose nothing

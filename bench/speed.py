@@ -257,8 +257,8 @@ def bench_ingest(settings: Settings, corpus_dir: Path, work: Path, *, label: str
     naive = []
     for run in range(max(repeats, 1)):
         log(f"ingest ({label}): naive rebuild {run + 1}/{max(repeats, 1)}")
-        seconds, n_docs = _timed(lambda run=run: _naive_rebuild(
-            files, work / f"{label}-naive-{run}", "langchain"))
+        seconds, n_docs = _timed(functools.partial(
+            _naive_rebuild, files, work / f"{label}-naive-{run}", "langchain"))
         naive.append(seconds)
 
     edited = edit_one_paragraph(files)
@@ -307,7 +307,7 @@ def _store_with(store: Any, embedder: Any, passage_texts: Any = None) -> Any:
 
     class PrecomputedStore(Store):
         @property
-        def embeddings(self) -> Any:  # type: ignore[override]
+        def embeddings(self) -> Any:
             return embedder
 
     return PrecomputedStore(store.client, store.collection, store.settings, passage_texts)
@@ -506,7 +506,7 @@ def _time_searches(store: Any, questions: Sequence[str], qvecs: dict[str, list[f
         # Interleaved, and the best of a few rounds per query: a burst of load on the shared
         # machine then hits both sides alike and does not pass for a slow search.
         for side, fn in sides.items():
-            times[side].append(min(_timed(lambda q=q, fn=fn: fn(q))[0] for _ in range(rounds)))
+            times[side].append(min(_timed(functools.partial(fn, q))[0] for _ in range(rounds)))
     # The model's share of the "incl" figures: on a busy machine it swamps the retrieval work.
     row["query_embedding_p50_ms"] = _ms(_pct(times[("embed", "only")], 50))
     row["query_embedding_p95_ms"] = _ms(_pct(times[("embed", "only")], 95))
@@ -563,10 +563,10 @@ def search_after_ingest(retriever: Any, questions: Sequence[str], k: int,
     during: list[float] = []
     ingest_s: list[float] = []
     for rep in range(repeats):
-        before = [_timed(lambda q=q: retriever.search(q, k))[0] for q in questions]
+        before = [_timed(functools.partial(retriever.search, q, k))[0] for q in questions]
         normal += before
-        beside, took = _searches_beside(lambda rep=rep: _ingest_random(
-            store, f"ingested{rep}", added, seed=99 + rep), retriever, questions, k)
+        beside, took = _searches_beside(functools.partial(
+            _ingest_random, store, f"ingested{rep}", added, seed=99 + rep), retriever, questions, k)
         during += beside
         ingest_s.append(took)
         window = _searches_for(retriever, questions, k, window_s)
@@ -758,7 +758,7 @@ def bench_embeddings(texts: Sequence[str], batch: int = EMBED_BATCH,
         for label, threads in (("", every_core), ("_1_thread", 1)):
             torch.set_num_threads(threads)
             seconds, _ = _timed(lambda: model.embed_documents(sample))
-            latencies = [_timed(lambda q=q: model.embed_query(q))[0] for q in questions]
+            latencies = [_timed(functools.partial(model.embed_query, q))[0] for q in questions]
             out[f"chunks_per_s{label}"] = round(len(sample) / seconds, 1)
             out[f"query_p50_ms{label}"] = _ms(_pct(latencies, 50))
             out[f"query_p95_ms{label}"] = _ms(_pct(latencies, 95))
@@ -771,7 +771,7 @@ class _RssSampler:
     """Samples the resident memory of a process and all its children, keeping the peak."""
 
     def __init__(self, pid: int, every: float = 0.1) -> None:
-        import psutil
+        import psutil  # type: ignore[import-untyped]  # no stubs installed (types-psutil)
 
         self.process = psutil.Process(pid)
         self.every = every
@@ -861,7 +861,7 @@ def bench_app_memory(settings: Settings, work: Path, questions: Sequence[str],
 
 def _app_memory(settings: Settings, work: Path, app: Path, questions: Sequence[str],
                 log: Log) -> dict[str, Any]:
-    from gradio_client import Client
+    from gradio_client import Client  # type: ignore[import-untyped]  # ships no py.typed
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -888,7 +888,7 @@ def _app_memory(settings: Settings, work: Path, app: Path, questions: Sequence[s
         client = Client(url, verbose=False)
         latencies = []
         for q in questions[:APP_QUESTIONS]:
-            seconds, _ = _timed(lambda q=q: client.predict(q, "[]", api_name="/ask"))
+            seconds, _ = _timed(functools.partial(client.predict, q, "[]", api_name="/ask"))
             latencies.append(seconds)
         time.sleep(0.3)
     return {"method": "python app.py, questions through gradio_client /ask",
