@@ -401,6 +401,20 @@ def _unbracketed(sentence: str) -> str:
     return body if body.endswith((".", "!")) else body + (m.group("end") or ".")
 
 
+def _quote_closed(sentence: str) -> str:
+    """A sentence without the other half of a quotation that runs past it: a lone opening
+    mark at its start ("\u201cIt might be tempting ...") or a lone closing one at its end ("...
+    the more of it you will get.\u201d") is the quotation's edge, not this sentence's."""
+    body = sentence.strip()
+    straight = body.count('"') % 2 == 1
+    if body[:1] == "\u201c" and "\u201d" not in body or body[:1] == '"' and straight:
+        return body[1:].lstrip()
+    end = body.rstrip()
+    if end.endswith("\u201d") and "\u201c" not in end or end.endswith('"') and straight:
+        return end[:-1].rstrip()
+    return sentence
+
+
 def _paragraph_items(items: list[tuple[int, str]]) -> bool:
     """A list of paragraphs, not of points: its items run to two sentences or more on
     average, so a lead-in and its list would not fit a reply."""
@@ -439,7 +453,7 @@ def _add_sentences(units: list[Unit], sentences: list[str], position: int,
                    previous: Unit | None = None) -> int:
     """Add each sentence as a unit; one that leans is joined with the unit before it
     (`previous` to start with: the sentence it may lean on, if it sits right above)."""
-    for sentence in map(_unbracketed, sentences):
+    for sentence in (_unbracketed(_quote_closed(raw)) for raw in sentences):
         if not is_candidate(sentence):
             previous = None
             position += 1
@@ -582,10 +596,17 @@ def _strip_connective(sentence: str) -> str:
         body = stripped
 
 
+# "It's also worth ...", "You should also mention ...": an "also" near the start adds to a point
+# the reader of a reply has not seen.
+_OPENING_ALSO = re.compile(r"^((?:it(?:['\u2019]s|\s+is|\s+was)|this\s+is|you(?:['\u2019]ll|"
+                           r"\s+(?:can|could|should|may|might|must|will|need\s+to))?)\s+)also\s+",
+                           re.IGNORECASE)
+
+
 def drop_connective(sentence: str) -> str:
     """"Again, if she refuses, move on." -> "If she refuses, move on." (hedges like "Likely,"
-    stay: they carry meaning)."""
-    body = _strip_connective(sentence)
+    stay: they carry meaning); "You should also mention it." -> "You should mention it."."""
+    body = _OPENING_ALSO.sub(r"\1", _strip_connective(sentence), count=1)
     return body[:1].upper() + body[1:]
 
 

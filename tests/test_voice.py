@@ -248,6 +248,23 @@ def test_flow_words_are_dropped_when_a_point_is_lifted_out():
         "You must be in your second year to apply."
     assert drop_connective("However you do it, keep it short.") == \
         "However you do it, keep it short."
+    # an "also" that adds to a point the reply never made
+    assert drop_connective("You should also mention what you hope to learn.") == \
+        "You should mention what you hope to learn."
+    assert drop_connective("It\u2019s also worth keeping a note of each meeting.") == \
+        "It\u2019s worth keeping a note of each meeting."
+    assert drop_connective("Mentors can also be wrong.") == "Mentors can also be wrong."
+
+
+def test_a_quotation_running_past_a_sentence_loses_its_stray_mark():
+    # a quoted passage over several paragraphs: its marks open one and close another
+    text = ("\u201cIt is tempting to spend a session showing off your results.\n\n"
+            "Listen first and say \u201cthank you\u201d for every piece of feedback.\n\n"
+            "Most mentors would rather you asked for help.\u201d")
+    said = [u.sentences for u in build_units(text)]
+    assert said == [["It is tempting to spend a session showing off your results."],
+                    ["Listen first and say \u201cthank you\u201d for every piece of feedback."],
+                    ["Most mentors would rather you asked for help."]]
 
 
 def test_markup_is_stripped_and_noise_lines_dropped():
