@@ -853,9 +853,19 @@ def _starts_with_order(body: str) -> bool:
     return True
 
 
+# "Up until that time, I had only met mentors in IT": the writer telling what they did, in the
+# past, with no word to the reader.
+_PAST_FIRST = re.compile(r"\b(?:I|we)\s+(?:\w+ly\s+)?(?:had\s+|have\s+)?(?:was|were|had|did|got|"
+                         r"went|made|took|met|felt|thought|knew|found|became|began|[a-z]+ed)\b")
+_TO_READER = re.compile(r"\byou(?:r|rs|rself)?\b", re.IGNORECASE)
+
+
 def is_story(sentence: str) -> bool:
     """The writer's own story, not an instruction: "My third mentor, Tomás, was generous..."."""
-    return bool(_STORY.match(strip_markup(sentence))) and not is_imperative(sentence) and not (
+    text = strip_markup(sentence)
+    if _PAST_FIRST.search(text) and not _TO_READER.search(text):
+        return True
+    return bool(_STORY.match(text)) and not is_imperative(sentence) and not (
         _YOU_MODAL.search(sentence))
 
 
@@ -865,7 +875,8 @@ def actionability(unit: Unit) -> float:
     for a unit that is only the writer's story (an example, which answers nothing by itself)."""
     lines = unit.sentences + [t for _, t in unit.items]
     if not unit.items and is_story(unit.sentences[0]) and not any(
-            is_imperative(s) or _YOU_MODAL.search(s) for s in unit.sentences):
+            not is_story(s) and (is_imperative(s) or _YOU_MODAL.search(s))
+            for s in unit.sentences):
         return -1.0
     best = 0.0
     for sentence in lines:

@@ -381,6 +381,9 @@ def test_instructions_are_told_from_statements_and_stories():
     plain = actionability(Unit(["Regular meetings keep the momentum going."]))
     step = actionability(Unit(["Write to your mentor within five working days."]))
     assert story < plain < step
+    # what the writer did, told after an opening phrase, is story too
+    late = actionability(Unit(["Up to that point, I had only worked with mentors in my own team."]))
+    assert late < plain
 
 
 def test_advice_worded_as_it_is_useful_to_counts_as_something_to_do():
