@@ -201,7 +201,9 @@ def _names_a_thing(words: str) -> bool:
 
 
 # "Click a question to open the answer.": the web page talking about itself, not guidance.
-_PAGE_INTERFACE = re.compile(r"^(?:click|tap|scroll|hover|swipe|double-click)\b", re.IGNORECASE)
+_PAGE_INTERFACE = re.compile(r"^(?:click|tap|scroll|hover|swipe|double-click)\b|"
+                             r"^(?:related|see also|read more|further reading)\b[^:]{0,20}:",
+                             re.IGNORECASE)
 # A table row as the loader writes it ("Time: 0-10 min; What to cover: introductions."): never
 # said whole; `row_sentences` gives the cells a reply may say.
 _TABLE_ROW = re.compile(r"^[^:;.]{1,40}: [^;]+; [^:;.]{1,40}: ")
@@ -355,6 +357,12 @@ def build_units(text: str) -> list[Unit]:
                 position = _add_sentences(units, split_sentences(item), position, previous)
                 previous = None
         else:
+            if _QUESTION_LABEL.match(payload) and not isinstance(kind, tuple):
+                # an FAQ's question, asked or told ("Q: I'm not after a long mentorship"): the
+                # topic of the answer that follows, never a point
+                topic = _QUESTION_LABEL.sub("", payload, count=1).strip()
+                position += len(split_sentences(payload))
+                continue
             sentences = split_sentences(_ANSWER_LABEL.sub("", payload, count=1))
             if len(sentences) == 1 and not isinstance(kind, tuple) and _heads(sentences[0]):
                 topic = sentences[0]
@@ -388,6 +396,9 @@ def build_units(text: str) -> list[Unit]:
 _ANSWER_LABEL = re.compile(r"^\s*(?:A|Ans|Answer|(?!DO\b|DON|DONT|AVOID|NEVER|NOT\b|NO\b)"
                            r"[A-Z][A-Z'\u2019&/-]+(?:\s+[A-Z][A-Z'\u2019&/-]+){0,3})\s*:\s+(?=\S)")
 
+
+# An FAQ's question label: "Q: How do I contact my mentor?", "Question: ...".
+_QUESTION_LABEL = re.compile(r"^\s*(?:Q|Question)\s*[:.]\s+(?=\S)")
 
 # A whole sentence in parentheses, an aside on the page: "(I suggest you revisit it.)"
 _ASIDE = re.compile(r"^\((?P<body>[^()]+)\)(?P<end>[.!]?)$|^\((?P<body2>[^()]+[.!])\)$")

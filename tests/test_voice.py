@@ -71,6 +71,16 @@ def test_a_list_of_paragraphs_gives_a_point_per_sentence_under_its_heading():
     assert [u.items for u in build_units(short)][0]
 
 
+def test_an_faq_s_question_label_heads_its_answer_and_a_related_link_is_not_said():
+    text = ("Q: I only want advice on one decision, not a long mentorship.\n\n"
+            "A: Ask for a single meeting about that decision and say so in your request.\n\n"
+            "Related: Twelve ways to thank a mentor who helped you")
+    units = build_units(text)
+    assert [u.sentences for u in units] == [
+        ["Ask for a single meeting about that decision and say so in your request."]]
+    assert units[0].topic == "I only want advice on one decision, not a long mentorship."
+
+
 def test_an_example_label_leans_on_what_it_illustrates():
     assert leans_on_predecessor("Example: \u201cThanks to you, I feel ready for the panel.\u201d")
     assert leans_on_predecessor("Examples: a recap, a thank-you, a short update.")
