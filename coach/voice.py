@@ -263,7 +263,7 @@ _POINTS_AT_LIST = re.compile(
     r"|here(?:['\u2019]s|\s+(?:is|are))\s+(?:[\w'\u2019-]+\s+){0,4}?(?:tips|signs|ways|steps|"
     r"things|reasons|ideas|suggestions|strategies|examples|questions|guidelines|roles|duties|"
     r"responsibilit(?:y|ies)|points|options|rules|pointers|resources|recommendations|"
-    r"practices|habits)\b)(?![^:]*:\s*\S)", re.IGNORECASE)
+    r"practices|habits|guide|list|overview|checklist|summary)\b)(?![^:]*:\s*\S)", re.IGNORECASE)
 # A sentence cut off on a conjunction or an article ("... if you are open with your mentor
 # and"): a page's layout lost its end. (Not `text.ends_unfinished`: "... because they want
 # to" is whole.)
@@ -562,8 +562,10 @@ _CONNECTIVE = re.compile(r"^(?:(?:so|again|then|instead|also|namely|of course|in
                          r"(?:\s+this)?:\s+|my\s+(?:last\s+|final\s+|one\s+)?(?:tip|advice|"
                          r"suggestion)(?:\s+is)?:\s+)",
                          re.IGNORECASE)
-# "a mentee can seek" -> "you can seek"; "Mentors/Mentees can share" stays (both are meant).
-_MODAL_MENTEE = re.compile(r"(?<![/\w])(?:(?:the|a|an|each|every|any)\s+)?mentees?\s+(should|"
+# "a mentee can seek" -> "you can seek"; "Mentors/Mentees can share" and "Mentor and Mentee can
+# meet" stay (both are meant).
+_MODAL_MENTEE = re.compile(r"(?<![/\w])(?<!\band )(?<!\bor )(?<!& )"
+                           r"(?:(?:the|a|an|each|every|any)\s+)?mentees?\s+(should|"
                            r"can|could|must|may|might|need to|ought to|will want to)\b",
                            re.IGNORECASE)
 # "The mentee sends the first message" -> "You send ...": a handbook's third-person rule about

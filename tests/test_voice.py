@@ -342,6 +342,8 @@ def test_mentees_should_becomes_you_should_and_flow_words_go():
         "There is no limit on the mentors you can seek."
     assert second_person("Mentors/Mentees can share a department.") == \
         "Mentors/Mentees can share a department."  # both are meant: not "Mentors/you"
+    assert second_person("Mentor and Mentee can meet by phone or video.") == \
+        "Mentor and Mentee can meet by phone or video."  # not "Mentor and you can meet"
     assert second_person("Mentees often feel nervous at first.") == \
         "Mentees often feel nervous at first."
     assert second_person("The mentee is matched by the team.") == \
@@ -584,6 +586,7 @@ def test_a_sentence_that_only_announces_what_follows_is_not_said():
     assert not is_candidate("Listed below are the duties of every mentee in the scheme.")
     assert is_candidate("Here are the two rules that matter: be on time and be prepared.")
     assert is_candidate("Here is what I wish I had known before my first meeting.")
+    assert not is_candidate("Here is a short guide to what the first month looks like.")
 
 
 def test_a_sentence_cut_off_by_the_page_is_not_said():
