@@ -81,6 +81,16 @@ blind sets, but a second paraphrase refused on the small guide). A looser cut de
 / 87% of the blind out-of-scope questions but refuses 5-10% of answerable ones with a small
 guide alone. The target (97% declined) stays far off: most blind misses ask about a number or a
 rule in words the guidance also uses ("Is that fair for a junior analyst?").
+
+Re-measured on twenty probe sets of real mentee pages nobody here wrote (720 answerable, 240 out
+of scope, each document alone), where the token rule was the commonest reason an answerable
+question was refused ("i need to move our meeting next week. how much warning should i give?",
+score 0.49): cut 0.515 / 0.48 / 0.47 / 0.45 / 0.40 / off refused 46 / 42 / 39 / 38 / 36 / 36 and
+declined 228 / 228 / 228 / 227 / 225 / 223. 0.47, with magnesium, zinc, herbal remedies and
+"GP" in the medical lexicon (a GP question and a magnesium dose had been declined only by this
+rule), refuses 7 fewer there and one fewer on the suite alone (5 -> 4 of 233), declines as many
+(suite alone 119/133, in the library 110 -> 111), and changes nothing on the held-out set. The
+stamp question in the tests scores 0.465: still declined.
 """
 
 from __future__ import annotations
@@ -105,7 +115,7 @@ COVERAGE_WEIGHT = 0.1  # weight of the share of question words the library uses 
 SENSITIVE_CAP = 0.0  # confidence when a sensitive domain is asked about but not discussed
 TOKEN_WEIGHT = 1.0  # the token rule: weight of the asking part's token coverage
 DOMAIN_WEIGHT = 1.0  # the token rule: weight of the closest domain description's cosine
-TOKEN_CUT = 0.515  # the token rule declines below this (see the module docstring)
+TOKEN_CUT = 0.47  # the token rule declines below this (see the module docstring's end)
 
 # Each sensitive domain described in sentences of its own vocabulary (for the meaning rule): the
 # first names the domain, the others the everyday shapes its questions take without the domain's

@@ -42,7 +42,8 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
                 # drug classes, named calming drugs, supplements, dose units and forms
                 r"beta[- ]?blockers?", r"propranolol", r"benzo(?:diazepine)?s?", r"xanax",
                 r"valium", r"melatonin", r"caffeine", r"ashwagandha", r"cbd", r"supplements?",
-                r"vitamins?", r"tablets?", r"capsules?", r"gummies", r"mg", r"milligrams?",
+                r"vitamins?", r"magnesium", r"zinc", r"herbal", r"remed(?:y|ies)", r"tablets?",
+                r"capsules?", r"gummies", r"mg", r"milligrams?", r"gps?",
                 r"painkillers?", r"ibuprofen", r"paracetamol", r"adderall", r"ritalin",
                 r"stimulants?", r"birth control", r"contracepti\w+",
                 # other substances taken to cope

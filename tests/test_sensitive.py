@@ -55,6 +55,9 @@ def test_a_coaching_question_with_a_sensitive_word_in_its_story_is_not_flagged(
      "pay"),
     ("What are Siemens' rules on staff mentoring people outside the company?", "policy"),
     ("Does Unilever let employees mentor people at other firms?", "policy"),
+    # supplements and the family doctor are the medical domain's words too
+    ("My mentor takes zinc before long trips. How much should I take for mine?", "medical"),
+    ("My hands shake in every meeting. Should I see a GP about it?", "medical"),
 ])
 def test_a_near_topic_question_is_flagged_by_what_it_asks(question: str, topic: str) -> None:
     assert uncovered_sensitive_topic(question, COACHING) == topic
