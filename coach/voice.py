@@ -867,9 +867,9 @@ def _starts_with_order(body: str) -> bool:
 
 
 # "Up until that time, I had only met mentors in IT": the writer telling what they did, in the
-# past, with no word to the reader.
+# past, with no word to the reader ("we need", "I feed" are not past).
 _PAST_FIRST = re.compile(r"\b(?:I|we)\s+(?:\w+ly\s+)?(?:had\s+|have\s+)?(?:was|were|had|did|got|"
-                         r"went|made|took|met|felt|thought|knew|found|became|began|[a-z]+ed)\b")
+                         r"went|made|took|met|felt|thought|knew|found|became|began|[a-z]+(?<!e)ed)\b")
 _TO_READER = re.compile(r"\byou(?:r|rs|rself)?\b", re.IGNORECASE)
 
 
