@@ -101,6 +101,28 @@ def test_points_from_two_documents_get_one_line_saying_so(composer):
     assert "Guide says every three weeks" in line and "Quick Start says every six weeks" in line
 
 
+def test_two_documents_that_say_different_things_get_no_line_claiming_they_agree():
+    import numpy as np
+
+    from coach.compose import Point, _Scored, select_points
+    from coach.voice import Unit
+
+    a = passage(1, "Book the next date before you leave each meeting.", "Meetings", 0.7)
+    b = Passage(id="q1", text="Keep a short diary of what you learn from each call.",
+                title="Quick Start | Bridgeway", section="Rules", source="q.md", score=0.7, n=2)
+
+    def reply(vec_b: list[float]) -> str | None:
+        scored = [_Scored(0.70, a, Unit([a.text]), np.array([1.0, 0.0]), 0.8),
+                  _Scored(0.69, b, Unit([b.text]), np.array(vec_b), 0.8)]
+        composition = select_points("What should I do after each meeting?", scored,
+                                    lambda s: Point(s.passage, s.unit.sentences))
+        assert [p.passage.n for p in composition.points] == [1, 2]
+        return composition.sources_line
+
+    assert reply([0.0, 1.0]) is None  # two different points: no "both cover this"
+    assert reply([1.0, 0.0]) == "Guide [1] and Quick Start [2] both cover this."
+
+
 def test_a_reply_from_two_documents_stays_within_the_sentence_budget(composer):
     a = passage(1, "Meet your mentor regularly, about once a month. Book the next meeting before "
                    "you leave the current one. Send a short agenda two days before each meeting. "
