@@ -8,7 +8,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -466,13 +466,22 @@ AGREE_MIN = 0.5
 
 def _same_point(chosen: list[_Scored]) -> bool:
     """Whether the first points from the first two documents cited are about one thing."""
-    firsts: dict[str, _Scored] = {}
-    for item in chosen:
+    pair = _first_two_documents(chosen)
+    return pair is not None and float(pair[0].vec @ pair[1].vec) >= AGREE_MIN
+
+
+_Cited = TypeVar("_Cited", Point, _Scored)
+
+
+def _first_two_documents(items: Sequence[_Cited]) -> tuple[_Cited, _Cited] | None:
+    """The first item from each of the first two documents cited, if two are."""
+    firsts: dict[str, _Cited] = {}
+    for item in items:
         firsts.setdefault(item.passage.title, item)
     if len(firsts) < 2:
-        return False
+        return None
     a, b = list(firsts.values())[:2]
-    return float(a.vec @ b.vec) >= AGREE_MIN
+    return a, b
 
 
 def _action_weight(question: str, w: Weights = WEIGHTS) -> float:
@@ -616,12 +625,10 @@ def doc_name(title: str) -> str:
 def sources_line(points: list[Point]) -> str | None:
     """One line when the points come from two documents: they agree, or they differ on a
     number or timing (each side's figure quoted)."""
-    firsts: dict[str, Point] = {}
-    for point in points:
-        firsts.setdefault(point.passage.title, point)
-    if len(firsts) < 2:
+    pair = _first_two_documents(points)
+    if pair is None:
         return None
-    a, b = list(firsts.values())[:2]
+    a, b = pair
     name_a, name_b = (f"{doc_name(p.passage.title)} [{p.passage.n}]" for p in (a, b))
     ta = {m.group(1).lower(): m.group(0).strip() for m in _TIMING.finditer(a.text)}
     tb = {m.group(1).lower(): m.group(0).strip() for m in _TIMING.finditer(b.text)}
