@@ -247,19 +247,17 @@ def row_sentences(row: str) -> tuple[str, list[str]]:
     return label, sentences
 
 
-# "There is one important exception.", "Here are three things to remember.": a sentence that
-# only announces what follows says nothing on its own.
+# A sentence that only announces what follows says nothing on its own: "There is one important
+# exception.", "Here are three things to remember."; and one that points at a list below,
+# whatever it adds, unless a colon brings the point: "Here are three signs it's time to call it
+# quits.", "Listed below are the roles of each mentee."
 _ANNOUNCES = re.compile(
     r"^(?:there|here)(?:['\u2019]s|\s+(?:is|are))\s+(?:(?:one|two|three|four|five|a few|a couple "
     r"of|some|several|an?)\s+)?(?:(?:important|key|big|main|common|simple|notable|useful|"
     r"practical|other|more)\s+)*(?:exceptions?|caveats?|catch|things?|rules?|steps?|reasons?|"
     r"ways?|points?|tips?|options?|questions?)(?:\s+(?:to\s+(?:remember|know|keep in mind|"
-    r"consider|bear in mind)|you should know))?\s*[.!:]?$", re.IGNORECASE)
-
-# "Here are three signs it's time to call it quits.", "Listed below are the roles of each
-# mentee.": it points at a list that follows, whatever it adds, unless a colon brings the point.
-_POINTS_AT_LIST = re.compile(
-    r"^(?:(?:(?:listed|outlined|described|set out)\s+)?below (?:is|are)|the following (?:is|are)"
+    r"consider|bear in mind)|you should know))?\s*[.!:]?$"
+    r"|^(?:(?:(?:listed|outlined|described|set out)\s+)?below (?:is|are)|the following (?:is|are)"
     r"|here(?:['\u2019]s|\s+(?:is|are))\s+(?:[\w'\u2019-]+\s+){0,4}?(?:tips|signs|ways|steps|"
     r"things|reasons|ideas|suggestions|strategies|examples|questions|guidelines|roles|duties|"
     r"responsibilit(?:y|ies)|points|options|rules|pointers|resources|recommendations|"
@@ -324,7 +322,6 @@ def is_candidate(sentence: str) -> bool:
             and not _TO_A_MENTOR.search(sentence) and not _FILE_LINK.search(sentence)
             and not _title_cased(sentence)
             and not _ANNOUNCES.match(sentence.strip())
-            and not _POINTS_AT_LIST.match(sentence.strip())
             and not _CUT_OFF.search(sentence)
             and not _MYTH.match(sentence.strip())
             and not _PAGE_INTERFACE.match(sentence.strip())
@@ -420,9 +417,8 @@ def _quote_closed(sentence: str) -> str:
     straight = body.count('"') % 2 == 1
     if body[:1] == "\u201c" and "\u201d" not in body or body[:1] == '"' and straight:
         return body[1:].lstrip()
-    end = body.rstrip()
-    if end.endswith("\u201d") and "\u201c" not in end or end.endswith('"') and straight:
-        return end[:-1].rstrip()
+    if body.endswith("\u201d") and "\u201c" not in body or body.endswith('"') and straight:
+        return body[:-1].rstrip()
     return sentence
 
 
