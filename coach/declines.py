@@ -30,6 +30,7 @@ SENSITIVE: dict[str, tuple[str, str]] = {
     "tax": ("tax", "an accountant or tax adviser"),
     "pay": ("pay or salary figures", "HR, your manager or salary surveys for your field"),
     "equity": ("equity or stock options", "HR and an independent financial adviser"),
+    "finance": ("personal finance or investments", "an independent financial adviser"),
     "employment": ("a workplace disciplinary or grievance matter",
                    "HR or an employee representative"),
     "policy": ("a particular employer's policies", "that employer's HR team or its published "

@@ -34,7 +34,8 @@ from coach.text import content_words
 
 # Sensitive domains → terms (regexes, matched case-insensitively on word boundaries). Each list
 # is the domain's own vocabulary: drug classes, common over-the-counter supplements and dose
-# units; legal, tax, visa, pay and equity words; the names of workplace-discipline steps.
+# units; legal, tax, visa, pay, equity and personal-finance words; the names of
+# workplace-discipline steps.
 SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
     "medical": (r"medications?", r"medicines?", r"meds", r"pills?", r"prescri\w+",
                 r"dos(?:e|es|age)", r"drugs?", r"antidepressants?", r"sedatives?",
@@ -48,7 +49,10 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
                 r"stimulants?", r"birth control", r"contracepti\w+",
                 # other substances taken to cope
                 r"over[- ]the[- ]counter", r"alcohol", r"cannabis", r"nicotine",
-                r"vap(?:e|es|ing)"),
+                r"vap(?:e|es|ing)", r"wine", r"beers?", r"(?:glass|bottle|pint|shot) of \w+",
+                # conditions a doctor treats
+                r"migraines?", r"symptoms?", r"illness(?:es)?", r"insomnia", r"allerg\w+",
+                r"asthma", r"infections?"),
     "mental-health": (r"therap(?:y|ies|ist|ists)", r"psychiatr\w+", r"psychologists?",
                       r"depression", r"self[- ]harm", r"suicid\w*", r"mental[- ]health",
                       r"disorders?", r"adhd", r"panic attacks?", r"counsell?(?:or|ors|ing)",
@@ -59,7 +63,10 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
               r"non[- ]?competes?", r"nda", r"liab(?:le|ility)", r"defamation",
               r"breach of contract", r"copyright\w*", r"intellectual property",
               r"own the rights", r"my rights", r"(?:my|employment|the) contract",
-              r"entitled to",
+              r"entitled to", r"(?:have|has|got) a (?:case|claim)", r"in law",
+              r"hold (?:me|us|you|him|her|them) to (?:it|that|this|the)",
+              r"who (?:legally )?owns (?:the |my |our )?(?:work|rights|ip|ideas?|code|designs?)",
+              r"legally binding", r"binding (?:agreement|clause)",
               r"(?:employment|labou?r|immigration|tax|the|by|under|against|of) law"),
     "immigration": (r"visas?", r"green card", r"(?:work|residence|dependa[nt]t|study|entry) "
                     r"permits?", r"immigra\w+", r"citizenship", r"deport\w*", r"asylum",
@@ -71,14 +78,18 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
             r"deductible", r"tax return", r"self[- ]employ\w*", r"write (?:\w+ )?off",
             r"business expenses?", r"revenue (?:office|service|agency)",
             r"national insurance", r"vat", r"income",
-            r"declar(?:e|ing) (?:it|this|that|income|earnings)"),
+            r"declar(?:e|ing) (?:it|this|that|income|earnings)",
+            r"(?:put|include|list|report|declare) (?:\w+ ){0,2}on (?:my|the|a) (?:tax )?return"),
     "pay": (r"salar(?:y|ies)", r"wages?", r"pay ?(?:rise|raise)", r"(?:a|my|the) raise",
             r"compensation", r"paychecks?", r"payslips?", r"bonus(?:es)?",
             r"hourly rate", r"(?:day|daily|going|market) rate", r"(?:be|get|getting) paid",
             r"[$£€]\s?\d[\d,.]*k?", r"\d+k", r"counter[- ]?offer", r"underpaid",
             r"payouts?", r"severance", r"(?:my|new|starting|base|take-home) pay",
             r"\d+ ?% (?:more|higher|rise|raise|increase)",
-            r"how much (?:\w+ ){0,8}(?:earns?|paid|charge)"),
+            r"how much (?:\w+ ){0,8}(?:earns?|paid|charge)",
+            # "what I'm on now", "what should I be on?": the British way of naming a salary
+            r"what (?:i'?m|i am|you'?re|they'?re|she'?s|he'?s) on(?= now| currently| at the)",
+            r"be on(?=\s*\?)", r"(?:current|salary|pay) figure"),
     "equity": (r"stock options?", r"share options?", r"equity (?:stake|grant|package|offer)",
                r"rsus?", r"vest(?:ing|ed|s)?", r"esop", r"(?:my|company|the|all|those|these) "
                r"shares", r"cliff", r"strike price", r"option (?:grant|pool)s?",
@@ -87,7 +98,12 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
                    r"fired", r"performance improvement plan", r"written warning",
                    r"harass\w*", r"investigation", r"suspen(?:ded|sion)", r"let go",
                    r"laid off", r"redundan\w+", r"sack(?:ed|ing)?", r"fire (?:me|him|her|them)",
-                   r"complaint (?:about|against) me", r"defend myself"),
+                   r"complaint (?:about|against) me", r"defend myself", r"final warning",
+                   r"(?:formal|disciplinary|misconduct|appeal|grievance|the) hearing",
+                   r"overturn\w*", r"(?:my|a|union) representative", r"trade union"),
+    "finance": (r"index funds?", r"student loans?", r"mortgages?", r"pensions?", r"crypto\w*",
+                r"credit cards?", r"(?:my|our|your) savings", r"401\(?k\)?", r"isas?",
+                r"invest(?:ing)? (?:in )?(?:stocks|shares|funds?|crypto|property|the market)"),
     "policy": (r"official polic(?:y|ies)", r"company polic(?:y|ies)",
                r"(?:employer|company|firm)'s polic(?:y|ies)"),
 }
@@ -107,7 +123,11 @@ _DOMAIN_ASK = re.compile(
     r"sessions?|calls?|questions?|emails?|messages?)\b)"
     r"|\bworth\b|\bvalue (?:it|them|those|these)\b|\bhow (?:high|far|low)\b"
     r"|\b(?:allowed|legal|enforceable|entitled|permitted|lawful|safe)\b|\bagainst the law\b"
-    r"|\bhold up\b|\bin trouble\b|\b(?:aim|go|push) (?:higher|lower)\b",
+    r"|\bhold up\b|\bin trouble\b|\b(?:aim|go|push) (?:higher|lower)\b"
+    # a remedy, a market figure for experience, a deadline a rule sets, a companion by right
+    r"|\b(?:use|take|try) to (?:stop|prevent|treat|ease|cure)\b"
+    r"|\bsomeone with (?:\w+ ){0,3}years?\b|\bhow long do (?:i|we) have (?:to|before|until)\b"
+    r"|\bbring (?:someone|somebody|a (?:friend|colleague|companion|witness))\b",
     re.IGNORECASE)
 
 # Rule 3a: asking for something to take, with a bodily or emotional state to take it for.
@@ -137,13 +157,22 @@ _MONEY = re.compile(
 # Rule 3c: what a named organisation (a capitalised name inside the sentence) allows or rules
 # for its people. The people are required so that a mentor's name ("Would Sarah let me...?")
 # is not taken for an employer.
+# A name runs over several capitalised words and "&" / "and" ("Harlow & Finch", "Ernst and Young").
+_ORG = r"(?!HR\b|I\b|OK\b)[A-Z][\w&.-]+(?:\s+(?:(?:&|and)\s+)?[A-Z][\w&.-]+)*"
+_ALLOWS_PEOPLE = (r"\s+(?:let|allow|permit|give|offer|pay|require)\s+(?:its\s+|their\s+|the\s+)?"
+                  r"(?:\w+\s+)?(?:staff|employees|people|\w+s)\b")
 _ORG_RULES = re.compile(
-    r"(?<=[a-z,] )(?P<org>(?!HR\b|I\b|OK\b)[A-Z][\w&.-]+)(?:['\u2019]s?)?\s+"
+    rf"(?<=[a-z,] )(?P<org>{_ORG})(?:['\u2019]s?)?\s+"
     r"(?:official\s+|internal\s+|\w+\s+)?"
     r"(?:rules?|polic(?:y|ies)|guidelines|handbook|code of conduct)\b"
-    r"|\b(?i:does|do|will|would|can)\s+(?:the\s+)?(?P<org2>(?!HR\b|I\b|OK\b)[A-Z][\w&.-]+)\s+"
-    r"(?:let|allow|permit|give|offer|pay|require)\s+(?:its\s+|their\s+|the\s+)?(?:\w+\s+)?"
-    r"(?:staff|employees|people|\w+s)\b")  # ...its staff: not "Would Sarah let me record?"
+    rf"|\b(?i:does|do|will|would|can)\s+(?:the\s+)?(?P<org2>{_ORG}){_ALLOWS_PEOPLE}")
+# ...its staff: not "Would Sarah let me record?"
+# The same ask about an employer the story named: "My mentor works at Acme. Do they let
+# graduates count mentoring hours?"
+_EMPLOYER = re.compile(r"\b(?i:works?|working|employed|interning|a job) (?i:at|for) "
+                       rf"(?P<org>{_ORG})")
+_THEY_ALLOW = re.compile(rf"\b(?:does|do|will|would|can)\s+(?:they|it){_ALLOWS_PEOPLE}",
+                         re.IGNORECASE)
 
 # An ask about raising a subject with the mentor ("how do I ask my mentor for advice on my pay
 # negotiation?", "should I bring X to my mentor?"): the subject is a conversation to have, which
@@ -176,7 +205,9 @@ def asking_part(question: str) -> str:
 # Words that give an ask no subject of its own: "What do I do?", "How do I find out for sure?"
 # Such an ask is about the story, so the story's terms count as asked.
 _GENERIC = frozenset({"find", "sure", "happen", "next", "better", "anything", "something",
-                      "thing", "way", "best", "now", "even"})
+                      "thing", "way", "best", "now", "even",
+                      # "How would I get that confirmed?": a verb of settling, no subject
+                      "confirm", "sort", "handl", "dealt", "fixed", "check", "resolv"})
 
 
 def subject_words(ask: str) -> list[str]:
@@ -225,9 +256,18 @@ def _intent_topic(question: str, ask: str, evidence_text: str) -> str | None:
     if (_FIGURE_ASK.search(ask) and _MONEY.search(question)
             and not _discusses("pay", evidence_text)):
         return "pay"
+    org = _organisation_asked(question, ask)
+    if org is not None and org.lower() not in evidence_text.lower():
+        return "policy"
+    return None
+
+
+def _organisation_asked(question: str, ask: str) -> str | None:
+    """The organisation whose rules the question asks about, if it asks that."""
     match = _ORG_RULES.search(question)
     if match:
-        org = match.group("org") or match.group("org2")
-        if org.lower() not in evidence_text.lower():
-            return "policy"
+        return match.group("org") or match.group("org2")
+    employer = _EMPLOYER.search(question)
+    if employer and _THEY_ALLOW.search(ask):
+        return employer.group("org")
     return None

@@ -66,8 +66,8 @@ def test_a_question_the_guidance_answers_is_judged_answerable(judge) -> None:
 
 
 def test_a_near_topic_question_whose_words_the_library_never_uses_is_declined(judge) -> None:
-    # Mentoring words keep a cosine floor happy; "mortgage", "deposit" appear nowhere here.
-    verdict = judge("My mentor bought a flat last year; how big a mortgage deposit do I need?")
+    # Mentoring words keep a cosine floor happy; "kiln", "glaze" appear nowhere here.
+    verdict = judge("My mentor took up pottery last year; how hot should a kiln be for a glaze?")
     assert not verdict.answerable and verdict.reply == REFUSAL
     assert verdict.confidence < judge("how do I take notes in a mentoring meeting?").confidence
 

@@ -58,6 +58,21 @@ def test_a_coaching_question_with_a_sensitive_word_in_its_story_is_not_flagged(
     # supplements and the family doctor are the medical domain's words too
     ("My mentor takes zinc before long trips. How much should I take for mine?", "medical"),
     ("My hands shake in every meeting. Should I see a GP about it?", "medical"),
+    # legal, pay, tax and discipline asks worded without the domain's name
+    ("My landlord kept my deposit when I moved nearer my mentor. Do I have a claim?", "legal"),
+    ("What should someone with eight years in nursing be on?", "pay"),
+    ("My mentor's company refunded my train fare. Do I list it on my tax return?", "tax"),
+    ("HR called me to a formal hearing next week. Can I bring a colleague?", "employment"),
+    ("I was handed a final warning for lateness. How do I get it overturned?", "employment"),
+    # a condition or a drink in the story, a remedy or an amount in the ask
+    ("I get migraines after long calls. What should I take to stop them?", "medical"),
+    ("My mentor drinks a beer before pitching. How many would be fine for me?", "medical"),
+    # the story names the condition; the ask has no subject of its own
+    ("My mentor wonders if I'm dyslexic. How do I get that confirmed?", "mental-health"),
+    ("Should I pay off my credit card or start a pension first?", "finance"),
+    # an employer named with "&", or named in the story and asked about as "they"
+    ("Does Baker & Lowe give interns paid study leave?", "policy"),
+    ("My mentor works at Accenture. Do they give new joiners a mentoring allowance?", "policy"),
 ])
 def test_a_near_topic_question_is_flagged_by_what_it_asks(question: str, topic: str) -> None:
     assert uncovered_sensitive_topic(question, COACHING) == topic
@@ -69,6 +84,12 @@ def test_a_near_topic_question_is_flagged_by_what_it_asks(question: str, topic: 
     "What number of questions should I send my mentor before we meet?",
     "Does my mentor let me set the agenda?",
     "My mentor is a pharmacist. Can I borrow some of her time next week?",
+    "Who owns the agenda for our meetings, me or my mentor?",
+    "How long do I have to wait before following up with a mentor who hasn't replied?",
+    "I had a migraine and missed our call. How do I apologise?",
+    "How do I hold my mentor to the plan we agreed?",
+    "My mentor works at Shell. Does she let mentees shadow her?",
+    "My mentor invited me for a glass of wine after work. How do I keep it professional?",
 ])
 def test_everyday_coaching_asks_that_share_words_with_an_intent_are_not_flagged(
         question: str) -> None:
