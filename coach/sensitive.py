@@ -52,9 +52,10 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
                 r"vap(?:e|es|ing)", r"wine", r"beers?", r"(?:glass|bottle|pint|shot) of \w+",
                 # conditions a doctor treats
                 r"migraines?", r"symptoms?", r"illness(?:es)?", r"insomnia", r"allerg\w+",
-                r"asthma", r"infections?"),
+                r"asthma", r"infections?", r"(?:chest|stomach|back) pains?",
+                r"heart (?:thing|problem|condition|attack)"),
     "mental-health": (r"therap(?:y|ies|ist|ists)", r"psychiatr\w+", r"psychologists?",
-                      r"depression", r"self[- ]harm", r"suicid\w*", r"mental[- ]health",
+                      r"depress(?:ion|ed)", r"self[- ]harm", r"suicid\w*", r"mental[- ]health",
                       r"disorders?", r"adhd", r"panic attacks?", r"counsell?(?:or|ors|ing)",
                       r"get (?:assessed|treated|tested|checked)", r"dyslexi\w+", r"autis\w+",
                       r"ocd", r"ptsd", r"bipolar"),
@@ -65,8 +66,8 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
               r"own the rights", r"my rights", r"(?:my|employment|the) contract",
               r"entitled to", r"(?:have|has|got) a (?:case|claim)", r"in law",
               r"hold (?:me|us|you|him|her|them) to (?:it|that|this|the)",
-              r"who (?:legally )?owns (?:the |my |our )?(?:work|rights|ip|ideas?|code|designs?)",
-              r"legally binding", r"binding (?:agreement|clause)",
+              r"who (?:\w+ )?owns (?:the |my |our |that |this )?(?:work|rights|ip|ideas?|code)",
+              r"binding",
               r"(?:employment|labou?r|immigration|tax|the|by|under|against|of) law"),
     "immigration": (r"visas?", r"green card", r"(?:work|residence|dependa[nt]t|study|entry) "
                     r"permits?", r"immigra\w+", r"citizenship", r"deport\w*", r"asylum",
@@ -79,7 +80,9 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
             r"business expenses?", r"revenue (?:office|service|agency)",
             r"national insurance", r"vat", r"income",
             r"declar(?:e|ing) (?:it|this|that|income|earnings)",
-            r"(?:put|include|list|report|declare) (?:\w+ ){0,2}on (?:my|the|a) (?:tax )?return"),
+            r"(?:put|include|list|report|declare) (?:\w+ ){0,2}on (?:my|the|a) (?:tax )?return",
+            r"(?:do|file|filing|doing|submit|complete) (?:my|the|a|your) (?:tax )?return",
+            r"self[- ]assessment"),
     "pay": (r"salar(?:y|ies)", r"wages?", r"pay ?(?:rise|raise)", r"(?:a|my|the) raise",
             r"compensation", r"paychecks?", r"payslips?", r"bonus(?:es)?",
             r"hourly rate", r"(?:day|daily|going|market) rate", r"(?:be|get|getting) paid",
@@ -89,7 +92,8 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
             r"how much (?:\w+ ){0,8}(?:earns?|paid|charge)",
             # "what I'm on now", "what should I be on?": the British way of naming a salary
             r"what (?:i'?m|i am|you'?re|they'?re|she'?s|he'?s) on(?= now| currently| at the)",
-            r"be on(?=\s*\?)", r"(?:current|salary|pay) figure"),
+            r"be on(?=\s*\?)", r"(?:current|salary|pay) figure", r"be earning",
+            r"be making(?= as| at| in| for| per| a year| an hour|\s*\?)"),
     "equity": (r"stock options?", r"share options?", r"equity (?:stake|grant|package|offer)",
                r"rsus?", r"vest(?:ing|ed|s)?", r"esop", r"(?:my|company|the|all|those|these) "
                r"shares", r"cliff", r"strike price", r"option (?:grant|pool)s?",
@@ -99,10 +103,11 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
                    r"harass\w*", r"investigation", r"suspen(?:ded|sion)", r"let go",
                    r"laid off", r"redundan\w+", r"sack(?:ed|ing)?", r"fire (?:me|him|her|them)",
                    r"complaint (?:about|against) me", r"defend myself", r"final warning",
+                   r"appeal (?:it|this|that|the|a|against)",
                    r"(?:formal|disciplinary|misconduct|appeal|grievance|the) hearing",
                    r"overturn\w*", r"(?:my|a|union) representative", r"trade union"),
     "finance": (r"index funds?", r"student loans?", r"mortgages?", r"pensions?", r"crypto\w*",
-                r"credit cards?", r"(?:my|our|your) savings", r"401\(?k\)?", r"isas?",
+                r"bitcoin", r"credit cards?", r"(?:my|our|your) savings", r"401\(?k\)?", r"isas?",
                 r"invest(?:ing)? (?:in )?(?:stocks|shares|funds?|crypto|property|the market)"),
     "policy": (r"official polic(?:y|ies)", r"company polic(?:y|ies)",
                r"(?:employer|company|firm)'s polic(?:y|ies)"),
@@ -114,20 +119,25 @@ _TERMS = {topic: [re.compile(rf"(?<![\w-]){t}(?![\w-])", re.IGNORECASE) for t in
 # sensitive domain answers (an amount, a value, a permission by rule), never how to behave.
 _DOMAIN_ASK = re.compile(
     r"\b(?:take|taking|have|try|use|get|borrow|buy|order|exercise|sell|declare|report|claim)\s+"
-    r"(?:some|any|it|them|one|those|these|half|more|the whole|a couple|a few|hers|his)\b"
+    r"(?:some|any|it|them|one|those|these|half|more|the whole|a couple|a few|hers|his|double|"
+    r"extra|twice)\b"
     # ("borrow some of her time", "have a few of my notes" ask about the mentoring)
     r"(?!\s+(?:of\s+(?:[\w'\u2019]+\s+)?)?(?:time|notes|days?|weeks?|advice|help)\b)"
     # ("how much notice / time", "how many sessions" ask about the mentoring itself; "how many
     # hours / days" can ask what a rule allows, and still count)
     r"|\bhow (?:much|many)\b(?!\s+(?:notice|time|warning|detail|preparation|prep|meetings?|"
-    r"sessions?|calls?|questions?|emails?|messages?)\b)"
+    r"sessions?|calls?|questions?|emails?|messages?)\b"
+    # ("how much it helped": how much it meant, not an amount)
+    r"|\s+(?:it|this|that|he|she|they|you)\s+(?:helped|helps|meant|means|mattered|matters|"
+    r"appreciat\w+))"
     r"|\bworth\b|\bvalue (?:it|them|those|these)\b|\bhow (?:high|far|low)\b"
     r"|\b(?:allowed|legal|enforceable|entitled|permitted|lawful|safe)\b|\bagainst the law\b"
     r"|\bhold up\b|\bin trouble\b|\b(?:aim|go|push) (?:higher|lower)\b"
     # a remedy, a market figure for experience, a deadline a rule sets, a companion by right
     r"|\b(?:use|take|try) to (?:stop|prevent|treat|ease|cure)\b"
     r"|\bsomeone with (?:\w+ ){0,3}years?\b|\bhow long do (?:i|we) have (?:to|before|until)\b"
-    r"|\bbring (?:someone|somebody|a (?:friend|colleague|companion|witness))\b",
+    r"|\bbring (?:someone|somebody|a (?:friend|colleague|companion|witness))\b"
+    r"|\bwhat (?:signs|symptoms)\b",
     re.IGNORECASE)
 
 # Rule 3a: asking for something to take, with a bodily or emotional state to take it for.
@@ -140,7 +150,7 @@ _INGEST_ASK = re.compile(
     re.IGNORECASE)
 _BODY_STATE = re.compile(
     r"\b(?:nerves?|nervous|anxi\w+|panic\w*|calm\w*|sleep\w*|insomnia|stage fright|jitter\w*|"
-    r"shak(?:y|ing)|stress\w*|relax\w*|focus\w*|awake|drowsy|heart|pain|headaches?)\b",
+    r"shak(?:e|es|y|ing)|steady|trembl\w*|sweat\w*|stress\w*|relax\w*|focus\w*|awake|drowsy|heart|pain|headaches?)\b",
     re.IGNORECASE)
 
 # Rule 3b: asking for a figure to ask for, demand or counter with, when money is in the question.
@@ -152,6 +162,7 @@ _FIGURE_ASK = re.compile(
     re.IGNORECASE)
 _MONEY = re.compile(
     r"\b(?:offer\w*|underpaid|earn\w*|pay|paid|raise|counter\w*|negotiat\w*|review|hire|"
+    r"expectations|recruiters?|"
     r"charg\w+|rate|salary|money|fee)\b|\d+k\b|[$£€]\s?\d", re.IGNORECASE)
 
 # Rule 3c: what a named organisation (a capitalised name inside the sentence) allows or rules
@@ -159,7 +170,8 @@ _MONEY = re.compile(
 # is not taken for an employer.
 # A name runs over several capitalised words and "&" / "and" ("Harlow & Finch", "Ernst and Young").
 _ORG = r"(?!HR\b|I\b|OK\b)[A-Z][\w&.-]+(?:\s+(?:(?:&|and)\s+)?[A-Z][\w&.-]+)*"
-_ALLOWS_PEOPLE = (r"\s+(?:let|allow|permit|give|offer|pay|require)\s+(?:its\s+|their\s+|the\s+)?"
+_ALLOWS_PEOPLE = (r"\s+(?:(?:still|really|actually|ever|now|usually|normally|always)\s+)?"
+                  r"(?:let|allow|permit|give|offer|pay|require)\s+(?:its\s+|their\s+|the\s+)?"
                   r"(?:\w+\s+)?(?:staff|employees|people|\w+s)\b")
 _ORG_RULES = re.compile(
     rf"(?<=[a-z,] )(?P<org>{_ORG})(?:['\u2019]s?)?\s+"
