@@ -20,6 +20,9 @@ from ingest.loaders import Document
 
 CHUNK_SIZE = 1000  # with title and section: at most 248 MiniLM tokens (window 256), suite docs
 CHUNK_OVERLAP = 120
+# A "#" line longer than this is a paragraph that starts with a hash: as a heading, its
+# document's only text became a section name and no passage was left to ingest.
+HEADING_MAX_WORDS = 30
 LABEL_MAX_WORDS = 8  # a line this short with no final punctuation names the list below it
 INTRODUCTION = "Introduction"
 PATH_SEPARATOR = " › "
@@ -61,6 +64,9 @@ def split_sections(text: str, title: str = "") -> list[tuple[str, str]]:
         if match is None:
             sections[-1][1].append(line)
             continue
+        if len(match.group(2).split()) > HEADING_MAX_WORDS:
+            sections[-1][1].append(match.group(2))  # a paragraph behind a "#", not a heading
+            continue
         level, heading = len(match.group(1)), match.group(2).strip()
         if level == 1 and (_same(heading, title) or len(single_top) == 1):
             continue
@@ -88,7 +94,8 @@ def _heading_matches(text: str) -> list[re.Match[str] | None]:
 
 
 def _headings(text: str) -> list[tuple[int, str]]:
-    return [(len(m.group(1)), m.group(2).strip()) for m in _heading_matches(text) if m]
+    return [(len(m.group(1)), m.group(2).strip()) for m in _heading_matches(text)
+            if m and len(m.group(2).split()) <= HEADING_MAX_WORDS]
 
 
 def chunk_id(source: str, embed_text: str) -> str:

@@ -109,8 +109,13 @@ def sync(store: Store, paths: Iterable[Path | str], *, progress: Progress | bool
                 except LoadError as exc:
                     report.errors.append(str(exc))
                 else:
-                    _sync_document(store, target.source, chunk_document(doc, target.source),
-                                   stamp, report, embedded, added, removed)
+                    chunks = chunk_document(doc, target.source)
+                    if chunks:
+                        _sync_document(store, target.source, chunks, stamp, report, embedded,
+                                       added, removed)
+                    else:  # what an earlier version of the file gave is kept
+                        report.errors.append(f"{target.source}: no passage to ingest (only "
+                                             "headings or page furniture were found)")
                 report_progress(done, len(targets), target.source)
             gone = [s for s in _stored_sources(store) if s not in present
                     and any(s.startswith(prefix) for prefix in mirrored)] if mirrored else []

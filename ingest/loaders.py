@@ -74,9 +74,14 @@ def _load_markdown(path: Path) -> Document:
 
 
 def _load_text(path: Path) -> Document:
-    from ingest.formats.plain_text import text_to_text
+    from ingest.formats.markdown_text import markdown_to_text
+    from ingest.formats.plain_text import markdown_in_text, text_to_text
 
-    body, title = text_to_text(_read_text(path))
+    raw = _read_text(path)
+    markdown = markdown_in_text(raw)
+    # A .txt written in Markdown reads as Markdown: its "#" lines are headings, not a title
+    # "## Before you meet" and paragraphs that keep their hashes.
+    body, title = markdown_to_text(markdown) if markdown is not None else text_to_text(raw)
     title = title or _stem_title(path)
     return Document(text=body, title=title, metadata={"title": title})
 

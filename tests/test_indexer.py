@@ -89,6 +89,20 @@ def test_reingesting_unchanged_files_changes_nothing(store: Store, corpus: Path)
     assert sync(store, [corpus / "mentor-partnership-part-one.md"], progress=False).num_added == 0
 
 
+@pytest.mark.model
+def test_a_file_that_leaves_no_passage_is_reported_and_its_old_passages_kept(
+        store: Store, tmp_path: Path) -> None:
+    path = write(tmp_path / "notes.md", "## Before you meet\n\nWrite down two goals.\n")
+    sync(store, [path], progress=False)
+    before = stored(store)
+
+    write(path, "# Notes\n\n## Before you meet\n\n## After you meet\n")  # headings only
+    report = sync(store, [path], progress=False)
+
+    assert report.errors and "no passage to ingest" in report.errors[0]
+    assert stored(store) == before
+
+
 def test_editing_one_paragraph_replaces_only_the_chunks_around_it(store: Store,
                                                                    corpus: Path) -> None:
     doc = corpus / "mentor-partnership-part-one.md"

@@ -8,6 +8,7 @@ import pytest
 from fpdf import FPDF
 
 from coach.settings import REPO_ROOT
+from ingest.chunking import split_sections
 from ingest.loaders import LoadError, load_document
 
 CORPUS_FILE = REPO_ROOT / "corpus" / "mentor-partnership-part-one.md"
@@ -76,6 +77,33 @@ def test_text_file_short_first_line_is_the_title(tmp_path: Path) -> None:
     doc = load_document(write(tmp_path / "t.txt", "Saying thank you\n\nA short note helps.\n"))
     assert doc.title == "Saying thank you"
     assert doc.text == "A short note helps."
+
+
+def test_a_text_file_written_in_markdown_has_its_headings_as_sections(tmp_path: Path) -> None:
+    body = ("# Peer mentoring notes\n\n## Before you meet\n\nWrite down two goals.\n\n"
+            "## After you meet\n\n- Send a short thank-you.\n- Book the next date.\n")
+    doc = load_document(write(tmp_path / "notes.txt", body))
+    assert doc.title == "Peer mentoring notes"
+    sections = [name for name, _ in split_sections(doc.text, doc.title)]
+    assert sections == ["Before you meet", "After you meet"]
+
+
+def test_markdown_whose_line_breaks_were_lost_is_unfolded_not_dropped(tmp_path: Path) -> None:
+    # copied from a page as one line: before, the whole file was one 60-word "# heading" and
+    # ingesting it stored nothing
+    body = ("# Guide for new mentees This guide explains how our scheme runs and what we ask "
+            "of you. ## Who leads? You do: set the agenda and book each meeting. ### Good "
+            "habits Strong mentees tend to: - Reply within two days - Bring one question "
+            "- Keep brief notes ### Ending well Close with a thank-you and a summary of what "
+            "changed for you.")
+    doc = load_document(write(tmp_path / "guide.txt", body))
+    sections = dict(split_sections(doc.text, doc.title))
+    assert list(sections) == ["Introduction", "Who leads?", "Who leads? › Good habits",
+                              "Who leads? › Ending well"]
+    assert sections["Who leads?"] == "You do: set the agenda and book each meeting."
+    assert "- Reply within two days\n- Bring one question" in sections["Who leads? › Good habits"]
+    assert doc.title == "Guide for new mentees"
+    assert not any("#" in text for text in sections.values())
 
 
 def test_text_file_without_title_line_keeps_all_text(tmp_path: Path) -> None:

@@ -16,6 +16,69 @@ MAX_HEADING = 80
 UNWRAPPED_LINE = 160
 
 
+# Markdown headings typed in a .txt file ("## Before you meet"), at a line's start or, where the
+# text's line breaks were lost, inside a long line after a sentence or another heading.
+_ATX_LINE = re.compile(r"^#{1,6}[ \t]+\S", re.MULTILINE)
+_ATX_INLINE = re.compile(r"(?:^|(?<=\S))[ \t]+(?=#{1,6}[ \t]+\S)")
+_ITEM_INLINE = re.compile(r"[ \t]+(?=[-*][ \t]+\S)")
+HEADING_MAX_WORDS = 12
+# Words a heading in title case keeps in lower case ("Working with Your Mentor").
+_SMALL = frozenset("a an and as at by for from in into of on or the to with".split())
+
+
+def markdown_in_text(raw: str) -> str | None:
+    """Markdown source for a .txt file written in Markdown (lines opening with "#" headings),
+    with lost line breaks restored; None for plain text.
+
+    A page copied as one long line ("# Mentee handbook The mentoring programme is ... ## What
+    is mentoring? Mentoring is ...") became a single heading of 300 words, and its document
+    yielded no passage at all. Where a long line holds two or more headings, each heading,
+    its first sentence and each "- " list item start lines of their own again.
+    """
+    lines = [_unfold(line) if len(line) > UNWRAPPED_LINE else line for line in raw.split("\n")]
+    source = "\n".join(lines)
+    return source if _ATX_LINE.search(source) else None
+
+
+def _unfold(line: str) -> str:
+    pieces = _ATX_INLINE.split(line)
+    if sum(bool(re.match(r"#{1,6}[ \t]", p)) for p in pieces) < 2:
+        return line
+    out = []
+    for piece in pieces:
+        marks, _, text = piece.partition(" ") if piece.startswith("#") else ("", "", piece)
+        heading, body = split_heading(text) if marks else ("", text)
+        if heading:
+            out.append(f"{marks} {heading}")
+        elif marks:
+            body = text
+        if body:
+            out.append(_ITEM_INLINE.sub("\n", body))
+    return "\n\n".join(out)
+
+
+def split_heading(text: str) -> tuple[str, str]:
+    """`(heading, rest)` of a heading run into its section's first sentence, or ("", text).
+
+    The heading ends at a "?" ("What is my role? Your role as ..."), or where a capitalised
+    word follows a lower-case one ("The mentoring relationship The purpose ..."), or, in a
+    title-case heading, before the capitalised word that a lower-case one follows ("Setting
+    Goals With Your Mentor Before you meet ...").
+    """
+    words_ = text.split()
+    for i, word in enumerate(words_[:HEADING_MAX_WORDS]):
+        if word.endswith("?"):
+            return " ".join(words_[:i + 1]), " ".join(words_[i + 1:])
+    for i in range(1, min(len(words_) - 1, HEADING_MAX_WORDS + 1)):
+        word, before, after = words_[i], words_[i - 1], words_[i + 1]
+        if not (word[:1].isupper() and after[:1].islower()):
+            continue
+        if before[:1].islower() or (after not in _SMALL and all(
+                w[:1].isupper() or w in _SMALL for w in words_[:i])):
+            return " ".join(words_[:i]), " ".join(words_[i:])
+    return "", text
+
+
 def text_to_text(raw: str) -> tuple[str, str]:
     """`(canonical text, title)`; the title is a short first line followed by a blank line."""
     raw = raw.replace("\r\n", "\n").replace("\r", "\n").strip()
