@@ -300,7 +300,8 @@ def unit_texts(text: str, section: str) -> tuple[list[V.Unit], list[str]]:
     scores them), framed the same way."""
     # A mentors' part of the page ("DO's (Mentor)") is not advice for the mentee.
     units = [] if V.for_mentors(section) else [
-        u for u in V.build_units(text) if not V.for_mentors(u.topic)]
+        u for u in V.build_units(text) if not V.for_mentors(u.topic)
+        and not (u.items and V.for_mentors(u.sentences[-1]))]
     framed = [_framed(section, u.topic, u.text) for u in units]
     items = [_framed(section, u.topic, item) for u in units if _too_long(u) for _, item in u.items]
     return units, framed + items

@@ -295,10 +295,14 @@ _TO_A_MENTOR = re.compile(r"\byour\s+mentees?\b", re.IGNORECASE)
 # A heading or label for mentors' part of a page: "DO's (Mentor)", "For mentors", "Mentor tips"
 # (a mentee's guide often has one; its advice is not the mentee's to take). "The mentor's role"
 # is not one: what a mentor does is what a mentee may ask about.
+# A list's label naming mentors ("Great mentors:", "Poor mentors:") heads their part too; a
+# heading for both ("Tips for Mentors and Mentees") is the mentee's as well.
 _FOR_MENTORS = re.compile(
     r"\((?:for\s+)?mentors?\)|^(?:(?:tips|advice|guidance|notes|a guide)\s+)?for\s+(?:the\s+)?"
-    r"mentors\b|^(?:the\s+)?mentor['\u2019]?s?\s+(?:do['\u2019]?s|dos|don['\u2019]?ts|"
-    r"checklist|tips)\b", re.IGNORECASE)
+    r"mentors\b(?!\s*(?:and|&|/|or)\s*(?:the\s+)?(?:mentees?|prot[eé]g[eé]s?)\b)"
+    r"|^(?:the\s+)?mentor['\u2019]?s?\s+(?:do['\u2019]?s|dos|don['\u2019]?ts|checklist|tips)\b"
+    r"|^(?:good|great|effective|successful|ideal|poor|bad|ineffective)\s+mentors\W*$",
+    re.IGNORECASE)
 
 
 def for_mentors(heading: str) -> bool:
@@ -713,7 +717,10 @@ _PROHIBITIONS = re.compile(
     r"(?:\s+things)?|(?:what|things)\s+(?:you\s+)?(?:should|must)(?:\s+never|\s+not|"
     r"n['\u2019]t)\s+do)" + _LABEL_END, re.IGNORECASE)
 _MISTAKES = re.compile(r"^\W*(?:(?:common|typical|classic|frequent|mentee|beginner)\s+)?"
-                       r"(?:mistakes|pitfalls|traps|bad\s+habits)" + _LABEL_END, re.IGNORECASE)
+                       r"(?:mistakes|pitfalls|traps|bad\s+habits)" + _LABEL_END +
+                       # "Poor mentees:" over what they do: their habits, not orders
+                       r"|^\W*(?:poor|bad|weak|ineffective|unsuccessful)\s+(?:mentees?|"
+                       r"prot[eé]g[eé]s?)[\s:.!]*$", re.IGNORECASE)
 _BOTH_WAYS = re.compile(r"\bdo['\u2019]?s\b|\bdo and\b", re.IGNORECASE)  # "Do's and don'ts"
 _NEGATIVE = re.compile(r"^(?:don['\u2019]t|do not|never|avoid|stop|no|not|do)\b", re.IGNORECASE)
 

@@ -13,6 +13,7 @@ from coach.compose import (
     _Scored,
     is_advice_candidate,
     select_points,
+    unit_texts,
 )
 from coach.results import Passage
 from coach.store import embeddings
@@ -267,3 +268,14 @@ def test_in_a_close_call_the_near_equals_of_the_answer_are_said_too_but_only_two
     strong = [_unit_scored(1, 0.70, [1, 0, 0]), _unit_scored(2, 0.62, [0, 1, 0]),
               _unit_scored(3, 0.45, [0, 0, 1])]
     assert [p.passage.n for p in select_points("what should I do?", strong, said).points] == [1, 2]
+
+
+def test_a_page_for_mentors_and_mentees_gives_the_mentees_lists_and_not_the_mentors():
+    # "Tips for Mentors and Mentees" was taken for a mentors' section: the whole passage was
+    # left out and the question it answered was refused
+    text = ("Good mentees:\n1. Keep every session you book.\n2. Come with a question.\n\n"
+            "Poor mentees:\n1. Cancel on the morning of a session.\n\n"
+            "Good mentors:\n1. Set aside an hour a month for each mentee.")
+    units, _ = unit_texts(text, "Tips for Mentors and Mentees")
+    assert [u.sentences for u in units] == [["Good mentees:"], ["Poor mentees:"]]
+    assert V.warning_list("Poor mentees:") == "mistakes"
