@@ -69,6 +69,13 @@ def test_a_near_duplicate_of_a_chosen_passage_is_skipped_but_order_is_kept():
     for x in v.values():
         x /= np.linalg.norm(x)
     assert drop_near_duplicates(["a", "a2", "b", "c"], v, k=3) == ["a", "b", "c"]
+    # close in meaning but in other words: a page's mentors' list beside its mentees' list
+    texts = {"a": "Great mentors: set aside hours for each mentee and keep information private.",
+             "a2": "Great mentees: come prepared with questions and respond to feedback.",
+             "b": "Something else.", "c": "Another thing."}
+    assert drop_near_duplicates(["a", "a2", "b"], v, k=3, texts=texts) == ["a", "a2", "b"]
+    texts["a2"] = "Great mentors: set aside hours for each mentee, keep information private."
+    assert drop_near_duplicates(["a", "a2", "b", "c"], v, k=3, texts=texts) == ["a", "b", "c"]
 
 
 @pytest.mark.parametrize("n", [1, 5, 40, 1000, 100_000])
