@@ -252,13 +252,13 @@ def row_sentences(row: str) -> tuple[str, list[str]]:
 # whatever it adds, unless a colon brings the point: "Here are three signs it's time to call it
 # quits.", "Listed below are the roles of each mentee."
 _ANNOUNCES = re.compile(
-    r"^(?:there|here)(?:['\u2019]s|\s+(?:is|are))\s+(?:(?:one|two|three|four|five|a few|a couple "
+    r"^(?:(?:so|and|now|well),?\s+)?(?:there|here)(?:['\u2019]s|\s+(?:is|are))\s+(?:(?:one|two|three|four|five|a few|a couple "
     r"of|some|several|an?)\s+)?(?:(?:important|key|big|main|common|simple|notable|useful|"
     r"practical|other|more)\s+)*(?:exceptions?|caveats?|catch|things?|rules?|steps?|reasons?|"
     r"ways?|points?|tips?|options?|questions?)(?:\s+(?:to\s+(?:remember|know|keep in mind|"
     r"consider|bear in mind)|you should know))?\s*[.!:]?$"
-    r"|^(?:(?:(?:listed|outlined|described|set out)\s+)?below (?:is|are)|the following (?:is|are)"
-    r"|here(?:['\u2019]s|\s+(?:is|are))\s+(?:[\w'\u2019-]+\s+){0,4}?(?:tips|signs|ways|steps|"
+    r"|^(?:(?:so|and|now|well),?\s+)?(?:(?:(?:listed|outlined|described|set out)\s+)?below "
+    r"(?:is|are)|the following (?:is|are)|here(?:['\u2019]s|\s+(?:is|are))\s+(?:[\w'\u2019-]+\s+){0,4}?(?:tips|signs|ways|steps|"
     r"things|reasons|ideas|suggestions|strategies|examples|questions|guidelines|roles|duties|"
     r"responsibilit(?:y|ies)|points|options|rules|pointers|resources|recommendations|"
     r"practices|habits|guide|list|overview|checklist|summary)\b)(?![^:]*:\s*\S)", re.IGNORECASE)
@@ -374,6 +374,11 @@ def build_units(text: str) -> list[Unit]:
             if lead is not None:
                 sentences = sentences[:-1]
             position = _add_sentences(units, sentences, position)
+            if lead is not None and _question_items(items):
+                # "Ask yourself:" over questions to think through, each with follow-up
+                # questions: said as its list of first questions (questions are never points
+                # of their own, so split into sentences the list said nothing)
+                items = [(depth, split_sentences(t)[0]) for depth, t in items]
             if lead is not None and _paragraph_items(items):
                 # "For Mentees:" over items of several sentences each: the lead-in heads them
                 # (a short one is their topic), and each item is a point of its own.
@@ -424,6 +429,12 @@ def _quote_closed(sentence: str) -> str:
     if body.endswith("\u201d") and "\u201c" not in body or body.endswith('"') and straight:
         return body[:-1].rstrip()
     return sentence
+
+
+def _question_items(items: list[tuple[int, str]]) -> bool:
+    """Most items open with a question: a list of questions to ask oneself or the mentor."""
+    firsts = [sentences[0] for _, t in items if (sentences := split_sentences(t))]
+    return 2 * sum(f.rstrip().endswith("?") for f in firsts) > len(firsts) > 0
 
 
 def _paragraph_items(items: list[tuple[int, str]]) -> bool:

@@ -615,3 +615,18 @@ def test_a_question_about_how_things_are_is_told_from_one_about_what_to_do():
     assert not asks_how_things_are("She offered to meet at her flat. Is that OK?")
     assert not asks_how_things_are("Is there anything I should send before we meet?")
     assert not asks_how_things_are("How do I ask for feedback?")
+
+
+def test_a_list_of_questions_to_ask_yourself_is_said_by_its_first_questions():
+    # each item is a question with follow-up questions: split into sentences, as a list of
+    # paragraphs is, nothing was left to say (questions are never points of their own)
+    text = ("Before each session, ask yourself:\n\n"
+            "- What went well since we last met? Why did it work? Would it work again?\n"
+            "- What is still stuck? Who else could help? What have you tried?\n"
+            "- What do you want from the next hour? How will you know you got it?")
+    [unit] = build_units(text)
+    assert unit.sentences == ["Before each session, ask yourself:"]
+    assert [t for _, t in unit.items] == ["What went well since we last met?",
+                                          "What is still stuck?",
+                                          "What do you want from the next hour?"]
+    assert not is_candidate("So here are a few ideas on how to spend time preparing.")
