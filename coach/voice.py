@@ -252,14 +252,14 @@ def row_sentences(row: str) -> tuple[str, list[str]]:
 # whatever it adds, unless a colon brings the point: "Here are three signs it's time to call it
 # quits.", "Listed below are the roles of each mentee."
 _ANNOUNCES = re.compile(
-    r"^(?:(?:so|and|now|well),?\s+)?(?:there|here)(?:['\u2019]s|\s+(?:is|are))\s+(?:(?:one|two|three|four|five|a few|a couple "
-    r"of|some|several|an?)\s+)?(?:(?:important|key|big|main|common|simple|notable|useful|"
+    r"^(?:(?:so|and|now|well),?\s+)?(?:there|here)(?:['\u2019]s|\s+(?:is|are))\s+"
+    r"(?:(?:one|two|three|four|five|a few|a couple of|some|several|an?)\s+)?(?:(?:important|key|big|main|common|simple|notable|useful|"
     r"practical|other|more)\s+)*(?:exceptions?|caveats?|catch|things?|rules?|steps?|reasons?|"
     r"ways?|points?|tips?|options?|questions?)(?:\s+(?:to\s+(?:remember|know|keep in mind|"
     r"consider|bear in mind)|you should know))?\s*[.!:]?$"
     r"|^(?:(?:so|and|now|well),?\s+)?(?:(?:(?:listed|outlined|described|set out)\s+)?below "
-    r"(?:is|are)|the following (?:is|are)|here(?:['\u2019]s|\s+(?:is|are))\s+(?:[\w'\u2019-]+\s+){0,4}?(?:tips|signs|ways|steps|"
-    r"things|reasons|ideas|suggestions|strategies|examples|questions|guidelines|roles|duties|"
+    r"(?:is|are)|the following (?:is|are)|here(?:['\u2019]s|\s+(?:is|are))\s+"
+    r"(?:[\w'\u2019-]+\s+){0,4}?(?:tips|signs|ways|steps|things|reasons|ideas|suggestions|strategies|examples|questions|guidelines|roles|duties|"
     r"responsibilit(?:y|ies)|points|options|rules|pointers|resources|recommendations|"
     r"practices|habits|guide|list|overview|checklist|summary)\b)(?![^:]*:\s*\S)", re.IGNORECASE)
 # A sentence cut off on a conjunction or an article ("... if you are open with your mentor
