@@ -253,8 +253,9 @@ def row_sentences(row: str) -> tuple[str, list[str]]:
 # quits.", "Listed below are the roles of each mentee."
 _ANNOUNCES = re.compile(
     r"^(?:(?:so|and|now|well),?\s+)?(?:there|here)(?:['\u2019]s|\s+(?:is|are))\s+"
-    r"(?:(?:one|two|three|four|five|a few|a couple of|some|several|an?)\s+)?(?:(?:important|key|big|main|common|simple|notable|useful|"
-    r"practical|other|more)\s+)*(?:exceptions?|caveats?|catch|things?|rules?|steps?|reasons?|"
+    r"(?:(?:one|two|three|four|five|a few|a couple of|some|several|an?)\s+)?"
+    r"(?:(?:important|key|big|main|common|simple|notable|useful|practical|other|more)\s+)*"
+    r"(?:exceptions?|caveats?|catch|things?|rules?|steps?|reasons?|"
     r"ways?|points?|tips?|options?|questions?)(?:\s+(?:to\s+(?:remember|know|keep in mind|"
     r"consider|bear in mind)|you should know))?\s*[.!:]?$"
     r"|^(?:(?:so|and|now|well),?\s+)?(?:(?:(?:listed|outlined|described|set out)\s+)?below "
