@@ -326,8 +326,8 @@ def trim_list(unit: V.Unit, scores: np.ndarray, keep: int = LIST_ITEMS_SAID) -> 
     """`unit` with only the `keep` list items that score highest (`scores`: each item's
     closeness to the question, scored as units are), in list order; an item
     kept brings the items it sits under (they count too). A lead-in that counts its items
-    keeps every top-level one; a numbered list (steps in an order) is kept whole."""
-    if unit.ordered:
+    keeps every top-level one; a numbered list of steps in an order is kept whole."""
+    if unit.ordered and _in_order(unit):
         return unit
     parents = _parents(unit.items)
     counted = bool(_COUNTED.search(unit.sentences[-1]))
@@ -339,6 +339,21 @@ def trim_list(unit: V.Unit, scores: np.ndarray, keep: int = LIST_ITEMS_SAID) -> 
         if len(chosen) + len(needed) <= budget:
             chosen |= needed
     return replace(unit, items=[item for i, item in enumerate(unit.items) if i in chosen])
+
+
+# A numbered list is a procedure when its lead-in says so ("Follow these steps:") or its items
+# lean on the one before ("Then ...", "Once she replies, ..."). "Great mentees:" over seven
+# numbered traits is not: said whole, it ran to eight lines.
+_PROCEDURE = re.compile(r"\b(?:steps?|process|procedure|how to|order|as follows|stages?|sequence|"
+                        r"structure|outline|template|format|agenda)\b", re.IGNORECASE)
+_SEQUENCE = re.compile(r"^\W*(?:then|next|after(?:wards| that)?|once|finally|lastly|now|"
+                       r"second(?:ly)?|third(?:ly)?)\b", re.IGNORECASE)
+
+
+def _in_order(unit: V.Unit) -> bool:
+    """A numbered list that is a procedure, not a numbered set of points."""
+    return bool(_PROCEDURE.search(unit.sentences[-1])) or any(
+        _SEQUENCE.match(text) for _, text in unit.items[1:])
 
 
 def _parents(items: list[tuple[int, str]]) -> list[int]:

@@ -68,7 +68,7 @@ class Unit:
     start: int = 0
     keys: frozenset[int] = frozenset()
     topic: str = ""
-    ordered: bool = False  # its list is numbered: steps in an order, said whole
+    ordered: bool = False  # its list is numbered: said whole when it is a procedure
 
     @property
     def text(self) -> str:
@@ -202,8 +202,10 @@ def _names_a_thing(words: str) -> bool:
 
 # "Click a question to open the answer.": the web page talking about itself, not guidance.
 _PAGE_INTERFACE = re.compile(r"^(?:click|tap|scroll|hover|swipe|double-click)\b|"
-                             r"^(?:related|see also|read more|further reading)\b[^:]{0,20}:",
-                             re.IGNORECASE)
+                             r"^(?:related|see also|read more|further reading)\b[^:]{0,20}:|"
+                             # "Now you're ready, sign up here!": the page's own button
+                             r"\b(?:sign up|register|apply|subscribe|enrol|enroll|join|"
+                             r"log in|download it|click) here\b", re.IGNORECASE)
 # A table row as the loader writes it ("Time: 0-10 min; What to cover: introductions."): never
 # said whole; `row_sentences` gives the cells a reply may say.
 _TABLE_ROW = re.compile(r"^[^:;.]{1,40}: [^;]+; [^:;.]{1,40}: ")
@@ -329,7 +331,7 @@ def is_candidate(sentence: str) -> bool:
             and not _ANNOUNCES.match(sentence.strip())
             and not _CUT_OFF.search(sentence)
             and not _MYTH.match(sentence.strip())
-            and not _PAGE_INTERFACE.match(sentence.strip())
+            and not _PAGE_INTERFACE.search(sentence.strip())
             and not _TABLE_ROW.match(sentence.strip())
             and not looks_like_injection(sentence))
 

@@ -249,6 +249,18 @@ def test_a_numbered_list_is_steps_in_an_order_and_is_said_whole():
     assert unit.ordered and len(trim_list(unit, np.arange(5.0)).items) == 5
 
 
+def test_a_numbered_set_of_points_is_trimmed_like_any_list():
+    from coach.compose import trim_list
+    from coach.voice import build_units
+
+    # seven numbered traits under "Great mentees:" were said whole, an eight-line reply
+    unit = build_units("Great mentees:\n1. Keep every session.\n2. Come with a question.\n"
+                       "3. Reply within a day.\n4. Share setbacks too.\n5. Say thank you.\n")[0]
+    kept = trim_list(unit, np.array([0.1, 0.9, 0.2, 0.8, 0.7]))
+    assert [t for _, t in kept.items] == ["Come with a question.", "Share setbacks too.",
+                                          "Say thank you."]
+
+
 def _unit_scored(n: int, score: float, vec: list[float]) -> _Scored:
     text = f"Point number {n} says something a mentee could do."
     return _Scored(score, passage(n, text, "Tips"), V.Unit([text], start=0, keys=frozenset({0})),
