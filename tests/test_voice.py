@@ -630,3 +630,9 @@ def test_a_list_of_questions_to_ask_yourself_is_said_by_its_first_questions():
                                           "What is still stuck?",
                                           "What do you want from the next hour?"]
     assert not is_candidate("So here are a few ideas on how to spend time preparing.")
+
+
+def test_a_call_to_the_page_s_own_button_is_not_said():
+    assert not is_candidate("Now you're ready, sign up here!")
+    assert not is_candidate("To book a slot with a coach, register here.")
+    assert is_candidate("Join a scheme whose mentors are trained before they are matched.")
