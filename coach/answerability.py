@@ -91,6 +91,15 @@ declined 228 / 228 / 228 / 227 / 225 / 223. 0.47, with magnesium, zinc, herbal r
 rule), refuses 7 fewer there and one fewer on the suite alone (5 -> 4 of 233), declines as many
 (suite alone 119/133, in the library 110 -> 111), and changes nothing on the held-out set. The
 stamp question in the tests scores 0.465: still declined.
+
+The cut itself (COACH_MIN_CONFIDENCE) moved from 0.33 to 0.29 once the sensitive rules had
+grown (most near-topic questions now stop at 0 on a rule, not at the cut). Over 22 probe sets
+(792 answerable, 264 out of scope, each document alone), cut 0.33 / 0.30 / 0.29 / 0.28 refused
+47 / 40 / 36 / 35 and declined 253 / 252 / 252 / 251; the refusals under the cut were casual
+coaching questions ("sent my request two days ago. should i chase them by email or wait?",
+0.29). 0.29 was chosen there, then checked on two probe sets written afterwards (72 answerable,
+24 out of scope): refused 7 -> 6, declined 23 -> 23. The suite alone declines one fewer (133 ->
+132 of 133), its library and the held-out set are unchanged.
 """
 
 from __future__ import annotations

@@ -71,7 +71,7 @@ class Settings:
     top_k: int = setting("COACH_TOP_K", "passages per answer", 4)
     min_confidence: float = setting(
         "COACH_MIN_CONFIDENCE", "answer only when the answerability confidence (0..1) reaches "
-        "this; lower answers more, higher declines more (see `coach/answerability.py`)", 0.33)
+        "this; lower answers more, higher declines more (see `coach/answerability.py`)", 0.29)
     max_message_chars: int = setting("COACH_MAX_MESSAGE_CHARS", "longest message read", 4000)
     max_upload_bytes: int = setting("COACH_MAX_UPLOAD_BYTES", "largest upload accepted",
                                     10 * 1024 * 1024)
