@@ -272,6 +272,11 @@ _CUT_OFF = re.compile(r"\b(?:and|or|but|nor|the|an|such as|including|because)\s*
                       re.IGNORECASE)
 
 # "Myth: you need a mentor who is older than you.": a claim the page quotes to refute.
+# A dependent clause standing alone ("If you get the yes!", "When you're ready."): the page
+# set it as a line of its own, and its main clause is elsewhere or nowhere.
+_CLAUSE_ONLY = re.compile(r"^(?:if|when|whenever|unless|because|although|though|while|"
+                          r"once(?! (?:a|an|every|per|or twice|more)\b)|until|as soon as)\b"
+                          r"[^,;:\u2014]{0,40}$", re.IGNORECASE)
 _MYTH = re.compile(r"^(?:(?:a\s+)?(?:common\s+)?(?:myths?|misconceptions?)(?:\s*#?\d+)?|false)\s*"
                    r"[:\u2013\u2014-]", re.IGNORECASE)
 
@@ -331,6 +336,7 @@ def is_candidate(sentence: str) -> bool:
             and not _ANNOUNCES.match(sentence.strip())
             and not _CUT_OFF.search(sentence)
             and not _MYTH.match(sentence.strip())
+            and not _CLAUSE_ONLY.match(sentence.strip())
             and not _PAGE_INTERFACE.search(sentence.strip())
             and not _TABLE_ROW.match(sentence.strip())
             and not looks_like_injection(sentence))

@@ -636,3 +636,10 @@ def test_a_call_to_the_page_s_own_button_is_not_said():
     assert not is_candidate("Now you're ready, sign up here!")
     assert not is_candidate("To book a slot with a coach, register here.")
     assert is_candidate("Join a scheme whose mentors are trained before they are matched.")
+
+
+def test_a_dependent_clause_set_as_a_line_of_its_own_is_not_said():
+    assert not is_candidate("If you get the yes!")
+    assert not is_candidate("When you're ready.")
+    assert is_candidate("If she says no, let it go.")
+    assert is_candidate("Once a month is enough for most pairs.")
