@@ -1145,7 +1145,8 @@ def cite(sentence: str, n: int, *, full_stop: bool = False) -> str:
     m = _END.search(body)
     if not m:
         return f"{body} [{n}]." if full_stop else f"{body} [{n}]"
-    if m.group(2) and any(q in m.group(2) for q in "\"'\u201d\u2019"):
+    if m.group(2) and any(q in m.group(2) for q in "\"'\u201d\u2019)"):
+        # after a closing quote or bracket: "(PhD places etc.)" keeps its abbreviation's stop
         return f"{body} [{n}]"
     end = "." if m.group(1) == ";" else m.group(1)
     return f"{body[:m.start()].rstrip()} [{n}]{end}{m.group(2)}"

@@ -113,6 +113,18 @@ def test_text_file_without_title_line_keeps_all_text(tmp_path: Path) -> None:
     assert doc.text == "A mentor is not your parent. Nor your best friend."
 
 
+def test_an_empty_bullet_is_layout_and_not_part_of_the_item_before(tmp_path: Path) -> None:
+    body = ("Checks\n\nAsk yourself:\n  \u2022 Have I told my mentor what I want?\n"
+            "  \u2022 Do I feel heard in our sessions?\n  \u2022 \n\nThen decide.\n")
+    text = load_document(write(tmp_path / "checks.txt", body)).text
+    assert "- Do I feel heard in our sessions?\n" in text + "\n"
+    assert "\u2022" not in text
+    # a page that sets each bullet on a line above its text
+    spaced = "Habits\n\nGood habits:\n-\nshare updates about your wins\n-\nask for advice\n"
+    assert load_document(write(tmp_path / "spaced.txt", spaced)).text.endswith(
+        "- share updates about your wins\n- ask for advice")
+
+
 def test_a_text_file_label_right_above_its_list_is_a_heading_not_part_of_the_item_before(
         tmp_path: Path) -> None:
     body = ("Mentee do's\n"

@@ -490,6 +490,8 @@ def test_a_citation_never_lands_inside_a_quotation():
     assert cite('She says, "Wow! That is where I want to be!"', 1) == \
         'She says, "Wow! That is where I want to be!" [1]'
     assert cite("Bring three things:", 3) == "Bring three things [3]:"
+    # an abbreviation's stop inside closing brackets stays there
+    assert cite("Offer jobs (PhD places etc.)", 4) == "Offer jobs (PhD places etc.) [4]"
 
 
 def test_a_cited_sentence_reads_cleanly_whatever_the_page_s_spacing_and_list_joiners():

@@ -8,6 +8,7 @@ from ingest.formats.canonical import Blocks, rejoin, table_rows, words
 
 _ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*•·‣◦▪–]|\d{1,3}[.)]|[a-z][)])[ \t]+"
                    r"(?P<text>\S.*)$")
+_EMPTY_ITEM = re.compile(r"^[ \t]*[-*•·‣◦▪][ \t]*$")
 _NUMBERED_HEADING = re.compile(r"^(?P<number>\d{1,2}(?:\.\d{1,2})*)\.?[ \t]+(?P<text>\S.*)$")
 _UNDERLINE = re.compile(r"^[ \t]*(=+|-+)[ \t]*$")
 _FINAL_PUNCTUATION = (".", ",", ";", ":", "!", "?", '"', "”", "’")
@@ -200,6 +201,7 @@ def _body(lines: list[str], out: Blocks, width: int) -> None:
                 out.paragraph(text)
         current, item = [], None
 
+    lines = _bullets_joined(lines)
     for i, line in enumerate(lines):
         level = _inline_heading(lines, i)
         if level:
@@ -230,6 +232,19 @@ def _body(lines: list[str], out: Blocks, width: int) -> None:
         current.append(line)
     flush()
     out.end_list()
+
+
+def _bullets_joined(lines: list[str]) -> list[str]:
+    """A bullet alone on its line heads the text on the next line ("-" over "share updates
+    about ..." on a page that sets its markers apart); one with no text after it (the end of
+    a list, or an empty item) is layout, and went into the item above it as a stray "\u2022"."""
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if not _EMPTY_ITEM.match(line):
+            if i and _EMPTY_ITEM.match(lines[i - 1]) and not _ITEM.match(line):
+                line = f"{lines[i - 1].strip()} {line.strip()}"
+            out.append(line)
+    return out
 
 
 def _inline_heading(lines: list[str], i: int) -> int | None:
