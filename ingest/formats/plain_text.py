@@ -184,6 +184,9 @@ def _heading_text(block: list[str]) -> str:
 
 def _body(lines: list[str], out: Blocks, width: int) -> None:
     """Paragraphs (hard wraps rejoined) and list items (wrapped continuation lines joined)."""
+    lines = _bullets_joined(lines)
+    if not lines:
+        return
     unwrapped = max(len(line) for line in lines) > UNWRAPPED_LINE
     indents = sorted({len(m.group("indent").expandtabs(4)) for line in lines
                       if (m := _ITEM.match(line))})
@@ -201,7 +204,6 @@ def _body(lines: list[str], out: Blocks, width: int) -> None:
                 out.paragraph(text)
         current, item = [], None
 
-    lines = _bullets_joined(lines)
     for i, line in enumerate(lines):
         level = _inline_heading(lines, i)
         if level:
