@@ -33,6 +33,7 @@ SENSITIVE: dict[str, tuple[str, str]] = {
     "finance": ("personal finance or investments", "an independent financial adviser"),
     "employment": ("a workplace disciplinary or grievance matter",
                    "HR or an employee representative"),
+    "private": ("your mentor's private life", "your mentor, if they choose to share it"),
     "policy": ("a particular employer's policies", "that employer's HR team or its published "
                "policies"),
 }

@@ -260,8 +260,26 @@ def uncovered_sensitive_topic(question: str, evidence: Sequence[Passage]) -> str
     return _intent_topic(question, ask, text)
 
 
+# The mentor's private life, asked as a fact ("Is she married?", "How many kids does he
+# have?"): only the mentor can say. Read in the asking part alone: a story that names it ("My
+# mentor is going through a divorce. What should I do?") asks how to behave, which guidance
+# answers.
+_PRIVATE_LIFE = re.compile(
+    r"\b(?:is|was|are)\s+(?:my mentor|she|he|they)\s+(?:\w+\s+)?(?:married|single|dating|"
+    r"pregnant|divorced|gay|religious|going through a divorce|seeing someone)\b"
+    r"|\bhow many (?:kids|children)\b|\bhow old (?:is|are) (?:my mentor|she|he|they)\b"
+    r"|\b(?:who|what)(?:['\u2019]s| is| was| are)\s+(?:her|his|their|my mentor['\u2019]s)\s+"
+    r"(?:husband|wife|spouse|partner|boyfriend|girlfriend|religion|age|personal best)\b"
+    r"|\bwho (?:her|his|their) (?:husband|wife|spouse|partner) (?:is|was)\b"
+    r"|\b(?:if|whether|does) (?:she|he|my mentor) (?:has|have) (?:any )?(?:kids|children)\b"
+    r"|\bwhy (?:did )?(?:they|she|he) (?:split|divorced?|broke up|break up)\b", re.IGNORECASE)
+
+
 def _intent_topic(question: str, ask: str, evidence_text: str) -> str | None:
     """Rule 3: a sensitive intent with none of the domain's words, unless the evidence has them."""
+    if _PRIVATE_LIFE.search(ask) and not _MENTOR_FRAME.search(ask) and not (
+            _PRIVATE_LIFE.search(evidence_text)):
+        return "private"
     if (_INGEST_ASK.search(ask) and _BODY_STATE.search(question)
             and not _discusses("medical", evidence_text)):
         return "medical"

@@ -123,3 +123,21 @@ def test_raising_a_sensitive_matter_with_the_mentor_is_a_coaching_question(quest
 def test_asking_the_mentor_for_the_figure_itself_is_still_flagged() -> None:
     question = "My startup offered me stock options. Should I ask my mentor what they're worth?"
     assert uncovered_sensitive_topic(question, COACHING) == "equity"
+
+
+@pytest.mark.parametrize("question", [
+    "My mentor never talks about a partner. Is she married?",
+    "How many kids does my mentor have?",
+    "He ran a marathon last spring. What's his personal best?",
+])
+def test_a_fact_about_the_mentor_s_private_life_is_for_the_mentor_to_share(question: str) -> None:
+    assert uncovered_sensitive_topic(question, COACHING) == "private"
+
+
+@pytest.mark.parametrize("question", [
+    "My mentor is going through a divorce. What should I do?",
+    "Should I send a card for her husband's birthday?",
+    "How do I ask my mentor about her husband's recovery?",
+])
+def test_behaving_well_around_the_mentor_s_private_life_is_coaching(question: str) -> None:
+    assert uncovered_sensitive_topic(question, COACHING) is None
