@@ -34,6 +34,7 @@ SENSITIVE: dict[str, tuple[str, str]] = {
     "employment": ("a workplace disciplinary or grievance matter",
                    "HR or an employee representative"),
     "private": ("your mentor's private life", "your mentor, if they choose to share it"),
+    "products": ("which product to buy or use", "reviews, or people in your field who use them"),
     "policy": ("a particular employer's policies", "that employer's HR team or its published "
                "policies"),
 }

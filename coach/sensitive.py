@@ -18,7 +18,9 @@ part of the question that asks (mentees tell a story first, then ask):
    nerves", "how many should I have to stay calm"), asking for a number to ask for, demand or
    counter with when money is in the question, and asking what a named organisation's rules
    allow. These are the shapes near-topic questions take when the mentee avoids the domain's
-   name; none is a shape a coaching question takes.
+   name; none is a shape a coaching question takes. Two more are no domain but no guidance's
+   business either: a fact about the mentor's private life asked outright ("Is she married?"),
+   and a product recommendation asked of the coach ("Can you recommend a good notes app?").
 
 Every rule stands aside when the evidence discusses the domain (uses one of its terms, or names
 the organisation), so a user whose guidance covers, say, stress and medicines gets an answer.
@@ -272,7 +274,24 @@ _PRIVATE_LIFE = re.compile(
     r"(?:husband|wife|spouse|partner|boyfriend|girlfriend|religion|age|personal best)\b"
     r"|\bwho (?:her|his|their) (?:husband|wife|spouse|partner) (?:is|was)\b"
     r"|\b(?:if|whether|does) (?:she|he|my mentor) (?:has|have) (?:any )?(?:kids|children)\b"
-    r"|\bwhy (?:did )?(?:they|she|he) (?:split|divorced?|broke up|break up)\b", re.IGNORECASE)
+    r"|\bwhy (?:did )?(?:they|she|he) (?:split|divorced?|broke up|break up)\b"
+    r"|\b(?:is|are) (?:she|he|they|my mentor) (?:\w+ ){0,3}(?:her|his|their) marriage\b",
+    re.IGNORECASE)
+
+# A product to buy or use, asked for by name of its kind ("recommend a good note-taking app",
+# "what's the best online public speaking course?", "is a premium subscription worth it?"):
+# guidance names none unless the evidence does (then the rule stands aside).
+_PRODUCT_KINDS = (r"apps?|books?|courses?|software|subscriptions?|websites?|podcasts?|"
+                  r"headphones|laptops?|webcams?|microphones?")
+_PRODUCT_ASK = re.compile(
+    # asked of the coach ("can you recommend"), not of the mentor ("can my mentor recommend")
+    rf"(?:\b(?:can|could|would) you |^|\bplease )recommend (?:me )?(?:a|an|any|some|the)? ?"
+    rf"(?:good |great |decent )?(?:[\w-]+ ){{0,3}}(?:{_PRODUCT_KINDS})\b"
+    rf"|\b(?:what|which)(?:['\u2019]s| is| are)? (?:the )?(?:best|top|cheapest) (?:[\w-]+ ){{0,3}}"
+    rf"(?:{_PRODUCT_KINDS})\b"
+    rf"|\bworth (?:paying|buying|subscribing) for\b|\b(?:premium|paid) (?:[\w-]+ )?"
+    rf"(?:{_PRODUCT_KINDS})\b", re.IGNORECASE)
+_PRODUCT_NOUN = re.compile(rf"\b(?:{_PRODUCT_KINDS})\b", re.IGNORECASE)
 
 
 def _intent_topic(question: str, ask: str, evidence_text: str) -> str | None:
@@ -280,6 +299,8 @@ def _intent_topic(question: str, ask: str, evidence_text: str) -> str | None:
     if _PRIVATE_LIFE.search(ask) and not _MENTOR_FRAME.search(ask) and not (
             _PRIVATE_LIFE.search(evidence_text)):
         return "private"
+    if _PRODUCT_ASK.search(ask) and not _PRODUCT_NOUN.search(evidence_text):
+        return "products"
     if (_INGEST_ASK.search(ask) and _BODY_STATE.search(question)
             and not _discusses("medical", evidence_text)):
         return "medical"

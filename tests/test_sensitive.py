@@ -141,3 +141,16 @@ def test_a_fact_about_the_mentor_s_private_life_is_for_the_mentor_to_share(quest
 ])
 def test_behaving_well_around_the_mentor_s_private_life_is_coaching(question: str) -> None:
     assert uncovered_sensitive_topic(question, COACHING) is None
+
+
+def test_a_product_recommendation_asked_of_the_coach_is_declined_unless_the_guidance_names_one(
+        ) -> None:
+    assert uncovered_sensitive_topic("Can you recommend a good app for session notes?",
+                                     COACHING) == "products"
+    assert uncovered_sensitive_topic("What's the best online course on presenting?",
+                                     COACHING) == "products"
+    assert uncovered_sensitive_topic("Can my mentor recommend books for me?", COACHING) is None
+    guide = [Passage(id="9", text="Most pairs keep notes in a shared notes app.", title="t",
+                     section="Notes", source="x", score=0.5)]
+    assert uncovered_sensitive_topic("Can you recommend a good app for session notes?",
+                                     guide) is None
