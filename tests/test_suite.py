@@ -40,6 +40,8 @@ def test_the_suite_counts_points_that_lean_on_a_missing_neighbour():
     for point in ["Send a short note the same day.", "Talk to those who know the scheme.",
                   "It's fine to keep your own notes from meetings.",
                   "It is your call whether to take the advice.",
+                  "It's worth bearing in mind that a title does not make a mentor.",
+                  "It is the mentee's job to book each meeting.",
                   "Before your first call, write down all of these things: goals, dates."]:
         assert not DANGLING.match(point) or POINTS_AHEAD.match(point), point
 
