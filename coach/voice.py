@@ -373,7 +373,7 @@ def build_units(text: str) -> list[Unit]:
                 topic = _QUESTION_LABEL.sub("", payload, count=1).strip()
                 position += len(split_sentences(payload))
                 continue
-            sentences = split_sentences(_ANSWER_LABEL.sub("", payload, count=1))
+            sentences = split_sentences(_without_label(payload))
             if len(sentences) == 1 and not isinstance(kind, tuple) and _heads(sentences[0]):
                 topic = sentences[0]
                 if not topic.rstrip().endswith(_SENTENCE_FINAL):
@@ -410,6 +410,28 @@ def build_units(text: str) -> list[Unit]:
 # "AVOID:", "NEVER:" carry the advice's sense and stay.
 _ANSWER_LABEL = re.compile(r"^\s*(?:A|Ans|Answer|(?!DO\b|DON|DONT|AVOID|NEVER|NOT\b|NO\b)"
                            r"[A-Z][A-Z'\u2019&/-]+(?:\s+[A-Z][A-Z'\u2019&/-]+){0,3})\s*:\s+(?=\S)")
+
+
+# A run-in label in title case or of two words ("When Advice Feels Misaligned: If ...", "Next
+# issue: After your last meeting, ..."): a heading the page set inside the paragraph. Labels
+# that carry the advice's sense ("Don't:", "Myth:", "Example:") stay.
+_RUN_IN_LABEL = re.compile(r"^\s*(?P<label>[A-Z][\w'\u2019-]*(?:\s+[\w'\u2019-]+){0,5})\s*:\s+"
+                           r"(?=[A-Z\"\u201c])")
+_KEPT_LABEL = re.compile(r"^(?:do|don['\u2019]?t|dont|avoid|never|not|no|myths?|reality|fact|"
+                         r"examples?|for example|e\.g|q|question|a|answer|step)\b", re.IGNORECASE)
+_SMALL_WORDS = frozenset("a an and as at by for in of on or the to with".split())
+
+
+def _without_label(payload: str) -> str:
+    """A paragraph without its answer label or run-in heading."""
+    payload = _ANSWER_LABEL.sub("", payload, count=1)
+    m = _RUN_IN_LABEL.match(payload)
+    if m is None or _KEPT_LABEL.match(m.group("label")) or _starts_with_order(m.group("label")):
+        return payload
+    words = m.group("label").split()
+    titled = all(w[:1].isupper() or w.lower() in _SMALL_WORDS for w in words)
+    # one word ("Mentors: College of Engineering alumni") says who or what the rest is about
+    return payload[m.end():] if len(words) >= 2 and (titled or len(words) == 2) else payload
 
 
 # An FAQ's question label: "Q: How do I contact my mentor?", "Question: ...".

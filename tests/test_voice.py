@@ -645,3 +645,16 @@ def test_a_dependent_clause_set_as_a_line_of_its_own_is_not_said():
     assert not is_candidate("When you're ready.")
     assert is_candidate("If she says no, let it go.")
     assert is_candidate("Once a month is enough for most pairs.")
+
+
+def test_a_run_in_heading_is_not_said_but_a_label_that_carries_sense_is():
+    [unit] = build_units("When Advice Feels Misaligned: If a suggestion does not fit your goals, "
+                         "say so and offer another way.")
+    assert unit.sentences == ["If a suggestion does not fit your goals, say so and offer "
+                              "another way."]
+    [unit] = build_units("Next issue: After the last formal meeting, keep in touch every few "
+                         "months.")
+    assert unit.sentences[0].startswith("After the last formal meeting")
+    for kept in ["Set one goal per meeting: It keeps the call focused.",
+                 "Don't: Cancel on the morning of a session."]:
+        assert build_units(kept)[0].sentences[0].startswith(kept[:12]), kept
