@@ -278,6 +278,10 @@ _PRIVATE_LIFE = re.compile(
     r"|\b(?:is|are) (?:she|he|they|my mentor) (?:\w+ ){0,3}(?:her|his|their) marriage\b",
     re.IGNORECASE)
 
+# Guidance that talks about the mentor's personal life ("Don't intrude into your mentor's
+# personal life") answers how to behave about it, which is what the mentee needs.
+_PERSONAL_LIFE = re.compile(r"\b(?:personal|private|family) li(?:fe|ves)\b", re.IGNORECASE)
+
 # A product to buy or use, asked for by name of its kind ("recommend a good note-taking app",
 # "what's the best online public speaking course?", "is a premium subscription worth it?"):
 # guidance names none unless the evidence does (then the rule stands aside).
@@ -297,7 +301,7 @@ _PRODUCT_NOUN = re.compile(rf"\b(?:{_PRODUCT_KINDS})\b", re.IGNORECASE)
 def _intent_topic(question: str, ask: str, evidence_text: str) -> str | None:
     """Rule 3: a sensitive intent with none of the domain's words, unless the evidence has them."""
     if _PRIVATE_LIFE.search(ask) and not _MENTOR_FRAME.search(ask) and not (
-            _PRIVATE_LIFE.search(evidence_text)):
+            _PRIVATE_LIFE.search(evidence_text) or _PERSONAL_LIFE.search(evidence_text)):
         return "private"
     if _PRODUCT_ASK.search(ask) and not _PRODUCT_NOUN.search(evidence_text):
         return "products"

@@ -132,6 +132,10 @@ def test_asking_the_mentor_for_the_figure_itself_is_still_flagged() -> None:
 ])
 def test_a_fact_about_the_mentor_s_private_life_is_for_the_mentor_to_share(question: str) -> None:
     assert uncovered_sensitive_topic(question, COACHING) == "private"
+    # guidance on the mentor's personal life answers how to behave about it
+    manners = [Passage(id="8", text="Don't intrude into your mentor's personal life.", title="t",
+                       section="Boundaries", source="x", score=0.5)]
+    assert uncovered_sensitive_topic(question, manners) is None
 
 
 @pytest.mark.parametrize("question", [
