@@ -30,6 +30,10 @@ she's he's can't won't let's get got
 """.split())
 
 
+# Words a heading in title case keeps in lower case ("Working with Your Mentor").
+TITLE_SMALL_WORDS = frozenset("a an and as at by for from in into of on or the to with".split())
+
+
 def stem(word: str) -> str:
     """A deliberately light stemmer: enough to match "mentors"/"mentoring" to "mentor"."""
     for suffix in ("ing", "edly", "ed", "ies", "es", "s", "ly"):

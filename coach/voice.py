@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coach.safety import looks_like_injection
-from coach.text import ends_unfinished, split_sentences
+from coach.text import TITLE_SMALL_WORDS, ends_unfinished, split_sentences
 from coach.vocabulary import TITLE
 
 JOIN_MAX_WORDS = 55  # a leaning sentence joined with its predecessor stays one short paragraph
@@ -419,7 +419,6 @@ _RUN_IN_LABEL = re.compile(r"^\s*(?P<label>[A-Z][\w'\u2019-]*(?:\s+[\w'\u2019-]+
                            r"(?=[A-Z\"\u201c])")
 _KEPT_LABEL = re.compile(r"^(?:do|don['\u2019]?t|dont|avoid|never|not|no|myths?|reality|fact|"
                          r"examples?|for example|e\.g|q|question|a|answer|step)\b", re.IGNORECASE)
-_SMALL_WORDS = frozenset("a an and as at by for in of on or the to with".split())
 
 
 def _without_label(payload: str) -> str:
@@ -429,7 +428,7 @@ def _without_label(payload: str) -> str:
     if m is None or _KEPT_LABEL.match(m.group("label")) or _starts_with_order(m.group("label")):
         return payload
     words = m.group("label").split()
-    titled = all(w[:1].isupper() or w.lower() in _SMALL_WORDS for w in words)
+    titled = all(w[:1].isupper() or w.lower() in TITLE_SMALL_WORDS for w in words)
     # one word ("Mentors: College of Engineering alumni") says who or what the rest is about
     return payload[m.end():] if len(words) >= 2 and (titled or len(words) == 2) else payload
 

@@ -90,6 +90,9 @@ def test_a_near_topic_question_is_flagged_by_what_it_asks(question: str, topic: 
     "How do I hold my mentor to the plan we agreed?",
     "My mentor works at Shell. Does she let mentees shadow her?",
     "My mentor invited me for a glass of wine after work. How do I keep it professional?",
+    "What are the symptoms of a mentorship that is fading?",
+    "How do I support my mentor through her illness?",
+    "Can I speak to a representative of the scheme before I sign up?",
 ])
 def test_everyday_coaching_asks_that_share_words_with_an_intent_are_not_flagged(
         question: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from coach.text import TITLE_SMALL_WORDS
 from ingest.formats.canonical import Blocks, rejoin, table_rows, words
 
 _ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*•·‣◦▪–]|\d{1,3}[.)]|[a-z][)])[ \t]+"
@@ -22,9 +23,7 @@ UNWRAPPED_LINE = 160
 _ATX_LINE = re.compile(r"^#{1,6}[ \t]+\S", re.MULTILINE)
 _ATX_INLINE = re.compile(r"(?:^|(?<=\S))[ \t]+(?=#{1,6}[ \t]+\S)")
 _ITEM_INLINE = re.compile(r"[ \t]+(?=[-*][ \t]+\S)")
-HEADING_MAX_WORDS = 12
-# Words a heading in title case keeps in lower case ("Working with Your Mentor").
-_SMALL = frozenset("a an and as at by for from in into of on or the to with".split())
+RUN_IN_HEADING_MAX_WORDS = 12  # a heading run into its first sentence is at most this long
 
 
 def markdown_in_text(raw: str) -> str | None:
@@ -67,15 +66,15 @@ def split_heading(text: str) -> tuple[str, str]:
     Goals With Your Mentor Before you meet ...").
     """
     words_ = text.split()
-    for i, word in enumerate(words_[:HEADING_MAX_WORDS]):
+    for i, word in enumerate(words_[:RUN_IN_HEADING_MAX_WORDS]):
         if word.endswith("?"):
             return " ".join(words_[:i + 1]), " ".join(words_[i + 1:])
-    for i in range(1, min(len(words_) - 1, HEADING_MAX_WORDS + 1)):
+    for i in range(1, min(len(words_) - 1, RUN_IN_HEADING_MAX_WORDS + 1)):
         word, before, after = words_[i], words_[i - 1], words_[i + 1]
         if not (word[:1].isupper() and after[:1].islower()):
             continue
-        if before[:1].islower() or (after not in _SMALL and all(
-                w[:1].isupper() or w in _SMALL for w in words_[:i])):
+        if before[:1].islower() or (after not in TITLE_SMALL_WORDS and all(
+                w[:1].isupper() or w in TITLE_SMALL_WORDS for w in words_[:i])):
             return " ".join(words_[:i]), " ".join(words_[i:])
     return "", text
 
