@@ -573,17 +573,22 @@ def drop_near_duplicates(ranked: list[str], vectors: dict[str, np.ndarray], k: i
     words. A page's "Great mentees:" list and its "Great mentors:" twin were 0.956 apart in
     meaning, with a fifth of their words in common: the mentees' list, the one that answered,
     was dropped as a duplicate of the mentors'."""
-    words = {cid: set(content_words(t)) for cid, t in (texts or {}).items()}
+    def twins(a: str, b: str) -> bool:
+        if float(vectors[a] @ vectors[b]) < limit:
+            return False
+        # words are compared only for the rare pair this close, not for every candidate
+        return texts is None or _shared(texts[a], texts[b]) >= SAME_WORDS
+
     chosen: list[str] = []
     for cid in ranked:
         if len(chosen) == k:
             break
-        if all(float(vectors[cid] @ vectors[c]) < limit
-               or (texts is not None and _shared(words[cid], words[c]) < SAME_WORDS)
-               for c in chosen):
+        if not any(twins(cid, c) for c in chosen):
             chosen.append(cid)
     return chosen
 
 
-def _shared(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a | b else 1.0
+def _shared(a: str, b: str) -> float:
+    """The share of their content words two texts have in common (Jaccard)."""
+    x, y = set(content_words(a)), set(content_words(b))
+    return len(x & y) / len(x | y) if x | y else 1.0

@@ -171,7 +171,9 @@ _MONEY = re.compile(
 # Rule 3c: what a named organisation (a capitalised name inside the sentence) allows or rules
 # for its people. The people are required so that a mentor's name ("Would Sarah let me...?")
 # is not taken for an employer.
-# A name runs over several capitalised words and "&" / "and" ("Harlow & Finch", "Ernst and Young").
+# A name runs over several capitalised words and "&" / "and" ("Harlow & Finch", "Ernst and
+# Young"); what it allows is for its people ("... let its staff"), not "Would Sarah let me
+# record?".
 _ORG = r"(?!HR\b|I\b|OK\b)[A-Z][\w&.-]+(?:\s+(?:(?:&|and)\s+)?[A-Z][\w&.-]+)*"
 _ALLOWS_PEOPLE = (r"\s+(?:(?:still|really|actually|ever|now|usually|normally|always)\s+)?"
                   r"(?:let|allow|permit|give|offer|pay|require)\s+(?:its\s+|their\s+|the\s+)?"
@@ -181,7 +183,6 @@ _ORG_RULES = re.compile(
     r"(?:official\s+|internal\s+|\w+\s+)?"
     r"(?:rules?|polic(?:y|ies)|guidelines|handbook|code of conduct)\b"
     rf"|\b(?i:does|do|will|would|can)\s+(?:the\s+)?(?P<org2>{_ORG}){_ALLOWS_PEOPLE}")
-# ...its staff: not "Would Sarah let me record?"
 # The same ask about an employer the story named: "My mentor works at Acme. Do they let
 # graduates count mentoring hours?"
 _EMPLOYER = re.compile(r"\b(?i:works?|working|employed|interning|a job) (?i:at|for) "

@@ -253,30 +253,32 @@ def row_sentences(row: str) -> tuple[str, list[str]]:
 # exception.", "Here are three things to remember."; and one that points at a list below,
 # whatever it adds, unless a colon brings the point: "Here are three signs it's time to call it
 # quits.", "Listed below are the roles of each mentee."
+_OPENS_ON_SO = r"^(?:(?:so|and|now|well),?\s+)?"  # "So here are a few ideas ..."
 _ANNOUNCES = re.compile(
-    r"^(?:(?:so|and|now|well),?\s+)?(?:there|here)(?:['\u2019]s|\s+(?:is|are))\s+"
+    _OPENS_ON_SO + r"(?:there|here)(?:['\u2019]s|\s+(?:is|are))\s+"
     r"(?:(?:one|two|three|four|five|a few|a couple of|some|several|an?)\s+)?"
     r"(?:(?:important|key|big|main|common|simple|notable|useful|practical|other|more)\s+)*"
     r"(?:exceptions?|caveats?|catch|things?|rules?|steps?|reasons?|"
     r"ways?|points?|tips?|options?|questions?)(?:\s+(?:to\s+(?:remember|know|keep in mind|"
     r"consider|bear in mind)|you should know))?\s*[.!:]?$"
-    r"|^(?:(?:so|and|now|well),?\s+)?(?:(?:(?:listed|outlined|described|set out)\s+)?below "
+    r"|" + _OPENS_ON_SO + r"(?:(?:(?:listed|outlined|described|set out)\s+)?below "
     r"(?:is|are)|the following (?:is|are)|here(?:['\u2019]s|\s+(?:is|are))\s+"
-    r"(?:[\w'\u2019-]+\s+){0,4}?(?:tips|signs|ways|steps|things|reasons|ideas|suggestions|strategies|examples|questions|guidelines|roles|duties|"
-    r"responsibilit(?:y|ies)|points|options|rules|pointers|resources|recommendations|"
-    r"practices|habits|guide|list|overview|checklist|summary)\b)(?![^:]*:\s*\S)", re.IGNORECASE)
+    r"(?:[\w'\u2019-]+\s+){0,4}?(?:tips|signs|ways|steps|things|reasons|ideas|suggestions|"
+    r"strategies|examples|questions|guidelines|roles|duties|responsibilit(?:y|ies)|points|"
+    r"options|rules|pointers|resources|recommendations|practices|habits|guide|list|overview|"
+    r"checklist|summary)\b)(?![^:]*:\s*\S)", re.IGNORECASE)
 # A sentence cut off on a conjunction or an article ("... if you are open with your mentor
 # and"): a page's layout lost its end. (Not `text.ends_unfinished`: "... because they want
 # to" is whole.)
 _CUT_OFF = re.compile(r"\b(?:and|or|but|nor|the|an|such as|including|because)\s*$",
                       re.IGNORECASE)
 
-# "Myth: you need a mentor who is older than you.": a claim the page quotes to refute.
 # A dependent clause standing alone ("If you get the yes!", "When you're ready."): the page
 # set it as a line of its own, and its main clause is elsewhere or nowhere.
 _CLAUSE_ONLY = re.compile(r"^(?:if|when|whenever|unless|because|although|though|while|"
                           r"once(?! (?:a|an|every|per|or twice|more)\b)|until|as soon as)\b"
                           r"[^,;:\u2014]{0,40}$", re.IGNORECASE)
+# "Myth: you need a mentor who is older than you.": a claim the page quotes to refute.
 _MYTH = re.compile(r"^(?:(?:a\s+)?(?:common\s+)?(?:myths?|misconceptions?)(?:\s*#?\d+)?|false)\s*"
                    r"[:\u2013\u2014-]", re.IGNORECASE)
 
@@ -393,9 +395,7 @@ def build_units(text: str) -> list[Unit]:
                 # (a short one is their topic), and each item is a point of its own.
                 if not sentences and _heads(lead):
                     topic = lead.rstrip(" :")
-                position += 1  # the lead-in's own place
-                for _, item in items:
-                    position = _add_sentences(units, split_sentences(item), position)
+                position = _add_items_alone(units, items, position)
             elif lead is not None and items and len(items) <= LIST_MAX_ITEMS:
                 before = units[-1] if len(units) > first and position - 1 in units[-1].keys \
                     else None
@@ -493,12 +493,18 @@ def _add_lead(units: list[Unit], lead: str, items: list[tuple[int, str]], positi
                               before.keys | {position}, ordered=ordered))
             return position + 1
         if len(lead.split()) <= BARE_LEAD_MAX_WORDS:
-            position += 1  # the lead-in's own place, not said
-            for _, item in items:
-                position = _add_sentences(units, split_sentences(item), position)
-            return position
+            return _add_items_alone(units, items, position)
     units.append(Unit([lead], items, position, frozenset({position}), ordered=ordered))
     return position + 1
+
+
+def _add_items_alone(units: list[Unit], items: list[tuple[int, str]], position: int) -> int:
+    """A lead-in's items, each sentence a point of its own, after the lead-in's own place
+    (which says nothing); return the next free position."""
+    position += 1
+    for _, item in items:
+        position = _add_sentences(units, split_sentences(item), position)
+    return position
 
 
 def _add_sentences(units: list[Unit], sentences: list[str], position: int,
@@ -913,7 +919,8 @@ def _starts_with_order(body: str) -> bool:
 # "Up until that time, I had only met mentors in IT": the writer telling what they did, in the
 # past, with no word to the reader ("we need", "I feed" are not past).
 _PAST_FIRST = re.compile(r"\b(?:I|we)\s+(?:\w+ly\s+)?(?:had\s+|have\s+)?(?:was|were|had|did|got|"
-                         r"went|made|took|met|felt|thought|knew|found|became|began|[a-z]+(?<!e)ed)\b")
+                         r"went|made|took|met|felt|thought|knew|found|became|began|"
+                         r"[a-z]+(?<!e)ed)\b")
 _TO_READER = re.compile(r"\byou(?:r|rs|rself)?\b", re.IGNORECASE)
 
 

@@ -42,7 +42,7 @@ def markdown_in_text(raw: str) -> str | None:
 
 def _unfold(line: str) -> str:
     pieces = _ATX_INLINE.split(line)
-    if sum(bool(re.match(r"#{1,6}[ \t]", p)) for p in pieces) < 2:
+    if sum(bool(_ATX_LINE.match(p)) for p in pieces) < 2:
         return line
     out = []
     for piece in pieces:
@@ -50,8 +50,6 @@ def _unfold(line: str) -> str:
         heading, body = split_heading(text) if marks else ("", text)
         if heading:
             out.append(f"{marks} {heading}")
-        elif marks:
-            body = text
         if body:
             out.append(_ITEM_INLINE.sub("\n", body))
     return "\n\n".join(out)
