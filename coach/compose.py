@@ -564,7 +564,10 @@ def _suggestions(question: str, chosen: list[_Scored], scored: list[_Scored],
                  floor: float = SUPPORT_FLOOR) -> list[Suggestion]:
     """A draft offer when a point tells the mentee to write; a "what if" the reply left out."""
     out: list[Suggestion] = []
-    for item in chosen:
+    # A question about how things are ("Is my mentor married?") is answered by its first
+    # point; a supporting point that says "send her a thank-you note" is no next step for it.
+    offering = chosen[:1] if V.asks_how_things_are(question) else chosen
+    for item in offering:
         if _warning_kind(item.unit, item.passage.section):
             continue  # "Send a four-paragraph email" under "Don'ts" is no note to offer
         writing = [s for s in item.unit.sentences if V.tells_to_write(s)]
@@ -607,6 +610,13 @@ def _informative_words(question: str, sentences: list[str]) -> dict[str, float]:
     return {w: v / total for w, v in weights.items() if v > 0.5}
 
 
+# A question written with a full stop ("But what if you want additional feedback or maybe you
+# aren't getting a detailed response from your mentor."): it sets up the answer, it is not one.
+_ASKS = re.compile(r"^\W*(?:(?:but|and|so)\s+)?(?:what if|what about|how (?:do|can|should|would|"
+                   r"could) (?:i|you|we)|why (?:do|does|would|should) (?:i|you|we))\s",
+                   re.IGNORECASE)
+
+
 def is_advice_candidate(sentence: str) -> bool:
     """Headings, rhetorical questions and fragments are not things to tell a mentee.
 
@@ -616,7 +626,7 @@ def is_advice_candidate(sentence: str) -> bool:
     """
     words = sentence.split()
     return (len(words) >= 5 and not sentence.lstrip().startswith("#")
-            and not sentence.rstrip().endswith("?")
+            and not sentence.rstrip().endswith("?") and not _ASKS.match(sentence)
             and not _MARKUP_TAG.search(sentence) and not looks_like_injection(sentence))
 
 

@@ -76,7 +76,8 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
                     r"tourist (?:visa|entry)", r"right to work", r"leav\w+ the country",
                     # permission to work or stay somewhere is the immigration question
                     r"(?:allowed|permitted|able) to (?:work|live|stay) (?:there|here|in|abroad)",
-                    r"how long (?:can|could|may) i stay"),
+                    r"how long (?:can|could|may) i stay", r"blue card",
+                    r"work authori[sz]ation"),
     "tax": (r"tax(?:es|ed|able|ation)?", r"irs", r"hmrc", r"w-?2", r"1099",
             r"deductible", r"tax return", r"self[- ]employ\w*", r"write (?:\w+ )?off",
             r"business expenses?", r"revenue (?:office|service|agency)",
@@ -99,7 +100,8 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
     "equity": (r"stock options?", r"share options?", r"equity (?:stake|grant|package|offer)",
                r"rsus?", r"vest(?:ing|ed|s)?", r"esop", r"(?:my|company|the|all|those|these) "
                r"shares", r"cliff", r"strike price", r"option (?:grant|pool)s?",
-               r"(?:slice|stake|percentage) (?:of|in) the company"),
+               r"(?:slice|stake|percentage) (?:of|in) the company",
+               r"exercis\w* (?:\w+ ){0,2}options", r"83\s?\(b\)"),
     "employment": (r"disciplinary", r"grievances?", r"misconduct", r"dismiss(?:al|ed)",
                    r"fired", r"performance improvement plan", r"written warning",
                    r"harass\w*", r"investigation", r"suspen(?:ded|sion)", r"let go",
@@ -176,8 +178,8 @@ _MONEY = re.compile(
 # record?".
 _ORG = r"(?!HR\b|I\b|OK\b)[A-Z][\w&.-]+(?:\s+(?:(?:&|and)\s+)?[A-Z][\w&.-]+)*"
 _ALLOWS_PEOPLE = (r"\s+(?:(?:still|really|actually|ever|now|usually|normally|always)\s+)?"
-                  r"(?:let|allow|permit|give|offer|pay|require)\s+(?:its\s+|their\s+|the\s+)?"
-                  r"(?:\w+\s+)?(?:staff|employees|people|\w+s)\b")
+                  r"(?:let|allow|permit|give|offer|pay|require)\s+(?:you\b|(?:its\s+|their\s+|"
+                  r"the\s+)?(?:\w+\s+)?(?:staff|employees|people|\w+s)\b)")
 _ORG_RULES = re.compile(
     rf"(?<=[a-z,] )(?P<org>{_ORG})(?:['\u2019]s?)?\s+"
     r"(?:official\s+|internal\s+|\w+\s+)?"
@@ -186,7 +188,13 @@ _ORG_RULES = re.compile(
 # The same ask about an employer the story named: "My mentor works at Acme. Do they let
 # graduates count mentoring hours?"
 _EMPLOYER = re.compile(r"\b(?i:works?|working|employed|interning|a job) (?i:at|for) "
-                       rf"(?P<org>{_ORG})")
+                       rf"(?P<org>{_ORG})"
+                       # "the NHS trust I work for", "We use Slack at Shopify"
+                       rf"|(?P<org2>{_ORG})(?: \w+)? (?:I|we) (?:work|am|are) (?i:at|for)\b"
+                       rf"|\b(?:I|We|we) (?:\w+ ){{0,3}}at (?P<org3>{_ORG})")
+# What that employer's rules say: "what does their monitoring policy say?"
+_RULES_ASK = re.compile(r"\bpolic(?:y|ies)\b|\brules? (?:on|about|for)\b|\bsay about\b",
+                        re.IGNORECASE)
 _THEY_ALLOW = re.compile(rf"\b(?:does|do|will|would|can)\s+(?:they|it){_ALLOWS_PEOPLE}",
                          re.IGNORECASE)
 
@@ -325,6 +333,6 @@ def _organisation_asked(question: str, ask: str) -> str | None:
     if match:
         return match.group("org") or match.group("org2")
     employer = _EMPLOYER.search(question)
-    if employer and _THEY_ALLOW.search(ask):
-        return employer.group("org")
+    if employer and (_THEY_ALLOW.search(ask) or _RULES_ASK.search(ask)):
+        return employer.group("org") or employer.group("org2") or employer.group("org3")
     return None

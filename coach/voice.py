@@ -118,7 +118,16 @@ _FOLLOWS_ON = re.compile(r"^(?:another|the (?:same|rest|other)|similarly|likewis
                          # a time counted from what the sentence before told ("Afterwards, write
                          # a thank-you note": after what?)
                          r"afterwards?|after that|before that|by then|until then|from then on|"
-                         r"at that (?:point|stage|time)|in the meantime|meanwhile|later on)\b"
+                         r"at that (?:point|stage|time)|in the meantime|meanwhile|later on|"
+                         # a comparison with what came before ("Even better if it's on the topic
+                         # of their talk", "Put another way: ...")
+                         r"even better|better still|better yet|even more so|(?:to )?put (?:it )?"
+                         r"another way|said differently|"
+                         # an FAQ answer's verdict on the question it answers ("Usually yes,
+                         # especially if the mentor is in your organization")
+                         r"(?:usually|generally|mostly|often|probably|sometimes|definitely|"
+                         r"absolutely|certainly)\s+(?:yes|no|not)\b|not (?:necessarily|always|"
+                         r"usually|really)\b)\b"
                          # "Example: 'Thanks to you, I ...'": an illustration of what came before
                          r"|^(?:examples?|e\.g\.|for (?:example|instance))\s*:"
                          r"|^[^,;:]{0,40},\s*(?:though|however),", re.IGNORECASE)
@@ -610,8 +619,10 @@ _CONNECTIVE = re.compile(r"^(?:(?:so|again|then|instead|also|namely|of course|in
                          r"suggestion)(?:\s+is)?:\s+)",
                          re.IGNORECASE)
 # "a mentee can seek" -> "you can seek"; "Mentors/Mentees can share" and "Mentor and Mentee can
-# meet" stay (both are meant).
-_MODAL_MENTEE = re.compile(r"(?<![/\w])(?<!\band )(?<!\bor )(?<!& )"
+# meet" stay (both are meant), and so does someone's mentee ("a mentor might believe that their
+# mentee could benefit" was said as "...that their you could benefit").
+_MODAL_MENTEE = re.compile(r"(?<![/\w])(?<!\band )(?<!\bor )(?<!& )(?<!\btheir )(?<!\bhis )"
+                           r"(?<!\bher )(?<!\byour )(?<!\bmy )(?<!\bour )(?<!['\u2019]s )"
                            r"(?:(?:the|a|an|each|every|any)\s+)?mentees?\s+(should|"
                            r"can|could|must|may|might|need to|ought to|will want to)\b",
                            re.IGNORECASE)
@@ -670,6 +681,28 @@ def drop_connective(sentence: str) -> str:
     return body[:1].upper() + body[1:]
 
 
+# "I expect you to ...", "We strongly encourage all students to ...": the writer (a supervisor,
+# a programme) setting the reader's rules. Said by the coach, "I" would be the coach; as a rule
+# it reads "You're expected to ...", "All students are strongly encouraged to ...".
+_WRITER_SETS = re.compile(r"^(?:I|we)\s+(?:(\w+ly)\s+)?(expect|encourage|ask|urge|require|"
+                          r"invite|advise)\s+(you|every \w+|each \w+|all \w+)\s+"
+                          r"((?:[\w-]+\s+){0,3}?)to\s", re.IGNORECASE)
+_PARTICIPLE = {"expect": "expected", "encourage": "encouraged", "ask": "asked", "urge": "urged",
+               "require": "required", "invite": "invited", "advise": "advised"}
+
+
+def _as_a_rule(sentence: str) -> str:
+    m = _WRITER_SETS.match(sentence)
+    if not m:
+        return sentence
+    who = m.group(3)
+    subject = "You're" if who.lower() == "you" else who[:1].upper() + who[1:]
+    verb = "" if who.lower() == "you" else (" are" if who.lower().startswith("all ") else " is")
+    adverb = f" {m.group(1).lower()}" if m.group(1) else ""
+    return (f"{subject}{verb}{adverb} {_PARTICIPLE[m.group(2).lower()]} {m.group(4)}to "
+            f"{sentence[m.end():]}")
+
+
 def second_person(sentence: str) -> str:
     """"Mentees should ask early." -> "You should ask early."; "The mentee sends the first
     message." -> "You send the first message." (a statement about mentees in general, "Mentees
@@ -678,7 +711,7 @@ def second_person(sentence: str) -> str:
         word = "You" if m.start() == 0 else "you"
         return f"{word} {m.group(1)}"
 
-    sentence = _MODAL_MENTEE.sub(to_you, sentence)
+    sentence = _MODAL_MENTEE.sub(to_you, _as_a_rule(sentence))
     m = _MENTEE_DOES.match(sentence)
     if m and not _THEIR.search(sentence[m.end():]):
         sentence = f"You {_plain_verb(m.group(1))}{sentence[m.end():]}"
@@ -832,14 +865,28 @@ _LONE_WORD = re.compile(r"^\s*[\w'\u00c0-\u00ff]+,")
 INTRO_MAX_WORDS = 8  # an opening phrase before a comma, set aside when it has no verb
 # Advice worded as a statement: "you should ...", "we recommend ...", and the impersonal "it's
 # useful to paraphrase ...", "it helps to ..." (either apostrophe: pages use the curly one).
-_YOU_MODAL = re.compile(r"\b(?:you(?:['\u2019]ll| will)? (?:should|can|could|need to|must|"
-                        r"may want to|might want to|want to|ought to|have to)|we (?:recommend|"
-                        r"suggest|advise|ask)|it(?:['\u2019]s| is| can be| may be| would be) "
-                        r"(?:(?:often|usually|always|really|very|especially|also|generally) )?"
+# Negated too ("You shouldn't spend more than 1-3 hours on it", "You don't have to reply the
+# same day"), a rule in the passive ("Time zones should be included in every invitation") and
+# a reassurance ("It's fine if you haven't finished"): each tells the mentee how to act.
+_YOU_MODAL = re.compile(r"\b(?:you(?:['\u2019]ll| will)? (?:should(?:n['\u2019]t| not)?|can|could|"
+                        r"need(?:n['\u2019]t| not)? to|must(?:n['\u2019]t| not)?|may want to|"
+                        r"might want to|want to|ought to|have to|(?:don['\u2019]t|do not) (?:need|"
+                        r"have) to)|we (?:recommend|suggest|advise|ask)|"
+                        # the writer setting the reader's rules ("I expect every student to TA",
+                        # "I strongly encourage you to ...", "We cannot allow an internship to
+                        # be paused"): a handbook's voice, not the writer's story
+                        r"(?:I|we)(?: \w+ly)? (?:expect|encourage|recommend|suggest|advise|ask|"
+                        r"urge|require|want|invite) (?:you|all|every|each|mentees|students|interns|"
+                        r"participants)|(?:I|we) (?:cannot|can['\u2019]t|do not|don['\u2019]t|will "
+                        r"not|won['\u2019]t) (?:allow|accept|permit|approve|grant)|"
+                        r"it(?:['\u2019]s| is| can be| may be| would be) "
+                        r"(?:(?:often|usually|always|really|very|especially|also|generally|"
+                        r"absolutely|perfectly|totally) )?"
                         r"(?:best|worth|a (?:good|great) idea|wise|fine|okay|ok|important|"
                         r"essential|vital|crucial|helpful|useful|sensible|advisable|good practice)"
-                        r" (?:to|that you)|it (?:(?:also|often|usually|really) )?(?:helps|pays) "
-                        r"to|your best bet is|try to|make sure|be sure)\b", re.IGNORECASE)
+                        r" (?:to|that you|if you)|it (?:(?:also|often|usually|really) )?(?:helps|"
+                        r"pays) to|(?:should|must)(?:n['\u2019]t| not)? (?:always |never |also )?"
+                        r"be \w+ed\b|your best bet is|try to|make sure|be sure)\b", re.IGNORECASE)
 _CONCRETE = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|"
                        r"fifteen|twenty|thirty|a few|a couple of)\b[\s\-\u2013to]*(?:\w+\s)?"
                        r"(?:minutes?|hours?|days?|weeks?|months?|years?|working days?|lines?|"
@@ -961,9 +1008,9 @@ def actionability(unit: Unit) -> float:
 
 _NUM = (r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
         r"thirty|forty|forty-five|sixty|a few|a couple of|an?|half an?)")
-_SPAN = re.compile(_NUM + r"(?:\s*[\u2013-]\s*\w+)?(?:\s+or\s+\w+)?\s*(?:working\s+)?"
-                   r"(?:minutes?|mins?|hours?|days?|weeks?|months?|years?|words|lines|sentences|pages)\b",
-                   re.IGNORECASE)
+_COUNT = _NUM + r"(?:\s*[\u2013-]\s*\w+)?(?:\s+or\s+\w+)?\s*(?:working\s+)?"  # "two or three"
+_SPAN = re.compile(_COUNT + r"(?:minutes?|mins?|hours?|days?|weeks?|months?|years?|words|lines|"
+                   r"sentences|pages)\b", re.IGNORECASE)
 _FREQUENCY = re.compile(r"\b(?:every|each|once|twice|weekly|monthly|fortnightly|daily|per|"
                         r"times? a|a (?:week|month|day|year))\b", re.IGNORECASE)
 _QUANTITY = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|"
@@ -971,11 +1018,15 @@ _QUANTITY = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|t
 _MOMENT = re.compile(r"\b(?:before|after|within|until|during|as soon as|the same day|the next "
                      r"day|at the (?:start|end|beginning))\b", re.IGNORECASE)
 _WORDING = re.compile(r"[\"\u201c\u201d]|\bsomething like\b|:\s", re.IGNORECASE)
+_COUNTED_UNIT = re.compile(r"\bhow many (?:\w+ )?(minutes|hours|days|weeks|months|years)\b",
+                           re.IGNORECASE)
+_SPAN_UNIT = re.compile(_COUNT + r"(minutes?|hours?|days?|weeks?|months?|years?)\b", re.IGNORECASE)
 # (question form, what a unit that answers it contains); the first form that matches decides.
 _QUESTION_TYPES: tuple[tuple[re.Pattern[str], Any], ...] = (
     (re.compile(r"\bhow (?:often|frequently|regularly)\b|\bhow many times\b", re.IGNORECASE),
      lambda t, u: bool(_FREQUENCY.search(t) and _QUANTITY.search(t))),
-    (re.compile(r"\bhow long\b", re.IGNORECASE), lambda t, u: bool(_SPAN.search(t))),
+    (re.compile(r"\bhow long\b|\bhow much time\b", re.IGNORECASE),
+     lambda t, u: bool(_SPAN.search(t))),
     (re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE), lambda t, u: bool(_QUANTITY.search(t))),
     (re.compile(r"^(?:\W*\w+\W+){0,3}?when\b|\bhow soon\b|\bby when\b", re.IGNORECASE),
      lambda t, u: bool(_MOMENT.search(t) or _SPAN.search(t))),
@@ -1029,6 +1080,10 @@ def fits_question_type(question: str, unit: Unit) -> bool:
     are English question words, not any document's vocabulary.
     """
     text = unit.text
+    counted = _COUNTED_UNIT.search(question)
+    if counted:  # "how many hours a week?": "take a couple of days" counts days, not hours
+        wanted = counted.group(1).lower().rstrip("s")
+        return any(m.group(1).lower().rstrip("s") == wanted for m in _SPAN_UNIT.finditer(text))
     for form, answers in _QUESTION_TYPES:
         if form.search(question):
             return bool(answers(text, unit))
@@ -1177,6 +1232,8 @@ def cite(sentence: str, n: int, *, full_stop: bool = False) -> str:
         # after a closing quote or bracket: "(PhD places etc.)" keeps its abbreviation's stop
         return f"{body} [{n}]"
     end = "." if m.group(1) == ";" else m.group(1)
+    if len(end) > 1 and end not in ("...", "?!", "!?"):
+        end = end[0] if end[0] in "!?" else "."  # "**...relationship.**." said its stop twice
     return f"{body[:m.start()].rstrip()} [{n}]{end}{m.group(2)}"
 
 

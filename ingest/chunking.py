@@ -16,13 +16,11 @@ from functools import cache
 from typing import Any
 
 from coach.text import ends_unfinished
+from ingest.formats.canonical import HEADING_MAX_WORDS
 from ingest.loaders import Document
 
 CHUNK_SIZE = 1000  # with title and section: at most 248 MiniLM tokens (window 256), suite docs
 CHUNK_OVERLAP = 120
-# A "#" line longer than this is a paragraph that starts with a hash: as a heading, its
-# document's only text became a section name and no passage was left to ingest.
-HEADING_MAX_WORDS = 30
 LABEL_MAX_WORDS = 8  # a line this short with no final punctuation names the list below it
 INTRODUCTION = "Introduction"
 PATH_SEPARATOR = " › "

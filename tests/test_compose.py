@@ -87,6 +87,10 @@ def test_headings_fragments_and_rhetorical_questions_are_not_advice():
     assert not is_advice_candidate("## Find a mentor")
     assert not is_advice_candidate("Wow!")
     assert not is_advice_candidate("So what do you do if your mentor goes AWOL?")
+    # a question the page wrote with a full stop sets up its answer
+    assert not is_advice_candidate("But what if you aren't getting a detailed response from "
+                                   "your mentor.")
+    assert is_advice_candidate("What you bring to the meeting matters more than its length.")
     assert is_advice_candidate("If she declines, let it go and move on.")
 
 
@@ -291,3 +295,20 @@ def test_a_page_for_mentors_and_mentees_gives_the_mentees_lists_and_not_the_ment
     units, _ = unit_texts(text, "Tips for Mentors and Mentees")
     assert [u.sentences for u in units] == [["Good mentees:"], ["Poor mentees:"]]
     assert V.warning_list("Poor mentees:") == "mistakes"
+
+
+def test_a_note_from_a_supporting_point_is_offered_only_when_the_mentee_asked_what_to_do():
+    said = lambda s: Point(s.passage, list(s.unit.sentences))  # noqa: E731
+    privacy = "Keep out of your mentor's private life unless she brings it up."
+    thanks = "Send your mentor a thank-you note after each session."
+    scored = [_Scored(0.70, passage(1, privacy, "Boundaries"), V.Unit([privacy], start=0,
+                      keys=frozenset({0})), np.asarray([1, 0], dtype=np.float32), 0.8),
+              _Scored(0.66, passage(2, thanks, "Gratitude"), V.Unit([thanks], start=0,
+                      keys=frozenset({0})), np.asarray([0, 1], dtype=np.float32), 0.8)]
+    # "Is my mentor married?" got "Want me to draft a thank-you note?" from the second point
+    asked_how_it_is = select_points("Is my mentor married?", scored, said)
+    assert [p.passage.n for p in asked_how_it_is.points] == [1, 2]
+    assert not [s for s in asked_how_it_is.suggestions if s.kind == "draft"]
+    asked_what_to_do = select_points("How should I thank my mentor?", scored, said)
+    assert [s.draft_kind for s in asked_what_to_do.suggestions if s.kind == "draft"] == [
+        "thank-you"]

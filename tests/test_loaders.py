@@ -51,6 +51,20 @@ def test_markdown_without_front_matter_takes_title_from_first_heading(tmp_path: 
     assert "## Why" in doc.text
 
 
+def test_markdown_headings_written_without_a_space_are_still_sections(tmp_path: Path) -> None:
+    # a real mentee page wrote "##How To: ..." and "###What if ...?": each was read as a sentence
+    # of the passage above it and said in a reply; "#hashtag" and code stay as they are
+    source = ("# Working with your mentor\n\nBook early.\n\n##How To: First Meeting\n\n"
+              "Bring three questions.\n\n###What if I need to cancel?\n\nTell them a day "
+              "ahead.\n\n#questions is the help channel.\n\n```\n##not a heading\n```\n")
+    doc = load_document(write(tmp_path / "m.md", source))
+    sections = dict(split_sections(doc.text, doc.title))
+    assert sections["How To: First Meeting"] == "Bring three questions."
+    assert sections["How To: First Meeting › What if I need to cancel?"].startswith(
+        "Tell them a day ahead.")
+    assert "#questions is the help channel." in doc.text and "##not a heading" in doc.text
+
+
 def test_markdown_without_any_title_is_named_after_the_file(tmp_path: Path) -> None:
     doc = load_document(write(tmp_path / "first-meeting_tips.md", "Bring questions."))
     assert doc.title == "First meeting tips"

@@ -55,6 +55,13 @@ def test_a_coaching_question_with_a_sensitive_word_in_its_story_is_not_flagged(
      "pay"),
     ("What are Siemens' rules on staff mentoring people outside the company?", "policy"),
     ("Does Unilever let employees mentor people at other firms?", "policy"),
+    # an employer named by where the mentee works, and what its rules say (own wording)
+    ("Does Brightwell let you move teams in your first year?", "policy"),
+    ("What does the Harbour Trust I work for say about gifts to mentors?", "policy"),
+    ("We use Teams at Orbis Ltd. What does their recording policy say?", "policy"),
+    ("My mentor says to apply for a blue card. What papers does a blue card need?",
+     "immigration"),
+    ("Should I exercise my options early like my mentor did?", "equity"),
     # supplements and the family doctor are the medical domain's words too
     ("My mentor takes zinc before long trips. How much should I take for mine?", "medical"),
     ("My hands shake in every meeting. Should I see a GP about it?", "medical"),
@@ -113,6 +120,8 @@ def test_the_rules_stand_aside_when_the_evidence_discusses_the_domain() -> None:
 def test_a_mentor_named_in_the_question_is_not_taken_for_an_employer() -> None:
     assert uncovered_sensitive_topic("Would Sarah let me record our calls?", COACHING) is None
     assert uncovered_sensitive_topic("Does Tomás give feedback in writing?", COACHING) is None
+    assert uncovered_sensitive_topic("I met my mentor at Google. How do I follow up?",
+                                     COACHING) is None
 
 
 @pytest.mark.parametrize("question", [

@@ -14,6 +14,7 @@ from coach.voice import (
     for_mentors,
     is_candidate,
     is_imperative,
+    is_story,
     leans_on_predecessor,
     name_the_mentor,
     note_kind,
@@ -87,6 +88,38 @@ def test_an_example_label_leans_on_what_it_illustrates():
     assert leans_on_predecessor("For example:")  # a lead-in for examples of what came before
     assert not leans_on_predecessor("For example, ask how she prefers to be contacted.")
     assert not leans_on_predecessor("Ask for one example of a time your mentor failed.")
+
+
+def test_a_negated_order_a_passive_rule_and_a_reassurance_tell_the_mentee_how_to_act():
+    # each answered its question on a real page, and lost the first place to a weaker order
+    for sentence in ("You shouldn't spend more than two hours on the post.",
+                     "You don't have to reply on the same day.",
+                     "Time zones should be included in every invitation.",
+                     "It's fine if you haven't finished everything you planned."):
+        assert actionability(Unit([sentence])) >= 0.6, sentence
+    assert actionability(Unit(["Mentoring is development, not secrecy."])) == 0.0
+
+
+def test_the_writer_setting_the_reader_s_rules_is_said_as_a_rule_not_as_the_coach_s_i():
+    # a supervisor's "I expect every student to TA" is no story of the writer's, and the coach
+    # does not say it as "I"
+    assert not is_story("I expect every student to TA at least two semesters.")
+    assert actionability(Unit(["We cannot allow a placement to be paused."])) == 0.6
+    assert reword(["I expect every student to TA at least two semesters."]) == [
+        "Every student is expected to TA at least two semesters."]
+    assert reword(["I strongly encourage you to take on a side project."]) == [
+        "You're strongly encouraged to take on a side project."]
+    assert is_story("I asked my supervisor for a side project in my first year.")
+
+
+def test_a_comparison_with_the_sentence_before_leans_on_it():
+    # "Even better if it's on the topic of their talk" was said alone: better than what?
+    assert leans_on_predecessor("Even better if it's on the topic of their talk.")
+    assert leans_on_predecessor("Put another way: a mentor points, you do the walking.")
+    assert not leans_on_predecessor("Better preparation makes a shorter meeting.")
+    # an FAQ answer's verdict leans on the question it answers
+    assert leans_on_predecessor("Usually yes, especially if the mentor is in your organization.")
+    assert leans_on_predecessor("Not necessarily, but ask first.")
 
 
 def test_an_example_set_as_a_bullet_is_said_with_the_paragraph_it_illustrates():
@@ -331,6 +364,10 @@ def test_a_question_s_form_asks_for_a_kind_of_content():
                               Unit(["Cover these points:"], [(0, "who you are")]))
     assert not fits_question_type("Is it ok to ask my mentor for feedback?",
                                   Unit(["Ask every two or three calls."]))
+    # hours a week ask for a span, not any count ("take a couple of days" is no answer)
+    hours = "How many hours per week should I put in?"
+    assert fits_question_type(hours, Unit(["Plan on about 40 hours a week."]))
+    assert not fits_question_type(hours, Unit(["Tell your mentor if you need a couple of days."]))
 
 
 def test_mentees_should_becomes_you_should_and_flow_words_go():
@@ -346,6 +383,8 @@ def test_mentees_should_becomes_you_should_and_flow_words_go():
         "Mentors/Mentees can share a department."  # both are meant: not "Mentors/you"
     assert second_person("Mentor and Mentee can meet by phone or video.") == \
         "Mentor and Mentee can meet by phone or video."  # not "Mentor and you can meet"
+    assert second_person("A mentor might believe that their mentee could benefit from it.") == \
+        "A mentor might believe that their mentee could benefit from it."  # not "their you"
     assert second_person("Mentees often feel nervous at first.") == \
         "Mentees often feel nervous at first."
     assert second_person("The mentee is matched by the team.") == \
@@ -492,6 +531,9 @@ def test_a_citation_never_lands_inside_a_quotation():
     assert cite("Bring three things:", 3) == "Bring three things [3]:"
     # an abbreviation's stop inside closing brackets stays there
     assert cite("Offer jobs (PhD places etc.)", 4) == "Offer jobs (PhD places etc.) [4]"
+    # a page's doubled stop ("**Goals drive it.**.") is said once; an ellipsis stays
+    assert cite("Goals should drive it..", 1) == "Goals should drive it [1]."
+    assert cite("And then...", 1) == "And then [1]..."
 
 
 def test_a_cited_sentence_reads_cleanly_whatever_the_page_s_spacing_and_list_joiners():

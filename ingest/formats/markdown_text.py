@@ -7,6 +7,7 @@ from functools import cache
 from typing import Any
 
 from ingest.formats.canonical import (
+    HEADING_MAX_WORDS,
     SUPERSCRIPT_MARK,
     Blocks,
     callout_label,
@@ -30,13 +31,33 @@ def markdown_to_text(source: str) -> tuple[str, str]:
     """`(canonical text, first level-1 heading or "")` for a markdown body (no front matter)."""
     from markdown_it.tree import SyntaxTreeNode
 
-    source = _mkdocs_boxes_as_alerts(_fenced_boxes_as_alerts(_without_footnote_marks(source)))
+    source = _mkdocs_boxes_as_alerts(_fenced_boxes_as_alerts(_without_footnote_marks(
+        _spaced_headings(source))))
     tree = SyntaxTreeNode(_parser().parse(source))
     out = Blocks()
     _blocks(tree, out, 0)
     first_h1 = next((_inline(n.children[0])[0] for n in tree.children
                      if n.type == "heading" and n.tag == "h1" and n.children), "")
     return out.text(), first_h1
+
+
+# "##How To: Meet Your Mentor", "###What if I need to cancel?": CommonMark needs a space after
+# the marks, but pages written for older renderers leave it out, and each such heading was read
+# as a sentence of the passage above it ("...reach out via slack. ##How To: DTR With..." was
+# said in a reply). Two marks or more, or one before a capital: "#hashtag" stays text.
+_UNSPACED_HEADING = re.compile(r"^(#{2,6}|#(?=[A-Z]))(?=[^\s#])", re.MULTILINE)
+
+
+def _spaced_headings(source: str) -> str:
+    """`source` with a space after the marks of each heading written without one (outside code
+    fences)."""
+    lines, in_fence = source.split("\n"), False
+    for i, line in enumerate(lines):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        elif not in_fence and len(line.split()) <= HEADING_MAX_WORDS:
+            lines[i] = _UNSPACED_HEADING.sub(r"\1 ", line)
+    return "\n".join(lines)
 
 
 @cache
