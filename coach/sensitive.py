@@ -133,7 +133,10 @@ _DOMAIN_ASK = re.compile(
     r"sessions?|calls?|questions?|emails?|messages?)\b"
     # ("how much it helped": how much it meant, not an amount)
     r"|\s+(?:it|this|that|he|she|they|you)\s+(?:helped|helps|meant|means|mattered|matters|"
-    r"appreciat\w+))"
+    r"appreciat\w+)"
+    # ("how much should I share?": how much to disclose to the mentor)
+    r"|\s+(?:should|do|can|would|to)\s+(?:i\s+)?(?:share|say|tell|reveal|disclose|mention|"
+    r"open up))"
     r"|\bworth\b|\bvalue (?:it|them|those|these)\b|\bhow (?:high|far|low)\b"
     r"|\b(?:allowed|legal|enforceable|entitled|permitted|lawful|safe)\b|\bagainst the law\b"
     r"|\bhold up\b|\bin trouble\b|\b(?:aim|go|push) (?:higher|lower)\b"
@@ -259,10 +262,11 @@ def uncovered_sensitive_topic(question: str, evidence: Sequence[Passage]) -> str
     """
     text = _evidence_text(evidence)
     ask = asking_part(question)
-    story_asks = bool(_DOMAIN_ASK.search(ask)) or not has_own_subject(ask)
+    etiquette = bool(_ETIQUETTE.search(ask))
+    story_asks = not etiquette and (bool(_DOMAIN_ASK.search(ask)) or not has_own_subject(ask))
     # "Should I bring my stock options decision to my mentor?": the term is what the mentee
     # wants to talk to the mentor about, so it counts only as a story term does.
-    ask_names = not _MENTOR_FRAME.search(ask)
+    ask_names = not _MENTOR_FRAME.search(ask) and not etiquette
     for topic, patterns in _TERMS.items():
         for pattern in patterns:
             if pattern.search(text):
@@ -305,6 +309,15 @@ _PRODUCT_ASK = re.compile(
     rf"(?:{_PRODUCT_KINDS})\b"
     rf"|\bworth (?:paying|buying|subscribing) for\b|\b(?:premium|paid) (?:[\w-]+ )?"
     rf"(?:{_PRODUCT_KINDS})\b", re.IGNORECASE)
+# Whether raising it is done at all ("Is it appropriate to ask my mentor how much they earn, or
+# is that crossing a line?"): etiquette, which guidance answers; the domain's words name the
+# subject of the conversation, as in `_MENTOR_FRAME`.
+_ETIQUETTE = re.compile(
+    r"\b(?:is it|would it be|is that)\s+(?:\w+\s+)?(?:appropriate|inappropriate|ok|okay|alright|"
+    r"rude|weird|awkward|acceptable|polite|professional|wise)\s+(?:for me\s+)?to\s+(?:ask|bring "
+    r"up|mention|raise|discuss|tell|talk about)\b|\bcrossing a line\b|\btoo personal\b",
+    re.IGNORECASE)
+
 _PRODUCT_NOUN = re.compile(rf"\b(?:{_PRODUCT_KINDS})\b", re.IGNORECASE)
 
 

@@ -113,7 +113,8 @@ _POINTS_BACK = re.compile(r"\bthe (?:former|latter|(?:first|second|third|other|l
                           r"type|sort|option|approach|way|case)s?)\b", re.IGNORECASE)
 # "Another option is ...", "More common, though, is ...", "Similarly, ...": a sentence that
 # compares with, or follows on from, what came before it.
-_FOLLOWS_ON = re.compile(r"^(?:another|the (?:same|rest|other)|similarly|likewise|as a result|"
+_FOLLOWS_ON = re.compile(r"^(?:another|the (?:same|rest|other)|same (?:goes|with|for)|similarly|"
+                         r"likewise|as a result|"
                          r"therefore|thus|hence|otherwise|"
                          # a time counted from what the sentence before told ("Afterwards, write
                          # a thank-you note": after what?)
@@ -156,7 +157,10 @@ _QUOTED = re.compile(r"[\"\u201c][^\"\u201d]*[\"\u201d]")
 _THAT_BACK = re.compile(r"\b(?:of|from|about|with|like|after|before|on|for|to)\s+that"
                         r"(?=\s*(?:[.,;:!?)]|$)|\s+(?:on|in|at|again|first|later|now|as|when|"
                         r"if|and|or|but)\b)"
-                        r"|(?<=\w )that way\b", re.IGNORECASE)
+                        r"|(?<=\w )that way\b"
+                        # "Be sure that you take this into account while you plan": this what?
+                        r"|\b(?:take|keep|bear|have)\s+(?:this|that|these|those|it)\s+"
+                        r"(?:into account|in mind)\b", re.IGNORECASE)
 # "Read them before your first session", "Ask for them one at a time": an order whose object is
 # "them" with nothing before it. ("Tell them", "Thank them": a person, the mentor, is meant.)
 _ORDER_ON_THEM = re.compile(r"^(\w+)\s+(for\s+)?them\b", re.IGNORECASE)
@@ -882,9 +886,12 @@ _YOU_MODAL = re.compile(r"\b(?:you(?:['\u2019]ll| will)? (?:should(?:n['\u2019]t
                         r"it(?:['\u2019]s| is| can be| may be| would be) "
                         r"(?:(?:often|usually|always|really|very|especially|also|generally|"
                         r"absolutely|perfectly|totally) )?"
-                        r"(?:best|worth|a (?:good|great) idea|wise|fine|okay|ok|important|"
-                        r"essential|vital|crucial|helpful|useful|sensible|advisable|good practice)"
-                        r" (?:to|that you|if you)|it (?:(?:also|often|usually|really) )?(?:helps|"
+                        r"(?:not )?(?:best|worth|a (?:good|great|bad) idea|wise|fine|okay|ok|"
+                        r"important|essential|vital|crucial|helpful|useful|sensible|advisable|"
+                        r"acceptable|unacceptable|good practice) (?:to|that you|if you)|"
+                        # "Team members are always encouraged to ...", "Mentees are expected to"
+                        r"(?:are|is) (?:\w+ly |always |also )?(?:encouraged|expected|required|"
+                        r"asked|advised|welcome) to|it (?:(?:also|often|usually|really) )?(?:helps|"
                         r"pays) to|(?:should|must)(?:n['\u2019]t| not)? (?:always |never |also )?"
                         r"be \w+ed\b|your best bet is|try to|make sure|be sure)\b", re.IGNORECASE)
 _CONCRETE = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|"

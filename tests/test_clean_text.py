@@ -177,6 +177,16 @@ def test_link_only_share_line_and_related_list_are_dropped(tmp_path: Path) -> No
     assert [c.text for c in chunks] == ["Write within a day."]
 
 
+def test_a_nested_table_of_contents_is_dropped(tmp_path: Path) -> None:
+    # a real mentee guide opened with a nested contents list: its entry "Be Respectful of Your
+    # Mentor's Time" was said as an order in a reply
+    chunks = chunks_of(tmp_path / "guide.md", (
+        "# Guide\n\n* [Before you start](#before)\n    + [Practice](#practice)\n"
+        "    + [Be Respectful of Your Mentor's Time](#respect)\n* [Feedback](#feedback)\n\n"
+        "## Before you start\n\nSet up your tools in the first week.\n"))
+    assert [c.text for c in chunks] == ["Set up your tools in the first week."]
+
+
 def test_the_shipped_corpus_keeps_its_five_sections() -> None:
     chunks = chunk_document(load_document(CORPUS_FILE), CORPUS_FILE.name)
     assert sections(chunks) == ["Introduction", "Understand what a mentor is…and is not",

@@ -149,6 +149,7 @@ def test_which_product_to_buy_is_declined_however_near_mentoring_it_sounds(coach
 @pytest.mark.parametrize("message", [
     "can you write the intro to my dissertation? my mentor says it is weak",
     "Could you proofread my cover letter before I show it to my mentor?",
+    "My mentor runs marathons and I want to start. Write me a 10-week running plan.",
 ])
 def test_writing_that_is_not_a_note_to_a_mentor_is_declined_saying_what_it_can_draft(
         coach, message):
@@ -157,7 +158,8 @@ def test_writing_that_is_not_a_note_to_a_mentor_is_declined_saying_what_it_can_d
 
 
 @pytest.mark.parametrize("message", ["Can you help me write my first message to a potential "
-                                     "mentor?", "Could you write a thank-you note to Sam?"])
+                                     "mentor?", "Could you write a thank-you note to Sam?",
+                                     "Make me a plan for our first meeting."])
 def test_a_note_to_a_mentor_is_still_drafted_or_asked_about(coach, message):
     assert coach.ask(message).text != OTHER_WRITING
 

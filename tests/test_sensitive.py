@@ -127,6 +127,9 @@ def test_a_mentor_named_in_the_question_is_not_taken_for_an_employer() -> None:
 @pytest.mark.parametrize("question", [
     "How do I ask my mentor for advice on my salary negotiation?",
     "Should I bring my stock options decision to my mentor, or is that too specific?",
+    # whether to raise it at all, and how much to share: etiquette
+    "I see a counsellor for stress. Is it OK to tell my mentor, and how much should I share?",
+    "Would it be rude to ask my mentor what she earns, or is that too personal?",
 ])
 def test_raising_a_sensitive_matter_with_the_mentor_is_a_coaching_question(question: str) -> None:
     assert uncovered_sensitive_topic(question, COACHING) is None

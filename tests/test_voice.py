@@ -97,6 +97,8 @@ def test_a_negated_order_a_passive_rule_and_a_reassurance_tell_the_mentee_how_to
                      "Time zones should be included in every invitation.",
                      "It's fine if you haven't finished everything you planned."):
         assert actionability(Unit([sentence])) >= 0.6, sentence
+    assert actionability(Unit(["It is not acceptable to hide a mistake from your mentor."])) == 0.6
+    assert actionability(Unit(["Mentees are always encouraged to find a second mentor."])) == 0.6
     assert actionability(Unit(["Mentoring is development, not secrecy."])) == 0.0
 
 
@@ -117,6 +119,9 @@ def test_a_comparison_with_the_sentence_before_leans_on_it():
     assert leans_on_predecessor("Even better if it's on the topic of their talk.")
     assert leans_on_predecessor("Put another way: a mentor points, you do the walking.")
     assert not leans_on_predecessor("Better preparation makes a shorter meeting.")
+    assert leans_on_predecessor("Same goes for long emails.")
+    assert leans_on_predecessor("Be sure you take this into account when you plan.")
+    assert not leans_on_predecessor("Keep in mind that mentors are busy.")
     # an FAQ answer's verdict leans on the question it answers
     assert leans_on_predecessor("Usually yes, especially if the mentor is in your organization.")
     assert leans_on_predecessor("Not necessarily, but ask first.")

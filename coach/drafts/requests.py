@@ -96,10 +96,17 @@ _CONNECTOR = re.compile(r"^(?:(?:saying|to\s+say|and\s+say|telling\s+(?:him|her|
 
 # "Can you write the intro to my dissertation?", "Could you proofread my cover letter?": the
 # coach asked to write or edit something other than a note to a mentor.
+# Also said as an order after a story: "I want to get fit like my mentor. Write me a 12-week
+# training plan."
 _OTHER_WRITING = re.compile(
-    r"^(?:(?:hi|hey|please)[,!\s]+)?(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:help\s+me\s+)?"
+    r"(?:^|(?<=[.!?])\s+)(?:(?:hi|hey|please)[,!\s]+)?(?:(?:can|could|would|will)\s+you\s+"
+    r"(?:please\s+)?(?:help\s+me\s+)?|(?:please\s+)?(?=\w+\s+me\s))"
     r"(?:write|rewrite|re-write|edit|proofread|proof-read|polish|improve|fix|translate|"
-    r"summari[sz]e|finish)\s+(?:the\s+\w+\s+(?:to|of|for)\s+)?(?:my|the|a|an|this|our)\s+"
+    r"summari[sz]e|finish|(?:make|create|draw up|put together)(?=\s)"
+    # ("Make me a plan for our first meeting" asks what the guidance says)
+    r"(?![^.?!]{0,40}\b(?:meetings?|sessions?|agenda|mentor\w*|goals?|questions)\b))\s+"
+    r"(?:me\s+)?"
+    r"(?:the\s+\w+\s+(?:to|of|for)\s+)?(?:my|the|a|an|this|our)\s+"
     r"(?!(?:[\w-]+\s+){0,2}(?:email|e-mail|note|message|letter\s+to|reply|thank|outreach|"
     r"follow|intro(?:duction)?\s+(?:email|note|message)))", re.IGNORECASE)
 
@@ -107,7 +114,7 @@ _OTHER_WRITING = re.compile(
 def asks_for_other_writing(message: str) -> bool:
     """True when the coach is asked to write or edit something that is not a note to a mentor
     (an essay, a CV, a cover letter): a thing it does not do."""
-    return bool(_OTHER_WRITING.match(_one_line(message)))
+    return bool(_OTHER_WRITING.search(_one_line(message)))
 
 
 def parse_draft_request(message: str) -> DraftRequest | None:

@@ -301,12 +301,16 @@ def _is_link_list(node: Any) -> bool:
     Its items carry no guidance once URLs are dropped, and titles like "Saying no without
     burning bridges" would otherwise match questions as if they were answers.
     """
-    items = node.children
-    if len(items) < 2:
-        return False
-    for item in items:
+    return len(node.children) >= 2 and _only_links(node)
+
+
+def _only_links(node: Any) -> bool:
+    """Every item one link, with its nested lists (a contents' sub-sections) only links too."""
+    for item in node.children:
         paras = [c for c in item.children if c.type == "paragraph"]
-        if len(paras) != 1 or len(item.children) != 1:
+        nested = [c for c in item.children if c.type in ("bullet_list", "ordered_list")]
+        if len(paras) != 1 or len(paras) + len(nested) != len(item.children) or not all(
+                _only_links(n) for n in nested):
             return False
         inline = paras[0].children[0]
         kids = [c for c in inline.children if not (c.type == "text" and not c.content.strip())]
