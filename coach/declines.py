@@ -35,6 +35,7 @@ SENSITIVE: dict[str, tuple[str, str]] = {
                    "HR or an employee representative"),
     "private": ("your mentor's private life", "your mentor, if they choose to share it"),
     "products": ("which product to buy or use", "reviews, or people in your field who use them"),
+    "tech": ("fixing a device or a program", "its support pages or your IT team"),
     "policy": ("a particular employer's policies", "that employer's HR team or its published "
                "policies"),
 }

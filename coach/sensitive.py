@@ -318,6 +318,17 @@ _ETIQUETTE = re.compile(
     r"up|mention|raise|discuss|tell|talk about)\b|\bcrossing a line\b|\btoo personal\b",
     re.IGNORECASE)
 
+# Rule 3e: fixing a device or a program ("How do I repair GRUB?", "how do I reset the DNS
+# settings?"): technical support, unless the evidence talks about the thing (remote-mentoring
+# guidance says what to do when the video drops).
+_DEVICE = (r"laptop|computer|pc|mac|macbook|phone|router|wi-?fi|internet|vpn|dns|printer|webcam|"
+           r"camera|microphone|mic|headset|driver|grub|kernel|bios|windows|linux|excel|outlook|"
+           r"browser|bluetooth|keyboard|monitor|password|spreadsheet")
+_FIX_ASK = re.compile(r"\bhow (?:do|can|could|should|would) (?:i|we|you) (?:repair|fix|reset|"
+                      r"reinstall|re-install|configure|install|uninstall|update|upgrade|restore|"
+                      r"recover|unlock|debug|troubleshoot)\b(?:\s+[\w'-]+){0,4}?\s+"
+                      rf"(?P<thing>{_DEVICE})\b", re.IGNORECASE)
+
 _PRODUCT_NOUN = re.compile(rf"\b(?:{_PRODUCT_KINDS})\b", re.IGNORECASE)
 
 
@@ -334,6 +345,9 @@ def _intent_topic(question: str, ask: str, evidence_text: str) -> str | None:
     if (_FIGURE_ASK.search(ask) and _MONEY.search(question)
             and not _discusses("pay", evidence_text)):
         return "pay"
+    fix = _FIX_ASK.search(ask)
+    if fix and fix.group("thing").lower() not in evidence_text.lower():
+        return "tech"
     org = _organisation_asked(question, ask)
     if org is not None and org.lower() not in evidence_text.lower():
         return "policy"

@@ -182,7 +182,7 @@ def test_a_nested_table_of_contents_is_dropped(tmp_path: Path) -> None:
     # Mentor's Time" was said as an order in a reply
     chunks = chunks_of(tmp_path / "guide.md", (
         "# Guide\n\n* [Before you start](#before)\n    + [Practice](#practice)\n"
-        "    + [Be Respectful of Your Mentor's Time](#respect)\n* [Feedback](#feedback)\n\n"
+        "    + [Be Respectful of Your Mentor's Time](#respect)\n  * [Feedback](#feedback)\n\n"
         "## Before you start\n\nSet up your tools in the first week.\n"))
     assert [c.text for c in chunks] == ["Set up your tools in the first week."]
 

@@ -62,6 +62,8 @@ def test_a_coaching_question_with_a_sensitive_word_in_its_story_is_not_flagged(
     ("My mentor says to apply for a blue card. What papers does a blue card need?",
      "immigration"),
     ("Should I exercise my options early like my mentor did?", "equity"),
+    # fixing a device or a program is technical support
+    ("My laptop froze before my mentor call. How do I reinstall the wifi driver?", "tech"),
     # supplements and the family doctor are the medical domain's words too
     ("My mentor takes zinc before long trips. How much should I take for mine?", "medical"),
     ("My hands shake in every meeting. Should I see a GP about it?", "medical"),
@@ -115,6 +117,13 @@ def test_the_rules_stand_aside_when_the_evidence_discusses_the_domain() -> None:
         "What are Siemens' rules on mentoring?",
         [*COACHING, Passage(id="4", text="Siemens asks mentors to register.", title="t",
                             section="s", source="x", score=0.5)]) is None
+
+
+def test_fixing_a_device_the_guidance_talks_about_is_left_to_the_guidance() -> None:
+    remote = [Passage(id="5", text="If the wifi drops twice, switch to a phone call.", title="t",
+                      section="Remote calls", source="x", score=0.5)]
+    assert uncovered_sensitive_topic("How do I fix my wifi before the call?", remote) is None
+    assert uncovered_sensitive_topic("How can I fix things with my mentor?", COACHING) is None
 
 
 def test_a_mentor_named_in_the_question_is_not_taken_for_an_employer() -> None:

@@ -301,7 +301,13 @@ def _is_link_list(node: Any) -> bool:
     Its items carry no guidance once URLs are dropped, and titles like "Saying no without
     burning bridges" would otherwise match questions as if they were answers.
     """
-    return len(node.children) >= 2 and _only_links(node)
+    return _items(node) >= 2 and _only_links(node)
+
+
+def _items(node: Any) -> int:
+    """The items of a list, its nested lists' items included."""
+    return sum(1 + sum(_items(c) for c in item.children
+                       if c.type in ("bullet_list", "ordered_list")) for item in node.children)
 
 
 def _only_links(node: Any) -> bool:
