@@ -225,9 +225,11 @@ class GroundedComposer:
                 if i in pu.items:
                     unit = trim_list(unit, pu.items[i] @ qvec + self.weights.overlap_weight
                                      * _overlaps([t for _, t in unit.items], weights))
-                out.append(Candidate(
-                    passage, unit, vec, float(vec @ qvec), _overlaps([unit.text], weights)[0],
-                    V.fits_question_type(focus or question, unit), V.actionability(unit)))
+                fits = V.fits_question_type(focus or question, unit)
+                # a quoted sample message is an example, unless the mentee asked what to write
+                action = -1.0 if V.is_sample(unit) and not fits else V.actionability(unit)
+                out.append(Candidate(passage, unit, vec, float(vec @ qvec),
+                                     _overlaps([unit.text], weights)[0], fits, action))
         return out
 
     def _units(self, passage: Passage) -> _PassageUnits:
@@ -252,7 +254,7 @@ class GroundedComposer:
         """The unit in the coach's voice: each reworded sentence kept only if its passage still
         supports it (else the guidance's own wording); under a warning heading ("Don'ts"),
         orders said as the prohibitions they are."""
-        unit = _warned(item.unit, item.passage.section)
+        unit = _warned(item.unit, item.passage.section, item.passage.text)
         original = unit.sentences
         if self.verifier is None:
             return Point(item.passage, [V.drop_connective(s) for s in original],
@@ -264,18 +266,28 @@ class GroundedComposer:
         return Point(item.passage, said, items)
 
 
-def _warned(unit: V.Unit, section: str) -> V.Unit:
+def _warned(unit: V.Unit, section: str, passage_text: str = "") -> V.Unit:
     """`unit` as said under a warning heading ("Don'ts", "Mistakes to avoid": its section or
     the short line above it): its orders as prohibitions. A lead-in that itself labels a
     warning list ("Things to avoid:") already frames its items, which stay as written."""
     kind = _warning_kind(unit, section)
-    if kind is None:
+    if kind is None or V.labels_its_warnings(passage_text):
         return unit
     if unit.items:
         if V.warning_list(unit.sentences[-1]):
             return unit
         return replace(unit, items=[(d, V.as_warning(t, kind)) for d, t in unit.items])
     return replace(unit, sentences=[V.as_warning(s, kind) for s in unit.sentences])
+
+
+def _pledged(unit: V.Unit) -> V.Unit:
+    """A mentee's own pledge list ("I will ...: - let my mentor know when I cannot meet") said to
+    the reader, as an item or as the unit it became."""
+    if unit.items and V.is_pledge(unit.sentences[-1]):
+        return replace(unit, items=[(d, V.as_own_rule(t)) for d, t in unit.items])
+    if V.is_pledge(unit.topic):
+        return replace(unit, sentences=[V.as_own_rule(s) for s in unit.sentences])
+    return unit
 
 
 def _warning_kind(unit: V.Unit, section: str) -> str | None:
@@ -300,7 +312,7 @@ def unit_texts(text: str, section: str) -> tuple[list[V.Unit], list[str]]:
     scores them), framed the same way."""
     # A mentors' part of the page ("DO's (Mentor)") is not advice for the mentee.
     units = [] if V.for_mentors(section) else [
-        u for u in V.build_units(text) if not V.for_mentors(u.topic)
+        _pledged(u) for u in V.build_units(text) if not V.for_mentors(u.topic)
         and not (u.items and V.for_mentors(u.sentences[-1]))]
     framed = [_framed(section, u.topic, u.text) for u in units]
     items = [_framed(section, u.topic, item) for u in units if _too_long(u) for _, item in u.items]
@@ -617,6 +629,14 @@ _ASKS = re.compile(r"^\W*(?:(?:but|and|so)\s+)?(?:what if|what about|how (?:do|c
                    re.IGNORECASE)
 
 
+# "Read this article to learn more", "Click here for the form": the link it points at is not in
+# the text the coach has, so the sentence sends the mentee nowhere.
+_POINTS_AT_LINK = re.compile(r"\b(?:read|see|watch|check out|visit|follow|listen to)\s+(?:this|"
+                             r"these)\s+(?:article|post|link|page|guide|video|resource|blog|talk|"
+                             r"thread|podcast)s?\b|\b(?:click|tap) (?:here|this link)\b",
+                             re.IGNORECASE)
+
+
 def is_advice_candidate(sentence: str) -> bool:
     """Headings, rhetorical questions and fragments are not things to tell a mentee.
 
@@ -627,6 +647,7 @@ def is_advice_candidate(sentence: str) -> bool:
     words = sentence.split()
     return (len(words) >= 5 and not sentence.lstrip().startswith("#")
             and not sentence.rstrip().endswith("?") and not _ASKS.match(sentence)
+            and not _POINTS_AT_LINK.search(sentence)
             and not _MARKUP_TAG.search(sentence) and not looks_like_injection(sentence))
 
 

@@ -185,8 +185,10 @@ _ALLOWS_PEOPLE = (r"\s+(?:(?:still|really|actually|ever|now|usually|normally|alw
                   r"the\s+)?(?:\w+\s+)?(?:staff|employees|people|\w+s)\b)")
 _ORG_RULES = re.compile(
     rf"(?<=[a-z,] )(?P<org>{_ORG})(?:['\u2019]s?)?\s+"
-    r"(?:official\s+|internal\s+|\w+\s+)?"
+    r"(?:(?:official\s+|internal\s+|\w+\s+)?"
     r"(?:rules?|polic(?:y|ies)|guidelines|handbook|code of conduct)\b"
+    # "Does Google's internal mentoring program count toward promotion?"
+    r"|internal\b)"
     rf"|\b(?i:does|do|will|would|can)\s+(?:the\s+)?(?P<org2>{_ORG}){_ALLOWS_PEOPLE}")
 # The same ask about an employer the story named: "My mentor works at Acme. Do they let
 # graduates count mentoring hours?"
@@ -324,10 +326,13 @@ _ETIQUETTE = re.compile(
 _DEVICE = (r"laptop|computer|pc|mac|macbook|phone|router|wi-?fi|internet|vpn|dns|printer|webcam|"
            r"camera|microphone|mic|headset|driver|grub|kernel|bios|windows|linux|excel|outlook|"
            r"browser|bluetooth|keyboard|monitor|password|spreadsheet")
-_FIX_ASK = re.compile(r"\bhow (?:do|can|could|should|would) (?:i|we|you) (?:repair|fix|reset|"
-                      r"reinstall|re-install|configure|install|uninstall|update|upgrade|restore|"
-                      r"recover|unlock|debug|troubleshoot)\b(?:\s+[\w'-]+){0,4}?\s+"
-                      rf"(?P<thing>{_DEVICE})\b", re.IGNORECASE)
+_FIX = (r"\bhow (?:do|can|could|should|would) (?:i|we|you) (?:repair|fix|reset|reinstall|"
+        r"re-install|configure|install|uninstall|update|upgrade|restore|recover|unlock|debug|"
+        r"troubleshoot)\b")
+_FIX_ASK = re.compile(rf"{_FIX}(?:\s+[\w'-]+){{0,4}}?\s+(?P<thing>{_DEVICE})\b", re.IGNORECASE)
+# "My laptop shows a black screen. How do I fix it?": the thing is in the story
+_FIX_IT = re.compile(rf"{_FIX}\s+(?:it|this|that)\b", re.IGNORECASE)
+_DEVICE_WORD = re.compile(rf"\b(?:{_DEVICE})\b", re.IGNORECASE)
 
 _PRODUCT_NOUN = re.compile(rf"\b(?:{_PRODUCT_KINDS})\b", re.IGNORECASE)
 
@@ -345,13 +350,23 @@ def _intent_topic(question: str, ask: str, evidence_text: str) -> str | None:
     if (_FIGURE_ASK.search(ask) and _MONEY.search(question)
             and not _discusses("pay", evidence_text)):
         return "pay"
-    fix = _FIX_ASK.search(ask)
-    if fix and fix.group("thing").lower() not in evidence_text.lower():
+    thing = _thing_to_fix(question, ask)
+    if thing is not None and thing.lower() not in evidence_text.lower():
         return "tech"
     org = _organisation_asked(question, ask)
     if org is not None and org.lower() not in evidence_text.lower():
         return "policy"
     return None
+
+
+def _thing_to_fix(question: str, ask: str) -> str | None:
+    """The device or program the ask wants fixed: named in the ask, or in the story when the
+    ask says "it"."""
+    named = _FIX_ASK.search(ask)
+    if named:
+        return named.group("thing")
+    story = _DEVICE_WORD.search(question) if _FIX_IT.search(ask) else None
+    return story.group(0) if story else None
 
 
 def _organisation_asked(question: str, ask: str) -> str | None:

@@ -820,6 +820,51 @@ def warning_list(heading: str) -> str | None:
     return "mistakes" if _MISTAKES.match(leaf) else None
 
 
+# The right way, said beside a pitfall ("Strive for independence, and use your mentor as a
+# guide rather than a crutch", "Always review materials before a session"): under "Pitfalls to
+# avoid", "Don't" before it said the opposite of the page.
+_REMEDY = re.compile(r"\b(?:rather than|instead of|instead)\b|^(?:always|make sure|be sure|"
+                     r"remember|try to|keep|stay|strive|aim|be open)\b", re.IGNORECASE)
+
+
+# "I will ...", "As a mentee, I agree to:": a pledge list the writer (a mentee) made for
+# themselves. Its items ("let my mentor know when I cannot meet") are said to the reader.
+_PLEDGE = re.compile(r"^(?:as an? [\w-]+,?\s+)?I (?:will|shall|agree to|commit to|promise to|"
+                     r"pledge to)\b", re.IGNORECASE)
+_FIRST_TO_SECOND = {"i": "you", "my": "your", "myself": "yourself", "me": "you", "mine": "yours",
+                    "i'm": "you're", "i've": "you've", "i'll": "you'll", "i'd": "you'd",
+                    "am": "are"}
+_FIRST_WORD = re.compile(r"\b(?:I['\u2019](?:m|ve|ll|d)|I am|I|my|myself|me|mine)\b")
+
+
+def is_pledge(lead: str) -> bool:
+    """True for the lead of a pledge list ("I will ...", "As a mentee, I agree to:")."""
+    return bool(_PLEDGE.match(lead.strip()))
+
+
+def as_own_rule(item: str) -> str:
+    """A pledge item said to the reader: "not miss meetings because I feel unprepared" ->
+    "Don't miss meetings because you feel unprepared"."""
+    def swap(m: re.Match[str]) -> str:
+        words = m.group(0).replace("\u2019", "'").split()
+        return " ".join(_FIRST_TO_SECOND.get(w.lower(), w) for w in words)
+
+    body = _FIRST_WORD.sub(swap, item.strip())
+    if re.match(r"^not\s+", body, re.IGNORECASE):
+        return "Don't " + body[4:].lstrip()
+    return body[:1].upper() + body[1:]
+
+
+def labels_its_warnings(passage: str) -> bool:
+    """True for a warning list whose items name each pitfall in a run-in label and explain it
+    ("2. Overdependence: ... avoid becoming overly dependent on them. Strive for independence
+    ..."): the words after a label are the explanation and the remedy, not the mistake."""
+    lines = [line for line in passage.splitlines() if line.strip()]
+    labelled = sum(1 for line in lines if _RUN_IN_LABEL.match(re.sub(r"^\s*(?:[-*]|\d+\.)\s+",
+                                                                      "", line)))
+    return labelled >= 2
+
+
 def as_warning(sentence: str, kind: str = "prohibitions") -> str:
     """A sentence from a warning list said as the warning it is: an order, under prohibitions,
     "Cancel at the last minute." -> "Don't cancel at the last minute."; an -ing item under
@@ -827,7 +872,7 @@ def as_warning(sentence: str, kind: str = "prohibitions") -> str:
     manager."; anything else (already negative, a statement, an order after an if-clause)
     as it was."""
     body = sentence.strip()
-    if not body or _NEGATIVE.match(body):
+    if not body or _NEGATIVE.match(body) or _REMEDY.search(body):
         return sentence
     lowered = body[:1].lower() + body[1:]
     if kind == "prohibitions" and _starts_with_order(body):
@@ -985,6 +1030,15 @@ def is_story(sentence: str) -> bool:
         return True
     return bool(_STORY.match(text)) and not is_imperative(sentence) and not (
         _YOU_MODAL.search(sentence))
+
+
+_WHOLLY_QUOTED = re.compile(r"^\W*[\"\u201c\u201d\u201e][^\"\u201c\u201d]{20,}[\"\u201c\u201d]\W*$")
+
+
+def is_sample(unit: Unit) -> bool:
+    """True for a unit that is only a quoted sample ("\u201cHi. I have truly appreciated the time
+    we've spent ...\u201d"): words to copy when asked what to write, no advice otherwise."""
+    return not unit.items and bool(_WHOLLY_QUOTED.match(" ".join(unit.sentences)))
 
 
 def actionability(unit: Unit) -> float:
@@ -1247,12 +1301,14 @@ def cite(sentence: str, n: int, *, full_stop: bool = False) -> str:
 _ITEM_JOINER = re.compile(r"\s*[;,]\s*(?:and|or)?\s*$", re.IGNORECASE)
 _SPACE_BEFORE = re.compile(r"\s+(?=[.,;:!?\u201d)](?!\w))|(?<=[\u201c(])\s+")
 _EDGE_PIPE = re.compile(r"^\|\s*|\s*\|$")
+# "**Meet up!** -- Be on time ...": the dash that followed a run-in label said without it
+_LEADING_DASH = re.compile(r"^[-\u2013\u2014]{1,3}\s+(?=\w)")
 
 
 def _tidy(sentence: str) -> str:
     """Spacing a converted page left ("\u201c Let's try .\u201d") closed up; a list item's
     joining "; and" / "," at its end made a ";" the citation turns into a full stop; a table
     cell's stray "|" at either end (a table pasted into a text file) dropped."""
-    body = _EDGE_PIPE.sub("", sentence.strip())
+    body = _LEADING_DASH.sub("", _EDGE_PIPE.sub("", sentence.strip()))
     return _ITEM_JOINER.sub(";", _SPACE_BEFORE.sub("", body))
 

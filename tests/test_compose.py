@@ -91,6 +91,9 @@ def test_headings_fragments_and_rhetorical_questions_are_not_advice():
     assert not is_advice_candidate("But what if you aren't getting a detailed response from "
                                    "your mentor.")
     assert is_advice_candidate("What you bring to the meeting matters more than its length.")
+    # a pointer to a link the coach does not have sends the mentee nowhere
+    assert not is_advice_candidate("Read this article to learn more about feedback.")
+    assert not is_advice_candidate("For the sign-up form, click here and fill it in.")
     assert is_advice_candidate("If she declines, let it go and move on.")
 
 
@@ -222,6 +225,35 @@ def test_a_don_ts_list_is_never_said_as_advice_to_follow(composer):
                      "- Ask for a job.", "Things to avoid", 0.7)
     text = "".join(composer.stream("What should I not do in a first meeting?", [led]))
     assert "Don't talk only about yourself" in text and "Don't ask for a job" in text, text
+
+
+def test_the_remedy_beside_a_named_pitfall_is_never_said_as_its_opposite(composer):
+    # "Pitfalls to avoid" with each pitfall named in a label: "Strive for independence" was
+    # said as "Don't strive for independence"
+    pitfalls = passage(1, "Watch out for these:\n\n"
+                          "1. Overdependence: Leaning on your mentor for every answer slows you "
+                          "down. Strive to solve problems yourself before you ask.\n"
+                          "2. Skipping preparation: Arriving with nothing wastes the hour. "
+                          "Always bring two questions to each session.\n",
+                       "Common pitfalls to avoid", 0.7)
+    text = "".join(composer.stream("Is it bad to ask my mentor for help every time I'm stuck?",
+                                   [pitfalls]))
+    assert "Don't strive" not in text and "Don't always" not in text, text
+    assert "Strive to solve problems yourself" in text or "Always bring" in text, text
+    from coach.voice import as_warning
+    assert as_warning("Use your mentor as a guide rather than a crutch.") == \
+        "Use your mentor as a guide rather than a crutch."
+
+
+def test_a_mentee_s_pledge_list_is_said_to_the_reader_not_in_the_writer_s_first_person(
+        composer):
+    pledges = passage(1, "My ground rules for working with a mentor.\n\nI will ...\n"
+                         "- not miss meetings because I feel unprepared\n"
+                         "- let my mentor know when I cannot meet\n", "Ground rules", 0.7)
+    text = "".join(composer.stream("Should I skip our meeting if I haven't prepared anything?",
+                                   [pledges]))
+    assert "Don't miss meetings because you feel unprepared" in text, text
+    assert "because I feel" not in text and "let my mentor" not in text.lower(), text
 
 
 def test_a_list_item_that_leads_in_to_sub_items_is_said_with_all_of_them_or_not_at_all():

@@ -64,6 +64,8 @@ def test_a_coaching_question_with_a_sensitive_word_in_its_story_is_not_flagged(
     ("Should I exercise my options early like my mentor did?", "equity"),
     # fixing a device or a program is technical support
     ("My laptop froze before my mentor call. How do I reinstall the wifi driver?", "tech"),
+    ("My laptop shows a black screen and my call is in ten minutes. How do I fix it?", "tech"),
+    ("Does Brightwell's internal mentoring scheme count towards promotion?", "policy"),
     # supplements and the family doctor are the medical domain's words too
     ("My mentor takes zinc before long trips. How much should I take for mine?", "medical"),
     ("My hands shake in every meeting. Should I see a GP about it?", "medical"),
@@ -124,6 +126,7 @@ def test_fixing_a_device_the_guidance_talks_about_is_left_to_the_guidance() -> N
                       section="Remote calls", source="x", score=0.5)]
     assert uncovered_sensitive_topic("How do I fix my wifi before the call?", remote) is None
     assert uncovered_sensitive_topic("How can I fix things with my mentor?", COACHING) is None
+    assert uncovered_sensitive_topic("My mentor and I argued. How do I fix it?", COACHING) is None
 
 
 def test_a_mentor_named_in_the_question_is_not_taken_for_an_employer() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from coach.voice import (
     Unit,
     actionability,
+    as_own_rule,
     asks_how_things_are,
     build_units,
     cite,
@@ -14,6 +15,8 @@ from coach.voice import (
     for_mentors,
     is_candidate,
     is_imperative,
+    is_pledge,
+    is_sample,
     is_story,
     leans_on_predecessor,
     name_the_mentor,
@@ -112,6 +115,23 @@ def test_the_writer_setting_the_reader_s_rules_is_said_as_a_rule_not_as_the_coac
     assert reword(["I strongly encourage you to take on a side project."]) == [
         "You're strongly encouraged to take on a side project."]
     assert is_story("I asked my supervisor for a side project in my first year.")
+
+
+def test_a_mentee_s_own_pledge_list_is_said_to_the_reader():
+    assert is_pledge("I will ...") and is_pledge("As a mentee, I agree to:")
+    assert as_own_rule("not miss meetings because I feel unprepared") == \
+        "Don't miss meetings because you feel unprepared"
+    assert as_own_rule("be honest with myself and my mentor") == \
+        "Be honest with yourself and your mentor"
+
+
+def test_a_quoted_sample_message_is_a_sample_not_advice():
+    assert is_sample(Unit(["\u201cHi. I have enjoyed our sessions, but I've decided to end our "
+                           "mentorship. Thank you again for your time.\u201d"]))
+    assert not is_sample(Unit(["Say something like \u201cthanks for making the time\u201d."]))
+    assert fits_question_type("What should I put in my first message?",
+                              Unit(["\u201cHi. I'm looking to grow in data work and would love "
+                                    "to hear back.\u201d"]))
 
 
 def test_a_comparison_with_the_sentence_before_leans_on_it():
@@ -539,6 +559,8 @@ def test_a_citation_never_lands_inside_a_quotation():
     # a page's doubled stop ("**Goals drive it.**.") is said once; an ellipsis stays
     assert cite("Goals should drive it..", 1) == "Goals should drive it [1]."
     assert cite("And then...", 1) == "And then [1]..."
+    # the dash after a run-in label ("**Meet up!** -- Be on time") goes with the label
+    assert cite("-- Be on time and buy the coffee!", 2) == "Be on time and buy the coffee [2]!"
 
 
 def test_a_cited_sentence_reads_cleanly_whatever_the_page_s_spacing_and_list_joiners():
