@@ -883,9 +883,28 @@ def as_warning(sentence: str, kind: str = "prohibitions") -> str:
 
 
 def reword(sentences: list[str]) -> list[str]:
-    """All the rules, in order: connectives, "mentees should" -> "you should", the mentor named."""
-    lines = [second_person(drop_connective(s)) for s in sentences]
+    """All the rules, in order: connectives, "mentees should" -> "you should", the mentor named
+    (for "she" out of nowhere, and for the writer's "me" in an order to the reader)."""
+    lines = [writer_as_mentor(second_person(drop_connective(s))) for s in sentences]
     return name_the_mentor(lines)
+
+
+# "Take vacations when appropriate, but please let me know in advance", "Schedule meetings in my
+# calendar": a supervisor's page, giving orders about the writer. Said by the coach, "me" would
+# be the coach.
+_WRITER_OBJECT = re.compile(r"\b(?:me|my)\b")
+_WRITER_SUBJECT = re.compile(r"\b(?:I|I['\u2019]\w+|myself|mine)\b|\bmy (?:\w+ )?mentors?\b|"
+                             r"\b(?:let['\u2019]?s|let me (?!know\b))", re.IGNORECASE)
+
+
+def writer_as_mentor(sentence: str) -> str:
+    """An order to the reader that names the writer as "me"/"my" (and the writer as nothing
+    else: no "I", no "my mentor") with "your mentor" for the writer."""
+    if not _WRITER_OBJECT.search(sentence) or _WRITER_SUBJECT.search(sentence) or (
+            not is_imperative(sentence)):
+        return sentence
+    return _WRITER_OBJECT.sub(lambda m: "your mentor" if m.group(0) == "me" else
+                              "your mentor's", sentence)
 
 
 # -- what a unit asks the mentee to do -----------------------------------------------------------

@@ -125,6 +125,18 @@ def test_a_mentee_s_own_pledge_list_is_said_to_the_reader():
         "Be honest with yourself and your mentor"
 
 
+def test_the_writer_named_in_an_order_to_the_reader_is_the_mentor_not_the_coach():
+    # a supervisor's page: "let me know" said by the coach would mean the coach
+    assert reword(["Take time off when you need it, but please let me know in advance."]) == [
+        "Take time off when you need it, but please let your mentor know in advance."]
+    assert reword(["Put our meetings in my calendar."]) == [
+        "Put our meetings in your mentor's calendar."]
+    # the writer's own story, a mentee's own rules and "let me explain" stay as written
+    for kept in ("I asked my supervisor to read it.", "Let me explain how this works.",
+                 "Let my mentor know when I cannot meet."):
+        assert reword([kept]) == [kept]
+
+
 def test_a_quoted_sample_message_is_a_sample_not_advice():
     assert is_sample(Unit(["\u201cHi. I have enjoyed our sessions, but I've decided to end our "
                            "mentorship. Thank you again for your time.\u201d"]))
