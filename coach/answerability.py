@@ -158,8 +158,11 @@ DOMAIN_DESCRIPTIONS: dict[str, tuple[str, ...]] = {
                "being offered a percentage or a stake in a startup instead of money"),
     "employment": ("disciplinary procedures at work, formal warnings, grievances and dismissal",
                    "a formal hearing, an investigation or an accusation of misconduct at work"),
+    # (Not "how many days or hours": a programme's hours a week are the guidance's own subject,
+    # and "How many hours a week are we expected to put in?" was declined as an employer's rule.)
     "policy": ("a particular company's official internal policies and rules",
-               "how many days, hours or benefits a named employer gives its staff"),
+               "the holiday allowance, parental leave, sick pay or other benefits a named "
+               "employer gives its staff"),
     # Not a sensitive domain but no guidance's either: a personal decision about one's own job.
     "career-decision": ("deciding whether to quit or resign from your job, accept or turn down "
                         "a job offer, or change careers",),

@@ -107,6 +107,8 @@ def chunk_document(doc: Document, source: str, *, chunk_size: int = CHUNK_SIZE,
     chunks: list[Chunk] = []
     seen: set[str] = set()
     for section, body in split_sections(doc.text, doc.title):
+        if is_back_matter(section, body):
+            continue
         for text in split_body(body, chunk_size, chunk_overlap):
             embed_text = f"{doc.title} — {section}\n{text}"
             cid = chunk_id(source, embed_text)
@@ -123,6 +125,29 @@ def chunk_document(doc: Document, source: str, *, chunk_size: int = CHUNK_SIZE,
                 "source_kind": str(doc.metadata.get("source_kind") or ""),
             }))
     return chunks
+
+
+# An article's back matter: a reference list, acknowledgements, disclosures. A guide converted
+# from a journal article had "Report of an initiative to develop a network of senior doctors as
+# mentors: 1994-1999" and "Address correspondence to: ..." said as advice.
+# A "References" heading in a careers guide can be about asking your mentor for a reference,
+# so a reference list must also read as one: most of its lines cite (a year, "et al.", a link).
+_CITATION_LIST = re.compile(r"^(?:references?|bibliography|works cited|citations|"
+                            r"(?:foot|end)notes)$", re.IGNORECASE)
+_BACK_MATTER = re.compile(r"^(?:acknowledge?ments?|author(?:s['\u2019]?)? disclosures?"
+                          r"(?: statement)?|disclosures?|conflicts? of interest|funding)$",
+                          re.IGNORECASE)
+_CITES = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b|\bet al\b|https?://|\bdoi\b", re.IGNORECASE)
+
+
+def is_back_matter(section: str, body: str) -> bool:
+    """True for a section (its path's last part) that is an article's back matter."""
+    leaf = section.rsplit(PATH_SEPARATOR, 1)[-1].strip(" *_:")
+    if _BACK_MATTER.match(leaf):
+        return True
+    lines = [line for line in body.splitlines() if line.strip()]
+    return bool(_CITATION_LIST.match(leaf)) and sum(map(bool, map(_CITES.search, lines))) * 2 > (
+        len(lines))
 
 
 def split_body(body: str, chunk_size: int = CHUNK_SIZE,

@@ -127,6 +127,23 @@ def test_the_sensitive_rule_stands_aside_when_the_evidence_discusses_the_term(
     assert answer.confidence is not None and answer.confidence > 0
 
 
+def test_a_programme_s_own_hours_are_its_guidance_not_an_employer_s_rule(tmp_path: Path) -> None:
+    # "How many hours a week are we expected to put in?" was declined as a named employer's
+    # policy: the description of that domain spoke of "how many days, hours or benefits"
+    (tmp_path / "programme.md").write_text(
+        "# Programme rules\n\n## Commitment\nInterns are expected to treat the internship as a "
+        "full-time job, at least 35 hours each week, and to attend the weekly sync.\n",
+        encoding="utf-8")
+    settings = Settings.from_env(env={}, data_dir=tmp_path / "data")
+    assert sync(open_store(settings, create=True), [tmp_path / "programme.md"], progress=False).ok
+    answer = Coach(settings).ask("how many hours a week are we expected to put in during the "
+                                 "working period?")
+    assert answer.kind == "answer" and "35 hours each week" in answer.text, answer.text
+    decline = Coach(settings).ask("How many weeks of paid parental leave does Acme give its "
+                                  "engineers?")
+    assert decline.kind == "refusal", decline.text
+
+
 def test_sensitive_terms_match_whole_words_only() -> None:
     from coach.results import Passage
 

@@ -181,3 +181,23 @@ def test_a_code_block_is_never_split_even_when_larger_than_a_chunk() -> None:
     code = "\n".join(f"step_{i} = run(step_{i - 1})  # keep" for i in range(40))
     chunks = chunk_document(doc(f"## Script\n\nIntro.\n\n```\n{code}\n```\n\nAfter."), SOURCE)
     assert [c.text for c in chunks] == ["Intro.", f"```\n{code}\n```", "After."]
+
+
+def test_an_article_s_reference_list_and_acknowledgements_are_not_passages() -> None:
+    # a review converted from a journal had its reference list and "Address correspondence
+    # to: ..." said as advice
+    text = ("# Finding a mentor\n\nAsk two people you admire for a short call.\n\n"
+            "# Acknowledgments\n\nWe thank the clinic's staff for their comments.\n\n"
+            "# References\n\n1. Smith A, et al. Peer mentoring in medicine. 2009.\n"
+            "2. Jones B. Networks of mentors. https://example.org/n 2014.\n\n"
+            "Address correspondence to: A. Author, Example Clinic.\n")
+    texts = " ".join(c.text for c in chunk_document(doc(text), "a.md"))
+    assert "Ask two people you admire" in texts
+    assert "et al" not in texts and "We thank" not in texts and "correspondence" not in texts
+
+
+def test_a_references_section_about_asking_for_a_reference_is_kept() -> None:
+    text = ("# References\n\nAsk your mentor for a reference only after you have worked "
+            "together on something concrete.\n")
+    assert "Ask your mentor for a reference" in " ".join(
+        c.text for c in chunk_document(doc(text), "r.md"))
