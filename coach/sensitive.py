@@ -20,7 +20,10 @@ part of the question that asks (mentees tell a story first, then ask):
    allow. These are the shapes near-topic questions take when the mentee avoids the domain's
    name; none is a shape a coaching question takes. Two more are no domain but no guidance's
    business either: a fact about the mentor's private life asked outright ("Is she married?"),
-   and a product recommendation asked of the coach ("Can you recommend a good notes app?").
+   and a product recommendation asked of the coach ("Can you recommend a good notes app?"); nor
+   is fixing a device or a program ("How do I repair GRUB?") that the evidence never mentions.
+   Asking whether raising a matter is done at all ("Is it appropriate to ask my mentor what she
+   earns?") is etiquette, a coaching question: its domain words count as story terms.
 
 Every rule stands aside when the evidence discusses the domain (uses one of its terms, or names
 the organisation), so a user whose guidance covers, say, stress and medicines gets an answer.
@@ -311,6 +314,8 @@ _PRODUCT_ASK = re.compile(
     rf"(?:{_PRODUCT_KINDS})\b"
     rf"|\bworth (?:paying|buying|subscribing) for\b|\b(?:premium|paid) (?:[\w-]+ )?"
     rf"(?:{_PRODUCT_KINDS})\b", re.IGNORECASE)
+_PRODUCT_NOUN = re.compile(rf"\b(?:{_PRODUCT_KINDS})\b", re.IGNORECASE)
+
 # Whether raising it is done at all ("Is it appropriate to ask my mentor how much they earn, or
 # is that crossing a line?"): etiquette, which guidance answers; the domain's words name the
 # subject of the conversation, as in `_MENTOR_FRAME`.
@@ -320,7 +325,7 @@ _ETIQUETTE = re.compile(
     r"up|mention|raise|discuss|tell|talk about)\b|\bcrossing a line\b|\btoo personal\b",
     re.IGNORECASE)
 
-# Rule 3e: fixing a device or a program ("How do I repair GRUB?", "how do I reset the DNS
+# Rule 3d: fixing a device or a program ("How do I repair GRUB?", "how do I reset the DNS
 # settings?"): technical support, unless the evidence talks about the thing (remote-mentoring
 # guidance says what to do when the video drops).
 _DEVICE = (r"laptop|computer|pc|mac|macbook|phone|router|wi-?fi|internet|vpn|dns|printer|webcam|"
@@ -333,8 +338,6 @@ _FIX_ASK = re.compile(rf"{_FIX}(?:\s+[\w'-]+){{0,4}}?\s+(?P<thing>{_DEVICE})\b",
 # "My laptop shows a black screen. How do I fix it?": the thing is in the story
 _FIX_IT = re.compile(rf"{_FIX}\s+(?:it|this|that)\b", re.IGNORECASE)
 _DEVICE_WORD = re.compile(rf"\b(?:{_DEVICE})\b", re.IGNORECASE)
-
-_PRODUCT_NOUN = re.compile(rf"\b(?:{_PRODUCT_KINDS})\b", re.IGNORECASE)
 
 
 def _intent_topic(question: str, ask: str, evidence_text: str) -> str | None:

@@ -696,6 +696,7 @@ _PARTICIPLE = {"expect": "expected", "encourage": "encouraged", "ask": "asked", 
 
 
 def _as_a_rule(sentence: str) -> str:
+    """"I expect every student to TA ..." -> "Every student is expected to TA ..."."""
     m = _WRITER_SETS.match(sentence)
     if not m:
         return sentence
