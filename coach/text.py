@@ -34,6 +34,11 @@ she's he's can't won't let's get got
 TITLE_SMALL_WORDS = frozenset("a an and as at by for from in into of on or the to with".split())
 
 
+def section_leaf(section: str) -> str:
+    """The last part of a section path ("Guide \u203a For mentors" -> "For mentors")."""
+    return section.rsplit("\u203a", 1)[-1].strip()
+
+
 def stem(word: str) -> str:
     """A deliberately light stemmer: enough to match "mentors"/"mentoring" to "mentor"."""
     for suffix in ("ing", "edly", "ed", "ies", "es", "s", "ly"):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coach.safety import looks_like_injection
-from coach.text import TITLE_SMALL_WORDS, ends_unfinished, split_sentences
+from coach.text import TITLE_SMALL_WORDS, ends_unfinished, section_leaf, split_sentences
 from coach.vocabulary import TITLE
 
 JOIN_MAX_WORDS = 55  # a leaning sentence joined with its predecessor stays one short paragraph
@@ -330,12 +330,7 @@ _FOR_MENTORS = re.compile(
 
 def for_mentors(heading: str) -> bool:
     """Whether a heading (the last part of a section path) or label heads advice for mentors."""
-    return bool(_FOR_MENTORS.search(_leaf(heading)))
-
-
-def _leaf(heading: str) -> str:
-    """The last part of a section path ("Guide › For mentors" -> "For mentors")."""
-    return heading.rsplit("\u203a", 1)[-1].strip()
+    return bool(_FOR_MENTORS.search(section_leaf(heading)))
 
 
 def is_candidate(sentence: str) -> bool:
@@ -813,7 +808,7 @@ _NEGATIVE = re.compile(r"^(?:don['\u2019]t|do not|never|avoid|stop|no|not|do)\b"
 def warning_list(heading: str) -> str | None:
     """"prohibitions" for a heading (the last part of a section path) that labels what not to
     do, "mistakes" for one that labels mistakes, else None."""
-    leaf = _leaf(heading)
+    leaf = section_leaf(heading)
     if _BOTH_WAYS.search(leaf):
         return None
     if _PROHIBITIONS.match(leaf):

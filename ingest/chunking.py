@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from coach.text import ends_unfinished
+from coach.text import ends_unfinished, section_leaf
 from ingest.formats.canonical import HEADING_MAX_WORDS
 from ingest.loaders import Document
 
@@ -142,12 +142,12 @@ _CITES = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b|\bet al\b|https?://|\bdoi\b", re.
 
 def is_back_matter(section: str, body: str) -> bool:
     """True for a section (its path's last part) that is an article's back matter."""
-    leaf = section.rsplit(PATH_SEPARATOR, 1)[-1].strip(" *_:")
+    leaf = section_leaf(section).strip(" *_:")
     if _BACK_MATTER.match(leaf):
         return True
     lines = [line for line in body.splitlines() if line.strip()]
-    return bool(_CITATION_LIST.match(leaf)) and sum(map(bool, map(_CITES.search, lines))) * 2 > (
-        len(lines))
+    cited = sum(1 for line in lines if _CITES.search(line))
+    return bool(_CITATION_LIST.match(leaf)) and 2 * cited > len(lines)
 
 
 def split_body(body: str, chunk_size: int = CHUNK_SIZE,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-# Box kinds with a fixed wording; any other kind is written capitalised ("Danger: ...").
 # A "#" line longer than this is a paragraph that starts with a hash: as a heading, its
 # document's only text became a section name and no passage was left to ingest.
 HEADING_MAX_WORDS = 30
 
+# Box kinds with a fixed wording; any other kind is written capitalised ("Danger: ...").
 _CALLOUT_LABELS = {"hint": "Tip", "tip": "Tip", "note": "Note", "info": "Note",
                    "important": "Important", "warning": "Warning", "caution": "Caution",
                    "attention": "Warning", "danger": "Danger", "alert": "Note",
