@@ -14,7 +14,6 @@ import numpy as np
 
 from coach import voice as V
 from coach.results import Passage, Suggestion
-from coach.safety import looks_like_injection
 from coach.text import content_words
 
 if TYPE_CHECKING:
@@ -622,21 +621,6 @@ def _informative_words(question: str, sentences: list[str]) -> dict[str, float]:
     return {w: v / total for w, v in weights.items() if v > 0.5}
 
 
-# A question written with a full stop ("But what if you want additional feedback or maybe you
-# aren't getting a detailed response from your mentor."): it sets up the answer, it is not one.
-_ASKS = re.compile(r"^\W*(?:(?:but|and|so)\s+)?(?:what if|what about|how (?:do|can|should|would|"
-                   r"could) (?:i|you|we)|why (?:do|does|would|should) (?:i|you|we))\s",
-                   re.IGNORECASE)
-
-
-# "Read this article to learn more", "Click here for the form": the link it points at is not in
-# the text the coach has, so the sentence sends the mentee nowhere.
-_POINTS_AT_LINK = re.compile(r"\b(?:read|see|watch|check out|visit|follow|listen to)\s+(?:this|"
-                             r"these)\s+(?:article|post|link|page|guide|video|resource|blog|talk|"
-                             r"thread|podcast)s?\b|\b(?:click|tap) (?:here|this link)\b",
-                             re.IGNORECASE)
-
-
 def is_advice_candidate(sentence: str) -> bool:
     """Headings, rhetorical questions and fragments are not things to tell a mentee.
 
@@ -644,11 +628,8 @@ def is_advice_candidate(sentence: str) -> bool:
     to ...") or carries markup: a document may contain them, and its passage may be shown
     as a quoted source, but the coach never says them in its own voice.
     """
-    words = sentence.split()
-    return (len(words) >= 5 and not sentence.lstrip().startswith("#")
-            and not sentence.rstrip().endswith("?") and not _ASKS.match(sentence)
-            and not _POINTS_AT_LINK.search(sentence)
-            and not _MARKUP_TAG.search(sentence) and not looks_like_injection(sentence))
+    return (not sentence.lstrip().startswith("#") and not _MARKUP_TAG.search(sentence)
+            and V.is_candidate(sentence))
 
 
 # -- rendering -------------------------------------------------------------------------------------

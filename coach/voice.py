@@ -333,6 +333,21 @@ def for_mentors(heading: str) -> bool:
     return bool(_FOR_MENTORS.search(section_leaf(heading)))
 
 
+# A question written with a full stop ("But what if you want additional feedback or maybe you
+# aren't getting a detailed response from your mentor."): it sets up the answer, it is not one.
+_ASKS = re.compile(r"^\W*(?:(?:but|and|so)\s+)?(?:what if|what about|how (?:do|can|should|would|"
+                   r"could) (?:i|you|we)|why (?:do|does|would|should) (?:i|you|we))\s",
+                   re.IGNORECASE)
+
+
+# "Read this article to learn more", "Click here for the form": the link it points at is not in
+# the text the coach has, so the sentence sends the mentee nowhere.
+_POINTS_AT_LINK = re.compile(r"\b(?:read|see|watch|check out|visit|follow|listen to)\s+(?:this|"
+                             r"these)\s+(?:article|post|link|page|guide|video|resource|blog|talk|"
+                             r"thread|podcast)s?\b|\b(?:click|tap) (?:here|this link)\b",
+                             re.IGNORECASE)
+
+
 def is_candidate(sentence: str) -> bool:
     """Headings, rhetorical questions, fragments, announcements of what follows, a page's own
     interface instructions and download links, a heading set as text ("Prepare for the
@@ -349,6 +364,7 @@ def is_candidate(sentence: str) -> bool:
             and not _CLAUSE_ONLY.match(sentence.strip())
             and not _PAGE_INTERFACE.search(sentence.strip())
             and not _TABLE_ROW.match(sentence.strip())
+            and not _ASKS.match(sentence) and not _POINTS_AT_LINK.search(sentence)
             and not looks_like_injection(sentence))
 
 

@@ -174,6 +174,10 @@ def test_an_example_set_as_a_bullet_is_said_with_the_paragraph_it_illustrates():
 def test_advice_for_mentors_is_not_said_to_a_mentee():
     assert not is_candidate("Encourage your mentee to be pro-active between meetings.")
     assert is_candidate("Encourage your mentor to share what worked for her.")
+    # the units themselves are cut with this check: a question set with a full stop and a
+    # pointer to a link that was dropped are not advice
+    assert not is_candidate("But what if you aren't getting a detailed response from your mentor.")
+    assert not is_candidate("Read this article to learn more about feedback.")
     for heading in ["DO's (Mentor)", "Guide \u203a For mentors", "Mentor tips", "Great mentors:"]:
         assert for_mentors(heading), heading
     for heading in ["DO's (Mentee)", "For mentees", "Finding a mentor", "The mentor's role",
