@@ -62,7 +62,10 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
     "mental-health": (r"therap(?:y|ies|ist|ists)", r"psychiatr\w+", r"psychologists?",
                       r"depress(?:ion|ed)", r"self[- ]harm", r"suicid\w*", r"mental[- ]health",
                       r"disorders?", r"adhd", r"panic attacks?", r"counsell?(?:or|ors|ing)",
-                      r"get (?:assessed|treated|tested|checked)", r"dyslexi\w+", r"autis\w+",
+                      r"get (?:assessed|tested|checked)",
+                      # "get treated for ...", not "get treated badly" (how people treat you)
+                      r"get treated(?!\s+(?:badly|unfairly|fairly|poorly|well|better|worse|"
+                      r"differently|like|as|with|by)\b)", r"dyslexi\w+", r"autis\w+",
                       r"ocd", r"ptsd", r"bipolar"),
     "legal": (r"lawyers?", r"attorneys?", r"solicitors?", r"sue", r"suing", r"lawsuits?",
               r"legal(?:ly)?", r"illegal", r"court", r"tribunal", r"litigation",

@@ -38,10 +38,10 @@ if TYPE_CHECKING:
 SHIPPED_DOC = "mentor-partnership-part-one.md"
 OUT_OF_SCOPE = "(out of scope)"
 # Markup that must never reach a reply: emphasis, link and image syntax, admonition markers,
-# headings, HTML tags, table pipes, doubled bullets, code ticks.
+# headings, HTML tags, table pipes, doubled bullets, code ticks, presenter-note carets.
 DEBRIS = re.compile(r"\*\*|__|(?<![\w])_(?=\w)|\]\(|!\[|\[!|!!!|^#{1,6}\s|<[a-zA-Z/][^>]*>|"
                     r"\|\s*\w+\s*\||\s\|\s*$|^\s*\|\s|^\s*[-*]\s+[-*]\s|`|^\s*>\s|"
-                    r"(?:^|\s)#{2,6}[A-Za-z]",
+                    r"(?:^|\s)#{2,6}[A-Za-z]|^\s*(?:[-*]\s+)?\^\s",
                     re.MULTILINE)
 # A sentence that leans on a neighbour it was cut from ("This kind of talk...", "Below are...").
 DANGLING = re.compile(r"^(?:(?:this|that|these|those|it|they|them|such|below|above|here|the "

@@ -219,6 +219,18 @@ _PAGE_INTERFACE = re.compile(r"^(?:click|tap|scroll|hover|swipe|double-click)\b|
                              # "Now you're ready, sign up here!": the page's own button
                              r"\b(?:sign up|register|apply|subscribe|enrol|enroll|join|"
                              r"log in|download it|click) here\b", re.IGNORECASE)
+# A page's signposts to its own structure: "In this unit, we'll focus on two types of
+# mentoring:", "Let's create the second follow-up email", "In the next section you'll learn
+# ...". They say where the page goes next, not what the mentee should do.
+_SIGNPOST = re.compile(
+    r"^\W*(?:(?:in|over|throughout)\s+(?:this|the\s+(?:next|following|previous|last))\s+"
+    r"(?:unit|module|section|chapter|lesson|article|post|part|guide|page|course|tutorial|video|"
+    r"talk|series)\b[^.!?]{0,40}?\b(?:we|i|you)(?:['\u2019](?:ll|re)|\s+will|\s+are going to|"
+    r"\s+(?:look|cover|focus|learn|discuss|explore|walk|see|go|review|examine|describe|"
+    r"introduce|share)\b)"
+    r"|let['\u2019]s\s+(?:now\s+)?(?:look|take a (?:closer )?look|create|start|begin|move|dive|"
+    r"turn|talk|discuss|explore|review|walk|go over|get started|examine|recap|summari[sz]e)\b)",
+    re.IGNORECASE)
 # A table row as the loader writes it ("Time: 0-10 min; What to cover: introductions."): never
 # said whole; `row_sentences` gives the cells a reply may say.
 _TABLE_ROW = re.compile(r"^[^:;.]{1,40}: [^;]+; [^:;.]{1,40}: ")
@@ -350,7 +362,8 @@ _POINTS_AT_LINK = re.compile(r"\b(?:read|see|watch|check out|visit|follow|listen
 
 def is_candidate(sentence: str) -> bool:
     """Headings, rhetorical questions, fragments, announcements of what follows, a page's own
-    interface instructions and download links, a heading set as text ("Prepare for the
+    interface instructions and signposts to its own structure ("In this unit, we'll ..."),
+    download links, a heading set as text ("Prepare for the
     Interview"), a lead-in whose list is not there, a myth it quotes to refute, advice that
     speaks to a mentor ("your mentee") and orders to an AI are not advice for the mentee."""
     words = sentence.split()
@@ -363,6 +376,7 @@ def is_candidate(sentence: str) -> bool:
             and not _MYTH.match(sentence.strip())
             and not _CLAUSE_ONLY.match(sentence.strip())
             and not _PAGE_INTERFACE.search(sentence.strip())
+            and not _SIGNPOST.match(sentence.strip())
             and not _TABLE_ROW.match(sentence.strip())
             and not _ASKS.match(sentence) and not _POINTS_AT_LINK.search(sentence)
             and not looks_like_injection(sentence))

@@ -102,6 +102,14 @@ def test_footnotes_toc_markers_and_small_print_leave_no_debris(tmp_path: Path) -
     assert text == "Listen for half the time.\n\nPast mentors mentioned this most."
 
 
+def test_a_slide_decks_presenter_notes_are_its_prose(tmp_path: Path) -> None:
+    text = all_text(chunks_of(tmp_path / "talk.md", (
+        "# Being mentored\n\n---\n\n## Asks\n\n"
+        "^ Bring one specific ask to each call. Vague asks get vague help.\n\n"
+        "x^2 grows fast.\n")))
+    assert text == "Bring one specific ask to each call. Vague asks get vague help.\n\nx^2 grows fast."
+
+
 def test_heading_and_block_attributes_leave_no_debris(tmp_path: Path) -> None:
     chunks = chunks_of(tmp_path / "a.md", (
         "## First message {#first-message}\n\nSay who you are in one line.\n\n{: .note}\n\n"

@@ -80,6 +80,8 @@ def test_a_coaching_question_with_a_sensitive_word_in_its_story_is_not_flagged(
     ("My mentor drinks a beer before pitching. How many would be fine for me?", "medical"),
     # the story names the condition; the ask has no subject of its own
     ("My mentor wonders if I'm dyslexic. How do I get that confirmed?", "mental-health"),
+    ("My mentor thinks my low mood is more than stress. Where do I get treated for it?",
+     "mental-health"),
     ("Should I pay off my credit card or start a pension first?", "finance"),
     # an employer named with "&", or named in the story and asked about as "they"
     ("Does Baker & Lowe give interns paid study leave?", "policy"),
@@ -104,6 +106,7 @@ def test_a_near_topic_question_is_flagged_by_what_it_asks(question: str, topic: 
     "What are the symptoms of a mentorship that is fading?",
     "How do I support my mentor through her illness?",
     "Can I speak to a representative of the scheme before I sign up?",
+    "How do I find a community where I won't get treated badly as the only woman?",
 ])
 def test_everyday_coaching_asks_that_share_words_with_an_intent_are_not_flagged(
         question: str) -> None:

@@ -50,10 +50,11 @@ def test_the_suite_counts_markup_left_in_a_reply_as_debris():
     from coach.suite import DEBRIS
 
     for sentence in ["Read the **whole** guide.", "See [the FAQ](faq.md).", "| When | What |",
-                     "Give your mentor time to adjust |", "> Keep it short."]:
+                     "Give your mentor time to adjust |", "> Keep it short.",
+                     "^ Bring one ask to each call."]:
         assert DEBRIS.search(sentence), sentence
     for sentence in ["Give your mentor time to adjust.", "Ask either/or questions.",
-                     "Meet at 10:30 - or 11 - on Monday."]:
+                     "Meet at 10:30 - or 11 - on Monday.", "Growth like x^2 is rare."]:
         assert not DEBRIS.search(sentence), sentence
 
 

@@ -171,6 +171,17 @@ def test_an_example_set_as_a_bullet_is_said_with_the_paragraph_it_illustrates():
     assert not any(u.sentences[0].startswith("Example") for u in units)  # never alone
 
 
+def test_a_page_signposting_its_own_structure_is_not_advice():
+    units = build_units("In this unit, we'll look at two kinds of mentoring and how each "
+                        "starts. Let's begin with the informal kind. Ask a founder you know for "
+                        "twenty minutes of advice before you ask for anything more.")
+    assert [u.text for u in units] == [
+        "Ask a founder you know for twenty minutes of advice before you ask for anything more."]
+    # a hypothetical or a programme's own rule is not a signpost
+    assert is_candidate("Let's say your mentor cancels twice; then ask what would suit them.")
+    assert is_candidate("In this programme you will meet your mentor once a month for an hour.")
+
+
 def test_advice_for_mentors_is_not_said_to_a_mentee():
     assert not is_candidate("Encourage your mentee to be pro-active between meetings.")
     assert is_candidate("Encourage your mentor to share what worked for her.")

@@ -105,6 +105,9 @@ _FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]+\](?!:)")
 # ...or set as a superscript ("...actions.<sup>1</sup>", "<sup>[2]</sup>", "<sup>*</sup>")
 _SUP_MARK = re.compile(rf"<sup\b[^>]*>\s*{SUPERSCRIPT_MARK}\s*</sup>", re.IGNORECASE)
 _FOOTNOTE_DEFINITION = re.compile(r"^([ \t]*)\[\^[^\]\s]+\]:[ \t]*")
+# A slide deck's presenter note (Deckset: "^ Hi, my name is ..."): the caret is markup, the
+# note is the talk's prose.
+_PRESENTER_NOTE = re.compile(r"^\^[ \t]+")
 # A table-of-contents placeholder a site generator fills in: `[TOC]`, `[[_TOC_]]`, `{:toc}`.
 _TOC_MARK = re.compile(r"^[ \t]*(?:\[\[?_?toc_?\]\]?|\{:?\s*toc\s*\}|\$\{toc\})[ \t]*$",
                        re.IGNORECASE)
@@ -122,13 +125,15 @@ def _outside_fences(source: str, rewrite: Any) -> str:
 
 def _without_footnote_marks(source: str) -> str:
     """Footnote marks (`[^1]`, `<sup>1</sup>`) dropped, definitions as plain paragraphs, TOC
-    placeholders removed, GitHub's `> **Note**` quotes as `> [!note]` alerts."""
+    placeholders removed, GitHub's `> **Note**` quotes as `> [!note]` alerts, presenter notes'
+    carets dropped."""
     def rewrite(line: str) -> str:
         if _TOC_MARK.match(line):
             return ""
         bold = _BOLD_ALERT.match(line)
         if bold:
             return f"{bold.group('quote')}[!{bold.group('kind').lower()}]"
+        line = _PRESENTER_NOTE.sub("", line)
         return _FOOTNOTE_DEFINITION.sub(r"\1", _FOOTNOTE_MARK.sub("", _SUP_MARK.sub("", line)))
 
     return _outside_fences(source, rewrite)
