@@ -85,7 +85,12 @@ _LEANS = re.compile(
     r"^(?:(?:this|that|these|those|it|its|they|them|their|such|both|neither|either|here|there|"
     r"below|above|otherwise|the following|following|as (?:mentioned|noted|discussed))\b|"
     r"(?:\w+ly,\s+)?(?:she|he|his|her|they|it)\b)", re.IGNORECASE)
-_THERE_IS = re.compile(r"^there (?:is|are|was|were)\b", re.IGNORECASE)
+# "There's no set amount of time ...", "There will be crunch times": an existential "there"
+# names nothing before it. "Both X and Y ..." names both itself.
+_OPENS_ALONE = re.compile(r"^there(?:['\u2019]s|\s+(?:is|are|was|were|isn['\u2019]t|aren['\u2019]t|"
+                       r"(?:will|can|may|might|could|would|should|must|won['\u2019]t)\s+be|"
+                       r"ha(?:s|ve) been)\b)"
+                       r"|^both\s+(?:[\w'\u2019-]+\s+){1,4}and\s", re.IGNORECASE)
 # "It's possible to outgrow a mentor", "It is worth asking twice", "It also helps to know ...",
 # "It is your decision whether to follow up": an "it" that stands for the clause after it
 # (English extraposition: it + be + a few words + to/that/whether/if, or "worth" + -ing), not
@@ -178,7 +183,7 @@ def leans_on_predecessor(sentence: str) -> bool:
     names whoever the previous sentence was about. "There are..." does not lean.
     """
     body = _QUOTED.sub('"..."', _strip_connective(sentence))
-    return ((bool(_LEANS.match(body)) and not _THERE_IS.match(body)
+    return ((bool(_LEANS.match(body)) and not _OPENS_ALONE.match(body)
              and not _DUMMY_IT.match(body))
             or bool(_LEANING_OPENER.match(body)) or bool(_CLAUSE_POINTS_BACK.match(body))
             or bool(_POINTS_BACK.search(body))

@@ -146,6 +146,18 @@ def test_a_quoted_sample_message_is_a_sample_not_advice():
                                     "to hear back.\u201d"]))
 
 
+def test_an_existential_there_or_a_named_both_stands_alone():
+    # "There's no special licence ..." opened a paragraph and was never said
+    for sentence in ["There\u2019s no set number of hours before you can volunteer.",
+                     "There will be busy weeks when your mentor replies late.",
+                     "There isn't one right way to ask.",
+                     "Both your mentor and your manager can sign the form."]:
+        assert not leans_on_predecessor(sentence), sentence
+    for sentence in ["There, you will find the sign-up form.", "Both are worth a try.",
+                     "These reports don't have to be long."]:
+        assert leans_on_predecessor(sentence), sentence
+
+
 def test_a_comparison_with_the_sentence_before_leans_on_it():
     # "Even better if it's on the topic of their talk" was said alone: better than what?
     assert leans_on_predecessor("Even better if it's on the topic of their talk.")
