@@ -86,11 +86,14 @@ _LEANS = re.compile(
     r"below|above|otherwise|the following|following|as (?:mentioned|noted|discussed))\b|"
     r"(?:\w+ly,\s+)?(?:she|he|his|her|they|it)\b)", re.IGNORECASE)
 # "There's no set amount of time ...", "There will be crunch times": an existential "there"
-# names nothing before it. "Both X and Y ..." names both itself.
+# names nothing before it. "Both X and Y ..." names both itself, and "This (mentorship)
+# programme ..." the programme the whole page is about.
 _OPENS_ALONE = re.compile(r"^there(?:['\u2019]s|\s+(?:is|are|was|were|isn['\u2019]t|aren['\u2019]t|"
                        r"(?:will|can|may|might|could|would|should|must|won['\u2019]t)\s+be|"
                        r"ha(?:s|ve) been)\b)"
-                       r"|^both\s+(?:[\w'\u2019-]+\s+){1,4}and\s", re.IGNORECASE)
+                       r"|^both\s+(?:[\w'\u2019-]+\s+){1,4}and\s"
+                       r"|^this\s+(?:[\w-]+\s+)?(?:program|programme|scheme|initiative)\b",
+                       re.IGNORECASE)
 # "It's possible to outgrow a mentor", "It is worth asking twice", "It also helps to know ...",
 # "It is your decision whether to follow up": an "it" that stands for the clause after it
 # (English extraposition: it + be + a few words + to/that/whether/if, or "worth" + -ing), not
@@ -915,9 +918,21 @@ def as_warning(sentence: str, kind: str = "prohibitions") -> str:
 
 def reword(sentences: list[str]) -> list[str]:
     """All the rules, in order: connectives, "mentees should" -> "you should", the mentor named
-    (for "she" out of nowhere, and for the writer's "me" in an order to the reader)."""
-    lines = [writer_as_mentor(second_person(drop_connective(s))) for s in sentences]
+    (for "she" out of nowhere, and for the writer's "me" in an order to the reader), the page's
+    programme named as "the" programme."""
+    lines = [the_programme(writer_as_mentor(second_person(drop_connective(s))))
+             for s in sentences]
     return name_the_mentor(lines)
+
+
+_THIS_PROGRAMME = re.compile(r"^This(?=\s+(?:[\w-]+\s+)?(?:program|programme|scheme|"
+                             r"initiative)\b)")
+
+
+def the_programme(sentence: str) -> str:
+    """"This mentorship program is not limited to students" opens a paragraph about the page's
+    own programme; in a reply, away from the page, it is "The mentorship program"."""
+    return _THIS_PROGRAMME.sub("The", sentence)
 
 
 # "Take vacations when appropriate, but please let me know in advance", "Schedule meetings in my

@@ -137,6 +137,17 @@ def test_the_writer_named_in_an_order_to_the_reader_is_the_mentor_not_the_coach(
         assert reword([kept]) == [kept]
 
 
+def test_the_page_s_own_programme_opens_a_point_as_the_programme():
+    # "This program is a job and needs ..." opened a paragraph and was never said
+    assert not leans_on_predecessor("This mentorship programme is open to graduates too.")
+    assert reword(["This mentorship programme is open to graduates too."]) == [
+        "The mentorship programme is open to graduates too."]
+    assert reword(["This scheme runs for six months."]) == ["The scheme runs for six months."]
+    assert leans_on_predecessor("This means your mentor will reply late.")
+    assert reword(["This programming course is optional."]) == [
+        "This programming course is optional."]
+
+
 def test_a_quoted_sample_message_is_a_sample_not_advice():
     assert is_sample(Unit(["\u201cHi. I have enjoyed our sessions, but I've decided to end our "
                            "mentorship. Thank you again for your time.\u201d"]))
