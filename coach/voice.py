@@ -1171,6 +1171,13 @@ _QUESTION_TYPES: tuple[tuple[re.Pattern[str], Any], ...] = (
 # point of 6 more (suite, held-out set, twelve probes of real pages); no reply lost it.
 _ASKS_HOW_THINGS_ARE = re.compile(
     r"^(?:why\b|what (?:kind|type|sort)s? of\b|who\b|do (?:i|we) (?:really )?(?:need|have) to\b|"
+    # "How many people are in a group?", "How long does it run?", "Do I need a GitHub account?",
+    # "Am I still allowed to ...?", "What happens if ...?": how the programme is, not what to
+    # do ("How many hours should I put in?" and "How long should I wait?" ask that)
+    r"how (?:many|much|long)\b(?![^?]*\b(?:should|must|do|can|could|would|shall) (?:i|we)\b)|"
+    r"do (?:i|we) (?:really |still |even )?need (?:a|an|any)\b|"
+    r"am i (?:still |even |really )?(?:allowed|eligible|required|expected|supposed)\b|"
+    r"what happens\b|"
     r"what (?:would|will|does|do|did|can|could|might) (?:she|he|they|my|your|mentors?)\b|"
     r"(?:does|do|is|are|was|were|will|would|can|"
     r"could|should|has|have|did)\s+(?!it\b[^?]{0,30}?\b(?:to|if)\b|there (?:anything|something)\b|"

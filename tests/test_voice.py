@@ -736,6 +736,14 @@ def test_a_question_about_how_things_are_is_told_from_one_about_what_to_do():
     assert not asks_how_things_are("She offered to meet at her flat. Is that OK?")
     assert not asks_how_things_are("Is there anything I should send before we meet?")
     assert not asks_how_things_are("How do I ask for feedback?")
+    # how the programme is: its size, its length, what it requires, what follows from what
+    assert asks_how_things_are("how many people are in one of these group schemes?")
+    assert asks_how_things_are("How long does the whole programme run for?")
+    assert asks_how_things_are("Do I need a portfolio to apply?")
+    assert asks_how_things_are("I've only helped at workshops. Am I still allowed to apply?")
+    assert asks_how_things_are("What happens if I miss the midpoint survey?")
+    assert not asks_how_things_are("How many hours should I put in each week?")
+    assert not asks_how_things_are("How long should I wait before I follow up?")
 
 
 def test_a_list_of_questions_to_ask_yourself_is_said_by_its_first_questions():
