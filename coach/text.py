@@ -67,6 +67,22 @@ def ends_unfinished(paragraph: str) -> bool:
     return _UNFINISHED.search(paragraph) is not None
 
 
+# A paragraph whose last sentence counts what a list right after it gives is its lead-in, full
+# stop or not: "This simple email serves three important purposes." was said without them.
+_COUNTS_WHAT_FOLLOWS = re.compile(
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+|several|a few|a couple of|a number "
+    r"of)\s+(?:[\w-]+\s+){0,2}?(?:purposes|reasons|ways|steps|things|tips|questions|benefits|"
+    r"goals|aims|roles|points|options|areas|rules|stages|parts|kinds|types|ideas|habits|"
+    r"principles|responsibilities|tasks|elements|components|signs|strategies|skills|"
+    r"expectations|phases)\s*[.!]$|\bas follows\s*[.!]$", re.IGNORECASE)
+
+
+def announces_list(paragraph: str) -> bool:
+    """The paragraph stops mid-clause (`ends_unfinished`) or its last words count what follows
+    ("... serves three important purposes.")."""
+    return ends_unfinished(paragraph) or _COUNTS_WHAT_FOLLOWS.search(paragraph.rstrip()) is not None
+
+
 def split_sentences(text: str) -> list[str]:
     """Split prose into sentences, keeping trailing `[n]` citations with their sentence."""
     pieces: list[str] = []

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coach.safety import looks_like_injection
-from coach.text import TITLE_SMALL_WORDS, ends_unfinished, section_leaf, split_sentences
+from coach.text import TITLE_SMALL_WORDS, announces_list, section_leaf, split_sentences
 from coach.vocabulary import TITLE
 
 JOIN_MAX_WORDS = 55  # a leaning sentence joined with its predecessor stays one short paragraph
@@ -596,8 +596,9 @@ def _blocks(text: str) -> list[tuple[Any, Any]]:
             return
         if out and out[-1][0] == "para" and str(out[-1][1]).rstrip().endswith(":"):
             out[-1] = (("lead", list(items), numbered[0]), out[-1][1])
-        elif out and out[-1][0] == "para" and ends_unfinished(str(out[-1][1])):
-            out[-1] = (("lead", list(items), numbered[0]), str(out[-1][1]).rstrip() + ":")
+        elif out and out[-1][0] == "para" and announces_list(str(out[-1][1])):
+            lead = str(out[-1][1]).rstrip().removesuffix(".").removesuffix("!")
+            out[-1] = (("lead", list(items), numbered[0]), lead + ":")
         else:
             out.append(("list", list(items)))
         items.clear()

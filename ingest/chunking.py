@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from coach.text import ends_unfinished, section_leaf
+from coach.text import announces_list, section_leaf
 from ingest.formats.canonical import HEADING_MAX_WORDS
 from ingest.loaders import Document
 
@@ -261,7 +261,7 @@ def _last_sentence(unit: str) -> str:
 
 
 def _is_lead_in(block: str) -> bool:
-    return _is_paragraph(block) and (block.rstrip().endswith(":") or ends_unfinished(block))
+    return _is_paragraph(block) and (block.rstrip().endswith(":") or announces_list(block))
 
 
 def _is_label(block: str) -> bool:

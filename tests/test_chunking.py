@@ -148,7 +148,9 @@ def test_the_corpus_chunks_by_its_headings() -> None:
 @pytest.mark.parametrize("lead_in", ["Before the review meeting, gather the following:",
                                      "Mentee don'ts",  # a label with no ":" names it too
                                      # and so does a paragraph that stops mid-clause
-                                     "Once you have signed up to the scheme, you should"])
+                                     "Once you have signed up to the scheme, you should",
+                                     # or one that counts what the list gives
+                                     "A recap note serves three purposes."])
 def test_a_lead_in_stays_with_its_list_across_a_size_split(lead_in: str) -> None:
     items = "\n".join(f"- item {i}: the signed form for stage {i} of your placement plan"
                       for i in range(4))

@@ -75,6 +75,20 @@ def test_a_list_of_paragraphs_gives_a_point_per_sentence_under_its_heading():
     assert [u.items for u in build_units(short)][0]
 
 
+def test_a_sentence_counting_the_list_after_it_is_said_with_that_list():
+    # "This simple email serves three important purposes." was said without the three
+    text = ("Send your mentor a short note the same day. It serves two purposes.\n\n"
+            "- It thanks them for their time.\n- It gives you a record of what you agreed.\n\n"
+            "Keep a copy of every note you send.")
+    lead = next(u for u in build_units(text) if u.items)
+    assert lead.sentences[-1] == "It serves two purposes:"
+    assert [t for _, t in lead.items] == ["It thanks them for their time.",
+                                          "It gives you a record of what you agreed."]
+    # a finished sentence that counts nothing keeps its full stop, and the list stands alone
+    plain = "Send a short note the same day.\n\n- Thank them.\n- Say what you agreed to do."
+    assert not any(u.items for u in build_units(plain))
+
+
 def test_an_faq_s_question_label_heads_its_answer_and_a_related_link_is_not_said():
     text = ("Q: I only want advice on one decision, not a long mentorship.\n\n"
             "A: Ask for a single meeting about that decision and say so in your request.\n\n"
