@@ -80,6 +80,9 @@ class Unit:
         return len(self.sentences) + len(self.items)
 
 
+# "**Meet up!** -- Be on time ...": the dash that followed a run-in label said without it (and
+# "... so far? - that's why ...": a dash that joined it to the sentence before).
+_LEADING_DASH = re.compile(r"^[-\u2013\u2014]{1,3}\s+(?=\w)")
 # A sentence that needs the one before it: a pointing word, a pronoun subject, a "Likely, she".
 _LEANS = re.compile(
     r"^(?:(?:this|that|these|those|it|its|they|them|their|such|both|neither|either|here|there|"
@@ -185,7 +188,7 @@ def leans_on_predecessor(sentence: str) -> bool:
     "She..."/"Likely, she..." leans: unlike a pronoun later in a sentence, a subject pronoun
     names whoever the previous sentence was about. "There are..." does not lean.
     """
-    body = _QUOTED.sub('"..."', _strip_connective(sentence))
+    body = _QUOTED.sub('"..."', _strip_connective(_LEADING_DASH.sub("", sentence.strip())))
     return ((bool(_LEANS.match(body)) and not _OPENS_ALONE.match(body)
              and not _DUMMY_IT.match(body))
             or bool(_LEANING_OPENER.match(body)) or bool(_CLAUSE_POINTS_BACK.match(body))
@@ -1374,8 +1377,6 @@ def cite(sentence: str, n: int, *, full_stop: bool = False) -> str:
 _ITEM_JOINER = re.compile(r"\s*[;,]\s*(?:and|or)?\s*$", re.IGNORECASE)
 _SPACE_BEFORE = re.compile(r"\s+(?=[.,;:!?\u201d)](?!\w))|(?<=[\u201c(])\s+")
 _EDGE_PIPE = re.compile(r"^\|\s*|\s*\|$")
-# "**Meet up!** -- Be on time ...": the dash that followed a run-in label said without it
-_LEADING_DASH = re.compile(r"^[-\u2013\u2014]{1,3}\s+(?=\w)")
 
 
 def _tidy(sentence: str) -> str:

@@ -189,6 +189,8 @@ def test_a_comparison_with_the_sentence_before_leans_on_it():
     assert leans_on_predecessor("Put another way: a mentor points, you do the walking.")
     assert not leans_on_predecessor("Better preparation makes a shorter meeting.")
     assert leans_on_predecessor("Same goes for long emails.")
+    # a dash that joined it to the sentence before hides nothing
+    assert leans_on_predecessor("- that's why you should try it yourself first.")
     assert leans_on_predecessor("Be sure you take this into account when you plan.")
     assert not leans_on_predecessor("Keep in mind that mentors are busy.")
     # an FAQ answer's verdict leans on the question it answers
