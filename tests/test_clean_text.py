@@ -110,6 +110,16 @@ def test_a_slide_decks_presenter_notes_are_its_prose(tmp_path: Path) -> None:
     assert text == "Bring one specific ask to each call. Vague asks get vague help.\n\nx^2 grows fast."
 
 
+def test_a_bold_label_on_its_own_line_is_not_read_into_the_next_sentence(
+        tmp_path: Path) -> None:
+    # "Step 4: Interview Every applicant will ..." was said as one sentence
+    text = all_text(chunks_of(tmp_path / "steps.md", (
+        "## Joining\n\n**Step 2: Interview**  \nEvery applicant has a short call with us.\n\n"
+        "**Be on time.**\nIt shows respect.\n")))
+    assert text == ("Step 2: Interview\n\nEvery applicant has a short call with us.\n\n"
+                    "Be on time. It shows respect.")
+
+
 def test_heading_and_block_attributes_leave_no_debris(tmp_path: Path) -> None:
     chunks = chunks_of(tmp_path / "a.md", (
         "## First message {#first-message}\n\nSay who you are in one line.\n\n{: .note}\n\n"

@@ -171,7 +171,10 @@ def _blocks(node: Any, out: Blocks, depth: int) -> None:
         if kind == "heading":
             out.heading(int(child.tag[1]), _inline(child.children[0])[0])
         elif kind == "paragraph":
-            text, navigation = _inline(child.children[0])
+            label, after = _run_in_label(child.children[0])
+            if label:  # "**Step 4: Interview**" on its own line names what follows
+                out.paragraph(label)
+            text, navigation = _inline(child.children[0], skip=after)
             if not navigation:
                 out.paragraph(text)
         elif kind in ("bullet_list", "ordered_list"):
@@ -250,11 +253,28 @@ def _table(node: Any) -> list[str]:
     return table_rows(header, rows[1:] if header else rows)
 
 
-def _inline(node: Any) -> tuple[str, bool]:
-    """The visible words of an inline node, and whether they are only links (navigation)."""
+def _run_in_label(node: Any) -> tuple[str, int]:
+    """The words of a bold or italic line that opens a paragraph and ends without a full stop,
+    on a line of its own ("**Step 4: Interview**" then a line break), and how many of the
+    paragraph's inline nodes it takes: a label for the text after it, which had been read as
+    part of its first sentence ("Step 4: Interview Every applicant will ..."). "**Be on
+    time.**" is a sentence and stays in its paragraph. ("", 0) when there is none."""
+    kids = [(i, c) for i, c in enumerate(node.children) if c.type != "text" or c.content.strip()]
+    if (len(kids) < 3 or kids[0][1].type not in ("strong", "em")
+            or kids[1][1].type not in ("softbreak", "hardbreak")):
+        return "", 0
+    label = _inline(kids[0][1])[0]
+    if not label or label.endswith((".", "!", "?")) or len(label.split()) > HEADING_MAX_WORDS:
+        return "", 0
+    return label, kids[1][0] + 1
+
+
+def _inline(node: Any, skip: int = 0) -> tuple[str, bool]:
+    """The visible words of an inline node (after its first `skip` children), and whether they
+    are only links (navigation)."""
     plain: list[str] = []
     marked: list[str] = []
-    _walk_inline(node, plain, marked)
+    _walk_inline(node, plain, marked, skip)
     # A dropped tag, image or emoji code can leave "article , so": close the gap before
     # punctuation.
     text = _EMOJI_CODE.sub("", "".join(plain))
@@ -269,9 +289,9 @@ _EMOJI_CODE = re.compile(r"(?<![\w:/]):[a-z0-9_+-]*[a-z][a-z0-9_+-]*:(?![\w:/])"
 _TASK_BOX = re.compile(r"^\[[ xX]\]\s+")
 
 
-def _walk_inline(node: Any, plain: list[str], marked: list[str]) -> None:
+def _walk_inline(node: Any, plain: list[str], marked: list[str], skip: int = 0) -> None:
     inside: str | None = None  # an inline <script>/<style> element: its content is code, not words
-    for child in node.children:
+    for child in node.children[skip:]:
         kind = child.type
         if inside is not None:
             if kind == "html_inline" and re.match(rf"</{inside}\b", child.content, re.IGNORECASE):
