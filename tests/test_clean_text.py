@@ -128,6 +128,14 @@ def test_heading_and_block_attributes_leave_no_debris(tmp_path: Path) -> None:
     assert all_text(chunks) == "Say who you are in one line.\n\nKeep it {mostly} short."
 
 
+def test_a_note_of_where_the_post_first_appeared_is_small_print(tmp_path: Path) -> None:
+    text = all_text(chunks_of(tmp_path / "post.md", (
+        "# Coaching\n\nWrite down one change you will try before the next session.\n\n"
+        "*Note: This post was first published on our club's blog, a volunteer initiative where "
+        "members give free one-to-one sessions to people changing careers.*\n")))
+    assert text == "Write down one change you will try before the next session."
+
+
 def test_a_byline_is_small_print_but_a_sentence_starting_with_by_is_not(tmp_path: Path) -> None:
     text = all_text(chunks_of(tmp_path / "b.txt", (
         "Video mentoring\n\n\u2026 By Pia Holm\n\nWritten by J. Ortiz | 3 min read\n\n"

@@ -44,6 +44,14 @@ _FURNITURE_LINE = re.compile(
     r"(?-i:[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3})\s*(?:[|\u00b7\u2022\u2013\u2014].*)?$",
     re.IGNORECASE)
 FURNITURE_MAX_WORDS = 20  # longer paragraphs say more than small print, whatever they start with
+# Where else the post appeared ("Note: This post was first published on mentoring-club.com, a
+# mentoring initiative where I ..."): small print however long its description of the site.
+_REPUBLISHED = re.compile(
+    r"^\W*(?:(?:note|editor['\u2019]?s note|update)\s*:\s*)?(?:this (?:post|article|piece|essay|"
+    r"story|blog post) (?:was|is|has been) (?:first |originally )?(?:published|posted|"
+    r"cross-posted|republished)|(?:originally|first) (?:published|posted)|cross-posted|"
+    r"republished) (?:on|at|in|from|to|by)\b", re.IGNORECASE)
+REPUBLISHED_MAX_WORDS = 40
 # A Pandoc/kramdown/MkDocs attribute list: "### First message {#first-message}", "{: .note}".
 _ATTRIBUTES = re.compile(r"\s*\{:?\s*[#.][\w:.#= -]*\}\s*$")
 # A footnote mark set as a superscript's whole text: "1", "[2]", "*", "†", "1,3".
@@ -52,7 +60,9 @@ SUPERSCRIPT_MARK = r"\[?[\d*\u2020\u2021,\s]+\]?"
 
 def is_page_furniture(text: str) -> bool:
     """A short paragraph that is the page's small print, not guidance."""
-    return (len(text.split()) <= FURNITURE_MAX_WORDS and bool(_FURNITURE_LINE.search(text))
+    n = len(text.split())
+    return (n <= FURNITURE_MAX_WORDS and bool(_FURNITURE_LINE.search(text))
+            or n <= REPUBLISHED_MAX_WORDS and bool(_REPUBLISHED.match(text))
             or _ATTRIBUTES.fullmatch(text) is not None)
 
 
