@@ -159,7 +159,7 @@ def diagnose(coach: Coach, item: dict, captured: dict) -> dict:
     elif any(gold.passage.id == t.passage.id and gold.unit.keys & t.unit.keys
              for t in [answer_s]):
         c = "support:overlaps-answer-keys"
-    elif gold.unit.size > C.MAX_SENTENCES - answer_s.unit.size:
+    elif gold.unit.size > C.support_budget(answer_s):
         c = "support:too-big-for-budget"
     else:
         # was it dropped by MMR, cap, budget, or sources_line?

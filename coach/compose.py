@@ -54,6 +54,12 @@ MAX_SENTENCES = 4  # the whole reply, list items counted as sentences (the answe
 # the list's order (a sub-item brings its parent). A list of eight steps answered "how do I word
 # the request?" with all eight, five sentences past the budget; the source view has the rest.
 LIST_ITEMS_SAID = MAX_SENTENCES - 1
+# An answer that is a lead-in with its items filled the budget on its own, so the point that
+# answered was often never said: a list reads quicker than the sentences it counts as, and
+# leaves room for one more. Fourteen probes of real pages (504 questions): gold sentence in the
+# reply 56.2% -> 57.7% (11 gained, none lost), sentences per reply 3.55 -> 3.63; suite 70.4% ->
+# 70.8% alone, 49.4% -> 50.2% in one library; the held-out set unchanged at 4.00 sentences.
+LIST_ANSWER_EXTRA = 1
 SENTENCE_WEIGHT = 0.6  # unit vs. passage similarity in a unit's score
 CARRY = 0.90  # share of a unit's score passed on to the next one in its passage
 # Relevance vs. novelty when picking supporting points. Fitted alone, leave-one-document-out,
@@ -538,13 +544,18 @@ def support_bounds(scored: list[_Scored], answer: _Scored,
     return min(floor, near), cap
 
 
+def support_budget(answer: _Scored, w: Weights = WEIGHTS) -> int:
+    """Sentences left for supporting points once the answer is said (`LIST_ANSWER_EXTRA`)."""
+    return w.max_sentences - answer.unit.size + (LIST_ANSWER_EXTRA if answer.unit.items else 0)
+
+
 def _pick_support(scored: list[_Scored], answer: _Scored, w: Weights = WEIGHTS) -> list[_Scored]:
     """Supporting points within `support_bounds`, diverse (MMR), in the sentence budget."""
     floor, cap = support_bounds(scored, answer, w)
     # The writer's own story is an example: it never pads a reply as a point of its own.
     pool = [s for s in scored if s.score >= floor and s is not answer and not s.story]
     chosen: list[_Scored] = []
-    budget = w.max_sentences - answer.unit.size
+    budget = support_budget(answer, w)
     while pool and len(chosen) < cap and budget > 0:
         taken = [answer, *chosen]
         said = {line for t in taken for line in _lines_of(t.unit)}

@@ -107,7 +107,8 @@ def test_a_slide_decks_presenter_notes_are_its_prose(tmp_path: Path) -> None:
         "# Being mentored\n\n---\n\n## Asks\n\n"
         "^ Bring one specific ask to each call. Vague asks get vague help.\n\n"
         "x^2 grows fast.\n")))
-    assert text == "Bring one specific ask to each call. Vague asks get vague help.\n\nx^2 grows fast."
+    assert text == ("Bring one specific ask to each call. Vague asks get vague help.\n\n"
+                    "x^2 grows fast.")
 
 
 def test_a_bold_label_on_its_own_line_is_not_read_into_the_next_sentence(

@@ -143,6 +143,20 @@ def test_a_reply_from_two_documents_stays_within_the_sentence_budget(composer):
     assert said + bool(composition.sources_line) <= 4, composition
 
 
+def test_an_answer_that_is_a_list_leaves_room_for_one_more_point():
+    from coach.voice import Unit
+
+    a = passage(1, "Bring these to the first meeting:", "First meeting", 0.7)
+    b = passage(2, "Send your mentor a short agenda two days before you meet.", "Agenda", 0.7)
+    lead = Unit(["Bring these to the first meeting:"],
+                [(0, "a goal"), (0, "a question you are stuck on"), (0, "your calendar")])
+    scored = [_Scored(0.70, a, lead, np.array([1.0, 0.0]), 0.8),
+              _Scored(0.66, b, Unit([b.text]), np.array([0.0, 1.0]), 0.8)]
+    composition = select_points("How do I prepare for our first meeting?", scored,
+                                lambda s: Point(s.passage, s.unit.sentences, s.unit.items))
+    assert [p.passage.n for p in composition.points] == [1, 2]
+
+
 WHY = ("Sending your questions before the call lets your mentor decide whether she can help and "
        "arrive with real answers. Keep the list to two or three questions.")
 
