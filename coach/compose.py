@@ -387,8 +387,13 @@ def _parents(items: list[tuple[int, str]]) -> list[int]:
 def _needs(i: int, items: list[tuple[int, str]], parents: list[int]) -> set[int]:
     """Item `i` and what it cannot be said without: the items it sits under, and, when it or
     one of those ends in ":" ("Write a short paragraph about where you are now:"), all that
-    item's sub-items (a lead-in is never said without its list, nor part of that list)."""
-    chain = [i, *_chain(i, parents)]
+    item's sub-items (a lead-in is never said without its list, nor part of that list); an item
+    that leans on the one before it ("- low risk", "- thus, low return") brings that one."""
+    first = i
+    while (first > 0 and parents[first - 1] == parents[i]
+           and V.leans_on_predecessor(items[first][1])):
+        first -= 1
+    chain = [*range(first, i + 1), *_chain(i, parents)]
     out = set(chain)
     leads = [j for j in chain if items[j][1].rstrip().endswith(":")]
     if leads:

@@ -67,7 +67,8 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
                       r"get treated(?!\s+(?:badly|unfairly|fairly|poorly|well|better|worse|"
                       r"differently|like|as|with|by)\b)", r"dyslexi\w+", r"autis\w+",
                       r"ocd", r"ptsd", r"bipolar"),
-    "legal": (r"lawyers?", r"attorneys?", r"solicitors?", r"sue", r"suing", r"lawsuits?",
+    "legal": (r"lawyers?", r"attorneys?", r"solicitors?", r"sue", r"sued", r"suing",
+              r"lawsuits?",
               r"legal(?:ly)?", r"illegal", r"court", r"tribunal", r"litigation",
               r"non[- ]?competes?", r"nda", r"liab(?:le|ility)", r"defamation",
               r"breach of contract", r"copyright\w*", r"intellectual property",

@@ -194,6 +194,19 @@ def test_a_long_list_is_said_as_its_items_closest_to_the_question_in_list_order(
     assert kept.sentences == unit.sentences  # the lead-in stays
 
 
+def test_a_list_item_that_leans_on_the_one_before_is_said_with_it_or_not_at_all():
+    from coach.compose import trim_list
+    from coach.voice import Unit
+
+    unit = Unit(["Cold messages to strangers are:"],
+                [(0, "quick to send"), (0, "easy to ignore"), (0, "low effort"),
+                 (0, "thus, low return"), (0, "rarely answered")])
+    kept = trim_list(unit, np.array([0.1, 0.2, 0.3, 0.9, 0.4]))
+    assert [t for _, t in kept.items] == ["low effort", "thus, low return", "rarely answered"]
+    kept = trim_list(unit, np.array([0.1, 0.2, 0.3, 0.9, 0.4]), keep=1)
+    assert [t for _, t in kept.items] == ["rarely answered"]
+
+
 def test_a_lead_in_that_counts_its_items_keeps_every_counted_one():
     from coach.compose import trim_list
     from coach.voice import build_units

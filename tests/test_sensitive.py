@@ -82,6 +82,8 @@ def test_a_coaching_question_with_a_sensitive_word_in_its_story_is_not_flagged(
     ("My mentor wonders if I'm dyslexic. How do I get that confirmed?", "mental-health"),
     ("My mentor thinks my low mood is more than stress. Where do I get treated for it?",
      "mental-health"),
+    ("A former client's letter says I copied her designs. How do I reply so I don't get sued?",
+     "legal"),
     ("Should I pay off my credit card or start a pension first?", "finance"),
     # an employer named with "&", or named in the story and asked about as "they"
     ("Does Baker & Lowe give interns paid study leave?", "policy"),
