@@ -91,12 +91,11 @@ _LEANS = re.compile(
 # "There's no set amount of time ...", "There will be crunch times": an existential "there"
 # names nothing before it. "Both X and Y ..." names both itself, and "This (mentorship)
 # programme ..." the programme the whole page is about.
-_OPENS_ALONE = re.compile(r"^there(?:['\u2019]s|\s+(?:is|are|was|were|isn['\u2019]t|aren['\u2019]t|"
-                       r"(?:will|can|may|might|could|would|should|must|won['\u2019]t)\s+be|"
-                       r"ha(?:s|ve) been)\b)"
-                       r"|^both\s+(?:[\w'\u2019-]+\s+){1,4}and\s"
-                       r"|^this\s+(?:[\w-]+\s+)?(?:program|programme|scheme|initiative)\b",
-                       re.IGNORECASE)
+_OPENS_ALONE = re.compile(
+    r"^there(?:['\u2019]s|\s+(?:is|are|was|were|isn['\u2019]t|aren['\u2019]t|"
+    r"(?:will|can|may|might|could|would|should|must|won['\u2019]t)\s+be|ha(?:s|ve) been)\b)"
+    r"|^both\s+(?:[\w'\u2019-]+\s+){1,4}and\s"
+    r"|^this\s+(?:[\w-]+\s+)?(?:program|programme|scheme|initiative)\b", re.IGNORECASE)
 # "It's possible to outgrow a mentor", "It is worth asking twice", "It also helps to know ...",
 # "It is your decision whether to follow up": an "it" that stands for the clause after it
 # (English extraposition: it + be + a few words + to/that/whether/if, or "worth" + -ing), not
@@ -373,10 +372,10 @@ _POINTS_AT_LINK = re.compile(r"\b(?:read|see|watch|check out|visit|follow|listen
 
 def is_candidate(sentence: str) -> bool:
     """Headings, rhetorical questions, fragments, announcements of what follows, a page's own
-    interface instructions and signposts to its own structure ("In this unit, we'll ..."),
-    download links, a heading set as text ("Prepare for the
-    Interview"), a lead-in whose list is not there, a myth it quotes to refute, advice that
-    speaks to a mentor ("your mentee") and orders to an AI are not advice for the mentee."""
+    interface instructions, signposts to its own structure ("In this unit, we'll ...") and
+    download links, a heading set as text ("Prepare for the Interview"), a lead-in whose list
+    is not there, a myth it quotes to refute, advice that speaks to a mentor ("your mentee")
+    and orders to an AI are not advice for the mentee."""
     words = sentence.split()
     # (a lead-in ending in ":" is said only with its list, which `_add_lead` gives it)
     return (len(words) >= 5 and not sentence.rstrip().endswith(("?", ":"))
