@@ -1091,13 +1091,27 @@ _PAST_FIRST = re.compile(r"\b(?:I|we)\s+(?:\w+ly\s+)?(?:had\s+|have\s+)?(?:was|w
 _TO_READER = re.compile(r"\byou(?:r|rs|rself)?\b", re.IGNORECASE)
 
 
+# A programme speaking as "we" about what it does for the reader or its participants ("we will
+# contact you", "We would usually expect mentors and mentees to meet every 4 to 8 weeks", "Our
+# matching process means you cannot be matched ..."): its rules, not a story. Any "I", "my" or
+# "me" makes it the writer's own.
+_WRITER_SELF = re.compile(r"\b(?:i|i['\u2019](?:m|d|ve|ll)|my|me|mine|myself)\b", re.IGNORECASE)
+_PARTICIPANTS = re.compile(r"\b(?:mentees?|mentors?|participants?|students?|applicants?|"
+                           r"interns?)\b", re.IGNORECASE)
+
+
+def _speaks_for_programme(text: str) -> bool:
+    return not _WRITER_SELF.search(text) and bool(
+        _TO_READER.search(text) or _PARTICIPANTS.search(text))
+
+
 def is_story(sentence: str) -> bool:
     """The writer's own story, not an instruction: "My third mentor, Tomás, was generous..."."""
     text = strip_markup(sentence)
     if _PAST_FIRST.search(text) and not _TO_READER.search(text):
         return True
     return bool(_STORY.match(text)) and not is_imperative(sentence) and not (
-        _YOU_MODAL.search(sentence))
+        _YOU_MODAL.search(sentence)) and not _speaks_for_programme(text)
 
 
 _WHOLLY_QUOTED = re.compile(r"^\W*[\"\u201c\u201d\u201e][^\"\u201c\u201d]{20,}[\"\u201c\u201d]\W*$")

@@ -131,6 +131,20 @@ def test_the_writer_setting_the_reader_s_rules_is_said_as_a_rule_not_as_the_coac
     assert is_story("I asked my supervisor for a side project in my first year.")
 
 
+def test_a_programme_speaking_as_we_about_its_participants_sets_rules_not_a_story():
+    # "We would usually expect mentors and mentees to meet every 4 to 8 weeks" was never said
+    # as a supporting point: it counted as the writer's own story
+    for rule in ["We usually expect mentors and mentees to meet every six weeks for a year.",
+                 "If we cannot find a match, we will contact you within a month.",
+                 "Our matching means you are never paired with your own manager."]:
+        assert not is_story(rule), rule
+        assert actionability(Unit([rule])) >= 0.0
+    for story in ["We met every Friday and I learnt a lot from my mentor.",
+                  "We talk every week about my progress.",
+                  "We went to the same conference in 2019."]:
+        assert is_story(story), story
+
+
 def test_a_mentee_s_own_pledge_list_is_said_to_the_reader():
     assert is_pledge("I will ...") and is_pledge("As a mentee, I agree to:")
     assert as_own_rule("not miss meetings because I feel unprepared") == \
