@@ -93,7 +93,7 @@ def split_sentences(text: str) -> list[str]:
         start = 0
         for match in _BOUNDARY.finditer(block):
             candidate = block[start:match.end()].strip()
-            last_word = candidate.split()[-1].lower()
+            last_word = candidate.split()[-1].lower().lstrip("([{\"'\u201c\u2018")  # "(e.g."
             if (last_word in _ABBREVIATIONS or candidate.count("\u201c") > candidate.count("\u201d")
                     or candidate.count('"') % 2):
                 continue  # "e.g." or a quotation still open ("Wow! That's where ...")

@@ -237,6 +237,9 @@ def test_abbreviations_do_not_end_a_sentence() -> None:
             "a month.")
     assert split_sentences(text) == ["Offer a small token, e.g. Lunch or a note.",
                                      "Ask Dr. Smith first.", "Give approx. 1 hour a month."]
+    # in brackets too: "(i.e. Version Control with Git) to making ..." was said as a sentence
+    assert split_sentences("Teach one lesson (i.e. Version Control) to start. Then more.") == [
+        "Teach one lesson (i.e. Version Control) to start.", "Then more."]
 
 
 def test_bullets_numbers_and_line_breaks_become_plain_sentences() -> None:
