@@ -347,12 +347,13 @@ def trim_list(unit: V.Unit, scores: np.ndarray, keep: int = LIST_ITEMS_SAID) -> 
     if unit.ordered and _in_order(unit):
         return unit
     parents = _parents(unit.items)
+    leans = [V.leans_on_predecessor(text) for _, text in unit.items]
     counted = bool(_COUNTED.search(unit.sentences[-1]))
     chosen = {j for i, parent in enumerate(parents) if counted and parent < 0
-              for j in _needs(i, unit.items, parents)}
+              for j in _needs(i, unit.items, parents, leans)}
     budget = max(keep, len(chosen))
     for i in np.argsort(-scores, kind="stable"):
-        needed = _needs(int(i), unit.items, parents) - chosen
+        needed = _needs(int(i), unit.items, parents, leans) - chosen
         if len(chosen) + len(needed) <= budget:
             chosen |= needed
     return replace(unit, items=[item for i, item in enumerate(unit.items) if i in chosen])
@@ -384,14 +385,15 @@ def _parents(items: list[tuple[int, str]]) -> list[int]:
     return out
 
 
-def _needs(i: int, items: list[tuple[int, str]], parents: list[int]) -> set[int]:
+def _needs(i: int, items: list[tuple[int, str]], parents: list[int],
+           leans: list[bool]) -> set[int]:
     """Item `i` and what it cannot be said without: the items it sits under, and, when it or
     one of those ends in ":" ("Write a short paragraph about where you are now:"), all that
     item's sub-items (a lead-in is never said without its list, nor part of that list); an item
-    that leans on the one before it ("- low risk", "- thus, low return") brings that one."""
+    that leans on the one before it ("- low risk", "- thus, low return"; `leans` says which
+    do) brings that one."""
     first = i
-    while (first > 0 and parents[first - 1] == parents[i]
-           and V.leans_on_predecessor(items[first][1])):
+    while first > 0 and parents[first - 1] == parents[i] and leans[first]:
         first -= 1
     chain = [*range(first, i + 1), *_chain(i, parents)]
     out = set(chain)

@@ -91,11 +91,12 @@ _LEANS = re.compile(
 # "There's no set amount of time ...", "There will be crunch times": an existential "there"
 # names nothing before it. "Both X and Y ..." names both itself, and "This (mentorship)
 # programme ..." the programme the whole page is about.
+_PAGE_PROGRAMME = r"\s+(?:[\w-]+\s+)?(?:program|programme|scheme|initiative)\b"  # after "this"
 _OPENS_ALONE = re.compile(
     r"^there(?:['\u2019]s|\s+(?:is|are|was|were|isn['\u2019]t|aren['\u2019]t|"
     r"(?:will|can|may|might|could|would|should|must|won['\u2019]t)\s+be|ha(?:s|ve) been)\b)"
     r"|^both\s+(?:[\w'\u2019-]+\s+){1,4}and\s"
-    r"|^this\s+(?:[\w-]+\s+)?(?:program|programme|scheme|initiative)\b", re.IGNORECASE)
+    r"|^this" + _PAGE_PROGRAMME, re.IGNORECASE)
 # "It's possible to outgrow a mentor", "It is worth asking twice", "It also helps to know ...",
 # "It is your decision whether to follow up": an "it" that stands for the clause after it
 # (English extraposition: it + be + a few words + to/that/whether/if, or "worth" + -ing), not
@@ -928,8 +929,7 @@ def reword(sentences: list[str]) -> list[str]:
     return name_the_mentor(lines)
 
 
-_THIS_PROGRAMME = re.compile(r"^This(?=\s+(?:[\w-]+\s+)?(?:program|programme|scheme|"
-                             r"initiative)\b)")
+_THIS_PROGRAMME = re.compile(rf"^This(?={_PAGE_PROGRAMME})")
 
 
 def the_programme(sentence: str) -> str:
