@@ -120,8 +120,14 @@ _CLAUSE_POINTS_BACK = re.compile(r"^(?:[\w'\u2019-]+\s+){1,7}(?:this|that|these|
                                  r"won['\u2019]t|aren['\u2019]t|haven['\u2019]t))\s*,",
                                  re.IGNORECASE)
 # "Aim for the second kind.": an ordinal pointing back at options the previous sentences named.
+# "Whichever above-mentioned role you are in", "Use what you learned in step one": a pointer to
+# another part of the page, which the reply does not carry.
 _POINTS_BACK = re.compile(r"\bthe (?:former|latter|(?:first|second|third|other|last) (?:one|kind|"
-                          r"type|sort|option|approach|way|case)s?)\b", re.IGNORECASE)
+                          r"type|sort|option|approach|way|case)s?)\b"
+                          r"|\b(?:above[- ]?mentioned|aforementioned|(?:mentioned|described|listed|"
+                          r"outlined|discussed|explained) (?:above|earlier|previously))\b"
+                          r"|\b(?:in|from|of) (?:step|stage|part|section|chapter) (?:\d+|one|two|"
+                          r"three|four|five|six)\b", re.IGNORECASE)
 # "Another option is ...", "More common, though, is ...", "Similarly, ...": a sentence that
 # compares with, or follows on from, what came before it.
 _FOLLOWS_ON = re.compile(r"^(?:another|the (?:same|rest|other)|same (?:goes|with|for)|similarly|"
@@ -240,7 +246,11 @@ _SIGNPOST = re.compile(
     r"\s+(?:look|cover|focus|learn|discuss|explore|walk|see|go|review|examine|describe|"
     r"introduce|share)\b)"
     r"|let['\u2019]s\s+(?:now\s+)?(?:look|take a (?:closer )?look|create|start|begin|move|dive|"
-    r"turn|talk|discuss|explore|review|walk|go over|get started|examine|recap|summari[sz]e)\b)",
+    r"turn|talk|discuss|explore|review|walk|go over|get started|examine|recap|summari[sz]e)\b"
+    # "... plenty of questions will be answered in our article!": a promise of other pages
+    r"|.*\b(?:will be|are|is) (?:answered|covered|explained|discussed|described) (?:in|on) "
+    r"(?:this|our|the|a) (?:next |following |separate |later |other )?(?:article|post|guide|page|"
+    r"section|chapter|series|blog)\b)",
     re.IGNORECASE)
 # A table row as the loader writes it ("Time: 0-10 min; What to cover: introductions."): never
 # said whole; `row_sentences` gives the cells a reply may say.
@@ -329,7 +339,7 @@ _SMALL_WORD = frozenset("a an and as at but by for from in into nor of on or the
 def _title_cased(sentence: str) -> bool:
     words = [w for w in re.findall(r"[A-Za-z][\w'\u2019-]*", sentence)
              if w.lower() not in _SMALL_WORD]
-    return (not sentence.rstrip().endswith(_SENTENCE_FINAL) and len(words) >= 6
+    return (not sentence.rstrip().endswith(_SENTENCE_FINAL) and len(words) >= 5
             and all(w[0].isupper() for w in words))
 
 
@@ -503,7 +513,9 @@ def _quote_closed(sentence: str) -> str:
     the more of it you will get.\u201d") is the quotation's edge, not this sentence's."""
     body = sentence.strip()
     straight = body.count('"') % 2 == 1
-    if body[:1] == "\u201c" and "\u201d" not in body or body[:1] == '"' and straight:
+    # a page that closes with an opening mark ("\u201cHi. ... your time.\u201c") closed it
+    lone_open = "\u201d" not in body and not body[1:].rstrip(".!?").endswith("\u201c")
+    if body[:1] == "\u201c" and lone_open or body[:1] == '"' and straight:
         return body[1:].lstrip()
     if body.endswith("\u201d") and "\u201c" not in body or body.endswith('"') and straight:
         return body[:-1].rstrip()
@@ -648,6 +660,9 @@ _CONNECTIVE = re.compile(r"^(?:(?:so|again|then|instead|also|namely|of course|in
                          r"in other words|that said|anyway|plus|finally|lastly|secondly|thirdly|"
                          r"first of all|in addition|additionally|moreover|furthermore|besides|"
                          r"however|still|as well|on top of that|yes|no),\s+|"
+                         # the page pointing at itself ("As stated above, we expect ...")
+                         r"as (?:stated|mentioned|noted|discussed|described|explained|said|"
+                         r"outlined|shown) (?:above|earlier|before|previously),\s+|"
                          r"(?:and|but|so|yet|then)\s+|"
                          # "However you must be at least a sophomore": the comma left out
                          # ("However you do it, ..." means something else and stays)
@@ -1175,7 +1190,12 @@ _QUESTION_TYPES: tuple[tuple[re.Pattern[str], Any], ...] = (
      lambda t, u: bool(_MOMENT.search(t) or _SPAN.search(t))),
     (re.compile(r"\bwhat (?:should|do|can|would) (?:i|we) (?:say|write|put|ask|include|cover)\b|"
                 r"\bwhat (?:goes|to say|to write|to put)\b|\bwhat (?:do|should) i say\b|"
-                r"\bin what order\b", re.IGNORECASE),
+                r"\bin what order\b|"
+                # "How do I tell them without being rude?": the words to use
+                # ("how can I tell if ...?" asks how to judge, not what to say)
+                r"\b(?:how (?:do|should|can|could|would) (?:i|we)|how to) (?:tell (?!if\b|"
+                r"whether\b|when\b|what\b|how\b|the difference\b)|say\b|word\b|phrase\b)",
+                re.IGNORECASE),
      lambda t, u: bool(u.items or _WORDING.search(t))),
 )
 

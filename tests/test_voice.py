@@ -185,6 +185,28 @@ def test_a_quoted_sample_message_is_a_sample_not_advice():
                                     "to hear back.\u201d"]))
 
 
+def test_a_sample_closed_with_the_wrong_quotation_mark_is_still_a_sample():
+    # a real page closed its sample message with an opening mark; the reply lost the opening
+    # one and said the message as an answer to "how do we keep in touch?"
+    units = build_units("\u201cHi. I have enjoyed our sessions. Thank you again for your "
+                        "time.\u201c")
+    assert [u.sentences[0][:3] for u in units] == ["\u201cHi"]
+    assert is_sample(units[0])
+    assert fits_question_type("How do I tell them without being rude?", units[0])
+    assert not fits_question_type("How can I tell if my mentor is annoyed?", units[0])
+
+
+def test_a_pointer_to_another_part_of_the_page_is_not_said_as_if_it_were_here():
+    assert leans_on_predecessor("Use what you learned in step one!")
+    assert leans_on_predecessor("Whichever above-mentioned role you hold, plan your time.")
+    assert drop_connective("As stated above, we expect interns to work 40 hours a week.") == (
+        "We expect interns to work 40 hours a week.")
+    assert not is_candidate("Plenty of questions about mentoring will be answered in our "
+                            "article!")
+    assert not is_candidate("Review Action Items from the Previous Meeting")
+    assert is_candidate("Review the action items from your previous meeting")
+
+
 def test_an_existential_there_or_a_named_both_stands_alone():
     # "There's no special licence ..." opened a paragraph and was never said
     for sentence in ["There\u2019s no set number of hours before you can volunteer.",
