@@ -131,6 +131,8 @@ _POINTS_BACK = re.compile(r"\bthe (?:former|latter|(?:first|second|third|other|l
 # "Another option is ...", "More common, though, is ...", "Similarly, ...": a sentence that
 # compares with, or follows on from, what came before it.
 _FOLLOWS_ON = re.compile(r"^(?:another|the (?:same|rest|other)|same (?:goes|with|for)|similarly|"
+                         # the other half of a "Sometimes ..." ("Other times, you might ...")
+                         r"(?:at )?other times|in other cases|"
                          r"likewise|as a result|"
                          r"therefore|thus|hence|otherwise|"
                          # a time counted from what the sentence before told ("Afterwards, write
@@ -346,8 +348,9 @@ def _title_cased(sentence: str) -> bool:
 # A download link's text: "Sample mentoring agreement (Word)", "Checklist (PDF, 120 KB)".
 _FILE_LINK = re.compile(r"\((?:pdf|word|docx?|xlsx?|pptx?|excel|powerpoint|download)\b[^()]*\)"
                         r"\W*$", re.IGNORECASE)
-# Advice to the other side: "Encourage your mentee to be pro-active" speaks to a mentor.
-_TO_A_MENTOR = re.compile(r"\byour\s+mentees?\b", re.IGNORECASE)
+# Advice to the other side: "Encourage your mentee to be pro-active", "As a mentor, you are
+# entitled to pull back" speak to a mentor.
+_TO_A_MENTOR = re.compile(r"\byour\s+mentees?\b|^\W*as (?:a|the) mentor,", re.IGNORECASE)
 # A heading or label for mentors' part of a page: "DO's (Mentor)", "For mentors", "Mentor tips"
 # (a mentee's guide often has one; its advice is not the mentee's to take). "The mentor's role"
 # is not one: what a mentor does is what a mentee may ask about.
@@ -663,6 +666,8 @@ _CONNECTIVE = re.compile(r"^(?:(?:so|again|then|instead|also|namely|of course|in
                          # the page pointing at itself ("As stated above, we expect ...")
                          r"as (?:stated|mentioned|noted|discussed|described|explained|said|"
                          r"outlined|shown) (?:above|earlier|before|previously),\s+|"
+                         r"(?:like|as) (?:we|I)(?:['\u2019]ve| have)? (?:talked about|discussed|"
+                         r"said|mentioned|covered|seen|noted)(?: [\w-]+)?,\s+|"
                          r"(?:and|but|so|yet|then)\s+|"
                          # "However you must be at least a sophomore": the comma left out
                          # ("However you do it, ..." means something else and stays)

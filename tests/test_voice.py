@@ -201,9 +201,13 @@ def test_a_pointer_to_another_part_of_the_page_is_not_said_as_if_it_were_here():
     assert leans_on_predecessor("Whichever above-mentioned role you hold, plan your time.")
     assert drop_connective("As stated above, we expect interns to work 40 hours a week.") == (
         "We expect interns to work 40 hours a week.")
+    assert drop_connective("Like we've talked about before, mentorships don't have to be "
+                           "formal.") == "Mentorships don't have to be formal."
     assert not is_candidate("Plenty of questions about mentoring will be answered in our "
                             "article!")
     assert not is_candidate("Review Action Items from the Previous Meeting")
+    assert not is_candidate("As a mentor, you are entitled to pull back at any time.")
+    assert is_candidate("As a mentee, you are entitled to ask for a new match.")
     assert is_candidate("Review the action items from your previous meeting")
 
 
@@ -225,6 +229,7 @@ def test_a_comparison_with_the_sentence_before_leans_on_it():
     assert leans_on_predecessor("Put another way: a mentor points, you do the walking.")
     assert not leans_on_predecessor("Better preparation makes a shorter meeting.")
     assert leans_on_predecessor("Same goes for long emails.")
+    assert leans_on_predecessor("Other times, you might realise you've become friends.")
     # a dash that joined it to the sentence before hides nothing
     assert leans_on_predecessor("- that's why you should try it yourself first.")
     assert leans_on_predecessor("Be sure you take this into account when you plan.")
