@@ -356,9 +356,13 @@ _TO_A_MENTOR = re.compile(r"\byour\s+mentees?\b|^\W*as (?:a|the) mentor,", re.IG
 # is not one: what a mentor does is what a mentee may ask about.
 # A list's label naming mentors ("Great mentors:", "Poor mentors:") heads their part too; a
 # heading for both ("Tips for Mentors and Mentees") is the mentee's as well.
+# (the other side has other names: "For buddies", "Tips for coaches", "(for supervisors)")
+_GUIDES = r"(?:mentors?|buddy|buddies|coach(?:es)?|supervisors?|advis[eo]rs?|sponsors?|tutors?)"
 _FOR_MENTORS = re.compile(
-    r"\((?:for\s+)?mentors?\)|^(?:(?:tips|advice|guidance|notes|a guide)\s+)?for\s+(?:the\s+)?"
-    r"mentors\b(?!\s*(?:and|&|/|or)\s*(?:the\s+)?(?:mentees?|prot[eé]g[eé]s?)\b)"
+    r"\((?:for\s+)?" + _GUIDES + r"\)|^(?:(?:tips|advice|guidance|notes|a guide)\s+)?for\s+"
+    r"(?:the\s+)?(?:mentors|buddies|coaches|supervisors|advis[eo]rs|sponsors|tutors)\b"
+    r"(?!\s*(?:and|&|/|or)\s*(?:the\s+)?(?:mentees?|prot[eé]g[eé]s?|new\s+\w+|newcomers?|"
+    r"students?|participants?)\b)"
     r"|^(?:the\s+)?mentor['\u2019]?s?\s+(?:do['\u2019]?s|dos|don['\u2019]?ts|checklist|tips)\b"
     r"|^(?:good|great|effective|successful|ideal|poor|bad|ineffective)\s+mentors\W*$",
     re.IGNORECASE)
