@@ -270,11 +270,12 @@ def test_advice_for_mentors_is_not_said_to_a_mentee():
     assert not is_candidate("But what if you aren't getting a detailed response from your mentor.")
     assert not is_candidate("Read this article to learn more about feedback.")
     for heading in ["DO's (Mentor)", "Guide \u203a For mentors", "Mentor tips", "Great mentors:",
-                    "Onboarding \u203a For buddies", "Tips for coaches", "Checklist (for supervisors)"]:
+                    "Onboarding \u203a For buddies", "Tips for coaches",
+                    "Checklist (for supervisors)"]:
         assert for_mentors(heading), heading
     for heading in ["DO's (Mentee)", "For mentees", "Finding a mentor", "The mentor's role",
-                    "Tips for Mentors and Mentees", "Great mentees:", "For buddies and new starters",
-                    "For new contributors"]:
+                    "Tips for Mentors and Mentees", "Great mentees:",
+                    "For buddies and new starters", "For new contributors"]:
         assert not for_mentors(heading), heading
 
 
