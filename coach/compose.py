@@ -617,8 +617,9 @@ def _suggestions(question: str, chosen: list[_Scored], scored: list[_Scored],
                 out.append(Suggestion("draft", V.draft_offer(kind), draft_kind=kind))
             break
     else:  # "How do I approach her?": the first message is a draft, however the advice says it
-        if V.asks_to_approach(question):
-            out.append(Suggestion("draft", V.draft_offer("outreach"), draft_kind="outreach"))
+        wanted = V.asked_draft_kind(question)
+        if wanted is not None:
+            out.append(Suggestion("draft", V.draft_offer(wanted), draft_kind=wanted))
     used = {(c.passage.id, k) for c in chosen for k in c.unit.keys}
     asked = set(content_words(question))
     for item in sorted(scored, key=lambda s: -s.score):

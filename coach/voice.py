@@ -15,7 +15,7 @@ from typing import Any
 
 from coach.safety import looks_like_injection
 from coach.text import TITLE_SMALL_WORDS, announces_list, section_leaf, split_sentences
-from coach.vocabulary import TITLE
+from coach.vocabulary import TITLE, DraftKind
 
 JOIN_MAX_WORDS = 55  # a leaning sentence joined with its predecessor stays one short paragraph
 TOPIC_MAX_WORDS = 8  # a one-line paragraph shorter than this is a heading, not a point
@@ -1308,6 +1308,21 @@ _ASKS_TO_APPROACH = re.compile(
 def asks_to_approach(question: str) -> bool:
     """True when the mentee asks how to contact someone they want guidance from."""
     return bool(_ASKS_TO_APPROACH.search(question))
+
+
+# "How should I thank him?", "Should I send a thank-you?": a thank-you is a note to write.
+_ASKS_TO_THANK = re.compile(
+    r"\bhow (?:should|do|can|could|would|might) (?:i|we) (?:best )?(?:thank|say thanks|"
+    r"say thank you|show (?:my |our )?(?:appreciation|gratitude))\b"
+    r"|\b(?:write|send) (?:a |my |her |him |them )?(?:thank[- ]you|thanks)\b", re.IGNORECASE)
+
+
+def asked_draft_kind(question: str) -> DraftKind | None:
+    """The note the question itself asks how to write, however the advice says it: a first
+    message to someone ("How do I approach her?") or a thank-you ("How should I thank him?")."""
+    if asks_to_approach(question):
+        return "outreach"
+    return "thank-you" if _ASKS_TO_THANK.search(question) else None
 
 
 # "my mentor's long email", "my current mentor": someone the mentee already works with (not

@@ -619,6 +619,17 @@ def test_asking_how_to_contact_someone_is_an_outreach_intent():
                                        "mentor?")
 
 
+def test_asking_how_to_thank_someone_asks_for_a_thank_you_note():
+    from coach.voice import asked_draft_kind
+
+    for question in ("How should I thank him?", "Should I send a thank-you to Ana?",
+                     "how can I best show my appreciation?"):
+        assert asked_draft_kind(question) == "thank-you", question
+    assert asked_draft_kind("How do I approach her?") == "outreach"
+    for question in ("Thank you, that helps!", "Why do mentors like being thanked?"):
+        assert asked_draft_kind(question) is None, question
+
+
 def test_an_order_under_a_warning_heading_is_said_as_the_prohibition_it_is():
     from coach.voice import as_warning, warning_list
 
