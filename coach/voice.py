@@ -1227,11 +1227,14 @@ _ASKS_HOW_THINGS_ARE = re.compile(
     r"what (?:would|will|does|do|did|can|could|might) (?:she|he|they|my|your|mentors?)\b|"
     r"(?:does|do|is|are|was|were|will|would|can|"
     r"could|should|has|have|did)\s+(?!it\b[^?]{0,30}?\b(?:to|if)\b|there (?:anything|something)\b|"
-    r"(?:that|this|it) (?:ok|okay|fine|alright|all right|acceptable|normal|weird|rude|bad)\b)"
+    r"(?:that|this|it) (?:ok|okay|fine|alright|all right|acceptable|weird|rude|bad)\b)"
     r"(?:my|your|the|a|an|she|he|they|"
     r"mentors?|that|this|it|there|just|someone|people)\b)", re.IGNORECASE)
 _LEADING_FILLER = re.compile(r"^(?:(?:and|so|but|ok|okay|also|then|well|hmm)\b[,\s]*)+",
                              re.IGNORECASE)
+
+
+_TYPED_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"\u201c(]?[A-Za-z])")
 
 
 def asks_how_things_are(question: str) -> bool:
@@ -1242,7 +1245,9 @@ def asks_how_things_are(question: str) -> bool:
     no edge over it; "Should I ...?" or "Is it OK to ...?" asks what to do. Only the question's
     form is read (English question words), never its topic.
     """
-    sentences = [s for s in split_sentences(question.strip()) if s.strip()]
+    # (typed questions often start a sentence in lower case: "... the working group. what
+    # happens if ...?" is two sentences)
+    sentences = [s for s in _TYPED_SENTENCE_END.split(question.strip()) if s.strip()]
     asked = [s for s in sentences if s.rstrip().endswith("?")] or sentences[-1:]
     if not asked:
         return False

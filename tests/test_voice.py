@@ -813,6 +813,10 @@ def test_a_question_about_how_things_are_is_told_from_one_about_what_to_do():
     assert asks_how_things_are("Do I need a portfolio to apply?")
     assert asks_how_things_are("I've only helped at workshops. Am I still allowed to apply?")
     assert asks_how_things_are("What happens if I miss the midpoint survey?")
+    # a typed question's sentences may start in lower case; "normal" is how things are
+    assert asks_how_things_are("I might not fit the group. what happens if it goes badly?")
+    assert asks_how_things_are("I have no idea if I'd pass the review. Is that normal?")
+    assert not asks_how_things_are("my mentor is busy. should I wait a week?")
     assert not asks_how_things_are("How many hours should I put in each week?")
     assert not asks_how_things_are("How long should I wait before I follow up?")
 
