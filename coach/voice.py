@@ -357,10 +357,10 @@ _TO_A_MENTOR = re.compile(r"\byour\s+mentees?\b|^\W*as (?:a|the) mentor,", re.IG
 # A list's label naming mentors ("Great mentors:", "Poor mentors:") heads their part too; a
 # heading for both ("Tips for Mentors and Mentees") is the mentee's as well.
 # (the other side has other names: "For buddies", "Tips for coaches", "(for supervisors)")
-_GUIDES = r"(?:mentors?|buddy|buddies|coach(?:es)?|supervisors?|advis[eo]rs?|sponsors?|tutors?)"
+_GUIDES = r"mentors|buddies|coaches|supervisors|advis[eo]rs|sponsors|tutors"
 _FOR_MENTORS = re.compile(
-    r"\((?:for\s+)?" + _GUIDES + r"\)|^(?:(?:tips|advice|guidance|notes|a guide)\s+)?for\s+"
-    r"(?:the\s+)?(?:mentors|buddies|coaches|supervisors|advis[eo]rs|sponsors|tutors)\b"
+    r"\((?:for\s+)?(?:mentor|buddy|coach|supervisor|advis[eo]r|sponsor|tutor|" + _GUIDES + r")\)"
+    r"|^(?:(?:tips|advice|guidance|notes|a guide)\s+)?for\s+(?:the\s+)?(?:" + _GUIDES + r")\b"
     r"(?!\s*(?:and|&|/|or)\s*(?:the\s+)?(?:mentees?|prot[eé]g[eé]s?|new\s+\w+|newcomers?|"
     r"students?|participants?)\b)"
     r"|^(?:the\s+)?mentor['\u2019]?s?\s+(?:do['\u2019]?s|dos|don['\u2019]?ts|checklist|tips)\b"
@@ -1234,7 +1234,7 @@ _LEADING_FILLER = re.compile(r"^(?:(?:and|so|but|ok|okay|also|then|well|hmm)\b[,
                              re.IGNORECASE)
 
 
-_TYPED_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"\u201c(]?[A-Za-z])")
+_LOWER_CASE_START = re.compile(r"(?<=[.!?])\s+(?=[\"\u201c(]?[a-z])")
 
 
 def asks_how_things_are(question: str) -> bool:
@@ -1246,8 +1246,9 @@ def asks_how_things_are(question: str) -> bool:
     form is read (English question words), never its topic.
     """
     # (typed questions often start a sentence in lower case: "... the working group. what
-    # happens if ...?" is two sentences)
-    sentences = [s for s in _TYPED_SENTENCE_END.split(question.strip()) if s.strip()]
+    # happens if ...?" is two sentences, which `split_sentences` keeps as one)
+    sentences = [part for s in split_sentences(question.strip())
+                 for part in _LOWER_CASE_START.split(s) if part.strip()]
     asked = [s for s in sentences if s.rstrip().endswith("?")] or sentences[-1:]
     if not asked:
         return False
