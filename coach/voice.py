@@ -1016,7 +1016,7 @@ _YOU_MODAL = re.compile(r"\b(?:you(?:['\u2019]ll| will)? (?:should(?:n['\u2019]t
                         # the writer setting the reader's rules ("I expect every student to TA",
                         # "I strongly encourage you to ...", "We cannot allow an internship to
                         # be paused"): a handbook's voice, not the writer's story
-                        r"(?:I|we)(?: \w+ly)? (?:expect|encourage|recommend|suggest|advise|ask|"
+                        r"(?:I|we)(?: \w+ly| do)? (?:expect|encourage|recommend|suggest|advise|ask|"
                         r"urge|require|want|invite) (?:you|all|every|each|mentees|students|interns|"
                         r"participants)|(?:I|we) (?:cannot|can['\u2019]t|do not|don['\u2019]t|will "
                         r"not|won['\u2019]t) (?:allow|accept|permit|approve|grant)|"
@@ -1129,13 +1129,25 @@ def _speaks_for_programme(text: str) -> bool:
         _TO_READER.search(text) or _PARTICIPANTS.search(text))
 
 
+# The writer giving a view or a habit in the present ("I think the secret is to ...", "I like to
+# keep a running doc ...", "I've found that ...", "I can't stress this enough"): advice in the
+# first person, not a story told about the past.
+_WRITER_VIEW = re.compile(r"^(?:\S+\s+){0,3}?(?:i|we)\s+(?:\w+ly\s+)?(?:think|believe|like to|"
+                          r"prefer to|tend to|always|never)\b|"
+                          r"^(?:\S+\s+){0,3}?(?:i|we)(?:['\u2019]ve|\s+have)\s+(?:\w+ly\s+)?"
+                          r"(?:found|seen|learned|learnt|gotten)\b|"
+                          r"^(?:\S+\s+){0,3}?(?:i|we)\s+(?:can['\u2019]t|cannot)\s+"
+                          r"(?:emphasi[sz]e|stress|recommend)\b", re.IGNORECASE)
+
+
 def is_story(sentence: str) -> bool:
     """The writer's own story, not an instruction: "My third mentor, Tomás, was generous..."."""
     text = strip_markup(sentence)
     if _PAST_FIRST.search(text) and not _TO_READER.search(text):
         return True
     return bool(_STORY.match(text)) and not is_imperative(sentence) and not (
-        _YOU_MODAL.search(sentence)) and not _speaks_for_programme(text)
+        _YOU_MODAL.search(sentence)) and not _speaks_for_programme(text) and not (
+        _WRITER_VIEW.match(text))
 
 
 _WHOLLY_QUOTED = re.compile(r"^\W*[\"\u201c\u201d\u201e][^\"\u201c\u201d]{20,}[\"\u201c\u201d]\W*$")

@@ -483,6 +483,21 @@ def test_an_unattached_she_becomes_your_mentor_once():
         "Your mentor may simply be busy this month."]
 
 
+def test_the_writer_s_view_or_habit_in_the_present_is_advice_not_a_story():
+    # "I like to keep a running doc ..." answered "any tips for keeping notes?" but, as the
+    # writer's story, was never said as a supporting point
+    for view in ["I think the trick is to keep two small projects going at once.",
+                 "I like to keep a shared page where we both add topics between calls.",
+                 "I've found that a short agenda sent the day before saves half the meeting.",
+                 "I can't stress this enough: booking the room is your job.",
+                 "I do expect you to tell me when a deadline is slipping."]:
+        assert not is_story(view), view
+        assert actionability(Unit([view])) >= 0.0
+    for story in ["I found my first mentor at a meetup in 2015.",
+                  "I sent him three emails that spring and heard nothing."]:
+        assert is_story(story), story
+
+
 def test_a_she_with_someone_to_point_back_to_or_in_the_writers_story_stays():
     kept = ["Ask a colleague whether she would meet you for coffee."]
     assert name_the_mentor(kept) == kept
