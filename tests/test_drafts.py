@@ -193,6 +193,10 @@ def test_the_recipient_is_spoken_to_not_about(retrieve):
     d = draft(retrieve, "thank-you", context="she introduced me to her team lead, who said her "
               "team is hiring")
     assert "for introducing me to your team lead, who said her team is hiring" in d.body
+    # A day or a month is not someone else: "she" after "last Tuesday" is still the recipient.
+    d = draft(retrieve, "follow-up", context="we met last Tuesday; she suggested I read two "
+              "reports in March and talk to her colleague")
+    assert "you suggested I read two reports in March and talk to your colleague" in d.body
 
 
 def test_back_off_thanks_them_puts_no_pressure_and_offers_to_reconnect(retrieve):

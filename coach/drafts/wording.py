@@ -209,11 +209,18 @@ def _mentor_to_you(text: str, name: str) -> str:
     return re.sub(rf"\b(my)\s+mentor\b{name},?", spoken("you"), text, flags=re.I)
 
 
+# Capitalised words that are dates, not people: "We met last Tuesday; she suggested ..." still
+# means the recipient by "she".
+_CALENDAR = frozenset(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
+    "June July August September October November December".split())
+
+
 def _first_other_person(text: str) -> int:
     """Where the context first mentions someone other than the mentee and the recipient."""
     starts = [m.start() for m in _OTHER_PEOPLE.finditer(text)]
     starts += [m.start() for m in re.finditer(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+", text)
-               if m.group() not in {"I", "I'm", "I’m"}]
+               if m.group() not in _CALENDAR]
     return min(starts, default=len(text))
 
 
