@@ -1237,6 +1237,15 @@ _ASKS_HOW_THINGS_ARE = re.compile(
     r"am i (?:still |even |really )?(?:allowed|eligible|required|expected|supposed)\b|"
     r"what happens\b|"
     r"what (?:would|will|does|do|did|can|could|might) (?:she|he|they|my|your|mentors?)\b|"
+    # "Will I be graded?", "Should I be worried?", "When should my buddy get in touch?", "Is
+    # it a problem if I miss it?": what will happen, how to feel, what someone else does
+    r"will (?:i|we) (?:still |ever |also |even )?(?:be|get|have|hear|receive)\b|"
+    r"should (?:i|we) be (?:worried|concerned|nervous|anxious|surprised|upset|offended|"
+    r"bothered|alarmed)\b|"
+    r"(?:when|how soon|how quickly) (?:should|will|would|do|does|can|could|is|are) "
+    r"(?:she|he|they|my|your|the|mentors?|someone|people)\b|"
+    r"is (?:it|that|this) (?:a (?:problem|big deal)|an issue|normal|common|unusual|typical) "
+    r"(?:if|that|for|when)\b|"
     r"(?:does|do|is|are|was|were|will|would|can|"
     r"could|should|has|have|did)\s+(?!it\b[^?]{0,30}?\b(?:to|if)\b|there (?:anything|something)\b|"
     r"(?:that|this|it) (?:ok|okay|fine|alright|all right|acceptable|weird|rude|bad)\b)"

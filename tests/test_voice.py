@@ -831,6 +831,13 @@ def test_a_question_about_how_things_are_is_told_from_one_about_what_to_do():
     # a typed question's sentences may start in lower case; "normal" is how things are
     assert asks_how_things_are("I might not fit the group. what happens if it goes badly?")
     assert asks_how_things_are("I have no idea if I'd pass the review. Is that normal?")
+    # what will happen to me, how to feel about it, when someone else acts
+    assert asks_how_things_are("will I be marked at the end of the six months?")
+    assert asks_how_things_are("No match after two months. Should I be worried?")
+    assert asks_how_things_are("When will my mentor hear about the change?")
+    assert asks_how_things_are("The calls are at 3am for me. Is it a problem if I skip some?")
+    assert not asks_how_things_are("When should I send the recap?")
+    assert not asks_how_things_are("Should I be honest about the missed deadline?")
     assert not asks_how_things_are("my mentor is busy. should I wait a week?")
     assert not asks_how_things_are("How many hours should I put in each week?")
     assert not asks_how_things_are("How long should I wait before I follow up?")
