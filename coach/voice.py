@@ -419,8 +419,10 @@ def build_units(text: str) -> list[Unit]:
     units: list[Unit] = []
     position = 0
     topic = ""
+    after_paragraph = False  # the block above was a plain paragraph
     for kind, payload in _blocks(_CODE_ELEMENT.sub(" ", text)):
         first = len(units)
+        above, after_paragraph = after_paragraph, kind == "para"
         if kind == "row":
             label, sentences = row_sentences(payload)
             position = _add_sentences(units, sentences, position)
@@ -450,7 +452,11 @@ def build_units(text: str) -> list[Unit]:
             lead, items = (sentences[-1], kind[1]) if isinstance(kind, tuple) else (None, [])
             if lead is not None:
                 sentences = sentences[:-1]
-            position = _add_sentences(units, sentences, position)
+            # A paragraph that opens leaning ("These reports don't have to be long.",
+            # "Similarly, ...") leans on the paragraph right above, as a list's first item does.
+            previous = units[-1] if above and units and position - 1 in units[-1].keys \
+                else None
+            position = _add_sentences(units, sentences, position, previous)
             if lead is not None and _question_items(items):
                 # "Ask yourself:" over questions to think through, each with follow-up
                 # questions: said as its list of first questions (questions are never points

@@ -882,3 +882,17 @@ def test_a_run_in_heading_is_not_said_but_a_label_that_carries_sense_is():
     for kept in ["Set one goal per meeting: It keeps the call focused.",
                  "Don't: Cancel on the morning of a session."]:
         assert build_units(kept)[0].sentences[0].startswith(kept[:12]), kept
+
+
+def test_a_paragraph_that_opens_leaning_leans_on_the_paragraph_above():
+    # "These reports don't have to be very long" answered "does my weekly email need to be a
+    # long report?" but, with nothing before it in its paragraph, was never said
+    text = ("Email your mentors a progress report every Friday afternoon.\n\n"
+            "These reports don't have to be very long. A few lines on what you did is plenty.")
+    units = [u.sentences for u in build_units(text)]
+    assert ["Email your mentors a progress report every Friday afternoon.",
+            "These reports don't have to be very long."] in units
+    # after a list, the same sentence leans on the whole list, which is not joined with it
+    listed = "- Write the weekly report.\n- Send it on Friday.\n\nThese reports can be short."
+    assert not any("These reports can be short." in u for u in
+                   [s for u in build_units(listed) for s in u.sentences])
