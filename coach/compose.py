@@ -241,8 +241,11 @@ class GroundedComposer:
                     unit = trim_list(unit, pu.items[i] @ qvec + self.weights.overlap_weight
                                      * _overlaps([t for _, t in unit.items], weights))
                 fits = V.fits_question_type(focus or question, unit)
-                # a quoted sample message is an example, unless the mentee asked what to write
-                action = -1.0 if V.is_sample(unit) and not fits else V.actionability(unit)
+                # a quoted sample message is an example, unless the mentee asked what to write:
+                # then it is words to use, as actionable as an instruction, whatever its "I" says
+                action = V.actionability(unit)
+                if V.is_sample(unit):
+                    action = max(action, V.INSTRUCTION) if fits else -1.0
                 out.append(Candidate(passage, unit, vec, float(vec @ qvec),
                                      _overlaps([unit.text], weights)[0], fits, action))
         return out

@@ -1141,7 +1141,8 @@ def _speaks_for_programme(text: str) -> bool:
 _WRITER_VIEW = re.compile(r"^(?:\S+\s+){0,3}?(?:i|we)\s+(?:\w+ly\s+)?(?:think|believe|like to|"
                           r"prefer to|tend to|always|never)\b|"
                           r"^(?:\S+\s+){0,3}?(?:i|we)(?:['\u2019]ve|\s+have)\s+(?:\w+ly\s+)?"
-                          r"(?:found|seen|learned|learnt|gotten)\b|"
+                          r"(?:found|seen|learned|learnt|gotten|(?:also\s+)?had\s+(?:good|great|"
+                          r"the (?:most|best)|more)\s+(?:luck|results|success))\b|"
                           r"^(?:\S+\s+){0,3}?(?:i|we)\s+(?:can['\u2019]t|cannot)\s+"
                           r"(?:emphasi[sz]e|stress|recommend)\b", re.IGNORECASE)
 
@@ -1149,11 +1150,12 @@ _WRITER_VIEW = re.compile(r"^(?:\S+\s+){0,3}?(?:i|we)\s+(?:\w+ly\s+)?(?:think|be
 def is_story(sentence: str) -> bool:
     """The writer's own story, not an instruction: "My third mentor, Tomás, was generous..."."""
     text = strip_markup(sentence)
+    if _WRITER_VIEW.match(text):
+        return False
     if _PAST_FIRST.search(text) and not _TO_READER.search(text):
         return True
     return bool(_STORY.match(text)) and not is_imperative(sentence) and not (
-        _YOU_MODAL.search(sentence)) and not _speaks_for_programme(text) and not (
-        _WRITER_VIEW.match(text))
+        _YOU_MODAL.search(sentence)) and not _speaks_for_programme(text)
 
 
 _WHOLLY_QUOTED = re.compile(r"^\W*[\"\u201c\u201d\u201e][^\"\u201c\u201d]{20,}[\"\u201c\u201d]\W*$")
@@ -1163,6 +1165,9 @@ def is_sample(unit: Unit) -> bool:
     """True for a unit that is only a quoted sample ("\u201cHi. I have truly appreciated the time
     we've spent ...\u201d"): words to copy when asked what to write, no advice otherwise."""
     return not unit.items and bool(_WHOLLY_QUOTED.match(" ".join(unit.sentences)))
+
+
+INSTRUCTION = 0.8  # `actionability` of an order ("Send a note"), before a concrete number
 
 
 def actionability(unit: Unit) -> float:
@@ -1178,7 +1183,7 @@ def actionability(unit: Unit) -> float:
     for sentence in lines:
         score = 0.0
         if is_imperative(sentence):
-            score = 0.8
+            score = INSTRUCTION
         elif _YOU_MODAL.search(sentence) or _MENTEE_DOES.match(drop_connective(sentence)):
             score = 0.6  # "you should ...", "we recommend ...", "The mentee sends ..."
         if score and _CONCRETE.search(sentence):
@@ -1215,7 +1220,8 @@ _QUESTION_TYPES: tuple[tuple[re.Pattern[str], Any], ...] = (
     (re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE), lambda t, u: bool(_QUANTITY.search(t))),
     (re.compile(r"^(?:\W*\w+\W+){0,3}?when\b|\bhow soon\b|\bby when\b", re.IGNORECASE),
      lambda t, u: bool(_MOMENT.search(t) or _SPAN.search(t))),
-    (re.compile(r"\bwhat (?:should|do|can|would) (?:i|we) (?:say|write|put|ask|include|cover)\b|"
+    (re.compile(r"\bwhat (?:should|do|can|would) (?:i|we) (?:\w+ly )?(?:say|write|put|ask|include|"
+                r"cover)\b|"
                 r"\bwhat (?:goes|to say|to write|to put)\b|\bwhat (?:do|should) i say\b|"
                 r"\bin what order\b|"
                 # "How do I tell them without being rude?": the words to use

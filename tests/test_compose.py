@@ -371,3 +371,18 @@ def test_a_note_from_a_supporting_point_is_offered_only_when_the_mentee_asked_wh
     asked_what_to_do = select_points("How should I thank my mentor?", scored, said)
     assert [s.draft_kind for s in asked_what_to_do.suggestions if s.kind == "draft"] == [
         "thank-you"]
+
+
+def test_a_sample_message_is_words_to_use_when_asked_and_an_example_otherwise(composer):
+    # a sample in the first person ("I've been thinking ...") had counted as the writer's story
+    # even when the mentee asked what to say, so an instruction beside it always won
+    text = ("Keep the goodbye short and warm.\n\n"
+            "\u201cI've really valued our talks this year, and I think it's time for me to wrap "
+            "up our sessions. Thank you for everything you've shared.\u201d")
+    evidence = [passage(1, text, "Ending well")]
+    sample = next(c for c in composer.candidates("What can I actually say to end it?", evidence)
+                  if V.is_sample(c.unit))
+    assert sample.action == V.INSTRUCTION
+    elsewhere = next(c for c in composer.candidates("How long should a mentorship last?",
+                                                    evidence) if V.is_sample(c.unit))
+    assert elsewhere.action < 0

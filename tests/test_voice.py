@@ -493,6 +493,9 @@ def test_the_writer_s_view_or_habit_in_the_present_is_advice_not_a_story():
                  "I do expect you to tell me when a deadline is slipping."]:
         assert not is_story(view), view
         assert actionability(Unit([view])) >= 0.0
+    for view in ["I have found that a small side project together teaches a new language best.",
+                 "I've also had good luck with asking two mentors the same question."]:
+        assert not is_story(view), view
     for story in ["I found my first mentor at a meetup in 2015.",
                   "I sent him three emails that spring and heard nothing."]:
         assert is_story(story), story
