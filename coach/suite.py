@@ -56,7 +56,10 @@ DANGLING = re.compile(r"^(?:(?:this|that|these|those|it|they|them|such|below|abo
 # "It's fine to ...", "It also helps to ...", "It is your call whether ...": an "it" standing for
 # the clause that follows.
 POINTS_AHEAD = re.compile(r"^it(?:['\u2019]s| is| was)?\s+(?:[\w'\u2019-]+\s+){0,5}?"
-                          r"(?:to \w+|that |whether |if )", re.IGNORECASE)
+                          r"(?:to \w+|that |whether |if )|"
+                          # "It's not uncommon for mentor and mentee to stay in touch."
+                          r"^it(?:['\u2019]s| is)\s+(?:[\w'\u2019-]+\s+){1,3}?for\s+"
+                          r"(?:[\w'\u2019-]+\s+){1,3}?to \w+", re.IGNORECASE)
 
 
 @dataclass

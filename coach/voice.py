@@ -104,6 +104,8 @@ _OPENS_ALONE = re.compile(
 _DUMMY_IT = re.compile(
     r"^it(?:['\u2019]s|\s+(?:is|was|can be|may be|might be|will be|would be|isn['\u2019]t|is not))"
     r"\s+(?:[\w'\u2019-]+\s+){0,3}?(?:to\s+\w+|that\s|whether\s|if\s|worth\s+\w+ing\b)|"
+    # "It's normal and natural for mentorships to end ...": what is usual for someone
+    r"^it(?:['\u2019]s|\s+is)\s+(?:[\w'\u2019-]+\s+){1,3}?for\s+(?:[\w'\u2019-]+\s+){1,3}?to\s+\w+|"
     r"^it\s+(?:(?:also|often|usually|always|really|sometimes)\s+)?(?:helps|pays|makes sense|"
     r"never hurts|does(?:n['\u2019]t| not) hurt)\s+(?:to|if|when)\b", re.IGNORECASE)
 # "If this is the case, ...", "In that case, ...", "For this reason, ...": a pointing word inside
@@ -729,13 +731,21 @@ once while after before until because again now too back later soon
 """.split())
 
 
+# A consequence drawn from the sentence before ("Therefore, always be sure to ..."): with an
+# order after it, the order stands alone and the connective goes; a statement still leans.
+_CONSEQUENCE = re.compile(r"^(?:therefore|thus|hence|as a result|as such|consequently),\s+",
+                          re.IGNORECASE)
+
+
 def _strip_connective(sentence: str) -> str:
     body = sentence.strip()
     while True:
         stripped = _CONNECTIVE.sub("", body, count=1)
         if stripped == body:
-            return body
+            break
         body = stripped
+    rest = _CONSEQUENCE.sub("", body, count=1)
+    return rest if rest != body and len(rest.split()) >= 4 and is_imperative(rest) else body
 
 
 # "It's also worth ...", "You should also mention ...": an "also" near the start adds to a point

@@ -899,3 +899,15 @@ def test_a_paragraph_that_opens_leaning_leans_on_the_paragraph_above():
     listed = "- Write the weekly report.\n- Send it on Friday.\n\nThese reports can be short."
     assert not any("These reports can be short." in u for u in
                    [s for u in build_units(listed) for s in u.sentences])
+
+
+def test_an_order_drawn_as_a_consequence_stands_alone_and_a_statement_still_leans():
+    # "Therefore, always be sure to understand what the next step will be" was never said:
+    # joined with its long reason, it was over the length a point may have
+    order = "Therefore, always agree on the next step before you leave a meeting."
+    assert not leans_on_predecessor(order)
+    assert drop_connective(order) == "Always agree on the next step before you leave a meeting."
+    assert leans_on_predecessor("As a result, she stopped replying to my emails.")
+    assert leans_on_predecessor("Thus, low return.")
+    # what is usual for someone: the "it" points ahead, not back
+    assert not leans_on_predecessor("It's not uncommon for mentor and mentee to stay in touch.")
