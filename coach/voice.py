@@ -366,7 +366,10 @@ _FOR_MENTORS = re.compile(
     r"(?!\s*(?:and|&|/|or)\s*(?:the\s+)?(?:mentees?|prot[eé]g[eé]s?|new\s+\w+|newcomers?|"
     r"students?|participants?)\b)"
     r"|^(?:the\s+)?mentor['\u2019]?s?\s+(?:do['\u2019]?s|dos|don['\u2019]?ts|checklist|tips)\b"
-    r"|^(?:good|great|effective|successful|ideal|poor|bad|ineffective)\s+mentors\W*$",
+    r"|^(?:good|great|effective|successful|ideal|poor|bad|ineffective)\s+mentors\W*$"
+    # "If You're the Mentor Ending Early", "As a buddy": the other side's part of the page
+    r"|^(?:(?:if|when)\s+you(?:['\u2019]re|\s+are)|as)\s+(?:the|a|an)\s+(?:mentor|buddy|coach|"
+    r"supervisor|advis[eo]r|sponsor|tutor)\b(?!['\u2019]s)",
     re.IGNORECASE)
 
 

@@ -271,11 +271,13 @@ def test_advice_for_mentors_is_not_said_to_a_mentee():
     assert not is_candidate("Read this article to learn more about feedback.")
     for heading in ["DO's (Mentor)", "Guide \u203a For mentors", "Mentor tips", "Great mentors:",
                     "Onboarding \u203a For buddies", "Tips for coaches",
-                    "Checklist (for supervisors)"]:
+                    "Checklist (for supervisors)", "Ending early › If you're the mentor",
+                    "When you are a mentor", "As a buddy"]:
         assert for_mentors(heading), heading
     for heading in ["DO's (Mentee)", "For mentees", "Finding a mentor", "The mentor's role",
                     "Tips for Mentors and Mentees", "Great mentees:",
-                    "For buddies and new starters", "For new contributors"]:
+                    "For buddies and new starters", "For new contributors",
+                    "If you're the mentee", "If you are the mentor's manager"]:
         assert not for_mentors(heading), heading
 
 
