@@ -45,3 +45,9 @@ DUE_KINDS: tuple[DueKind, ...] = get_args(DueKind)
 # A courtesy title before a name (a regex: "Dr", "Dr.", "Prof" ...): kept in a greeting ("Hi
 # Dr. Shah,"), part of a name in chat ("my mentor Dr. Priya Shah"), never a name itself.
 TITLE = r"(?:Dr|Prof|Professor|Mr|Mrs|Ms|Mx|Miss|Sir|Dame|Coach)\.?"
+
+# Capitalised words of the calendar: never a person's name in a draft's context ("we met last
+# Tuesday; she suggested ..." still means the recipient by "she").
+WEEKDAYS = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
+MONTHS = frozenset("January February March April May June July August September October "
+                   "November December".split())

@@ -359,17 +359,18 @@ _TO_A_MENTOR = re.compile(r"\byour\s+mentees?\b|^\W*as (?:a|the) mentor,", re.IG
 # A list's label naming mentors ("Great mentors:", "Poor mentors:") heads their part too; a
 # heading for both ("Tips for Mentors and Mentees") is the mentee's as well.
 # (the other side has other names: "For buddies", "Tips for coaches", "(for supervisors)")
+_GUIDE = r"mentor|buddy|coach|supervisor|advis[eo]r|sponsor|tutor"
 _GUIDES = r"mentors|buddies|coaches|supervisors|advis[eo]rs|sponsors|tutors"
 _FOR_MENTORS = re.compile(
-    r"\((?:for\s+)?(?:mentor|buddy|coach|supervisor|advis[eo]r|sponsor|tutor|" + _GUIDES + r")\)"
+    r"\((?:for\s+)?(?:" + _GUIDE + "|" + _GUIDES + r")\)"
     r"|^(?:(?:tips|advice|guidance|notes|a guide)\s+)?for\s+(?:the\s+)?(?:" + _GUIDES + r")\b"
     r"(?!\s*(?:and|&|/|or)\s*(?:the\s+)?(?:mentees?|prot[eé]g[eé]s?|new\s+\w+|newcomers?|"
     r"students?|participants?)\b)"
     r"|^(?:the\s+)?mentor['\u2019]?s?\s+(?:do['\u2019]?s|dos|don['\u2019]?ts|checklist|tips)\b"
     r"|^(?:good|great|effective|successful|ideal|poor|bad|ineffective)\s+mentors\W*$"
     # "If You're the Mentor Ending Early", "As a buddy": the other side's part of the page
-    r"|^(?:(?:if|when)\s+you(?:['\u2019]re|\s+are)|as)\s+(?:the|a|an)\s+(?:mentor|buddy|coach|"
-    r"supervisor|advis[eo]r|sponsor|tutor)\b(?!['\u2019]s)",
+    r"|^(?:(?:if|when)\s+you(?:['\u2019]re|\s+are)|as)\s+(?:the|a|an)\s+(?:" + _GUIDE
+    + r")\b(?!['\u2019]s)",
     re.IGNORECASE)
 
 
@@ -1151,13 +1152,14 @@ def _speaks_for_programme(text: str) -> bool:
 # The writer giving a view or a habit in the present ("I think the secret is to ...", "I like to
 # keep a running doc ...", "I've found that ...", "I can't stress this enough"): advice in the
 # first person, not a story told about the past.
-_WRITER_VIEW = re.compile(r"^(?:\S+\s+){0,3}?(?:i|we)\s+(?:\w+ly\s+)?(?:think|believe|like to|"
-                          r"prefer to|tend to|always|never)\b|"
-                          r"^(?:\S+\s+){0,3}?(?:i|we)(?:['\u2019]ve|\s+have)\s+(?:\w+ly\s+)?"
-                          r"(?:found|seen|learned|learnt|gotten|(?:also\s+)?had\s+(?:good|great|"
-                          r"the (?:most|best)|more)\s+(?:luck|results|success))\b|"
-                          r"^(?:\S+\s+){0,3}?(?:i|we)\s+(?:can['\u2019]t|cannot)\s+"
-                          r"(?:emphasi[sz]e|stress|recommend)\b", re.IGNORECASE)
+_WRITER_VIEW = re.compile(r"^(?:\S+\s+){0,3}?(?:i|we)(?:"
+                          r"\s+(?:\w+ly\s+)?(?:think|believe|like to|prefer to|tend to|always|"
+                          r"never)|"
+                          r"(?:['\u2019]ve|\s+have)\s+(?:\w+ly\s+)?(?:found|seen|learned|learnt|"
+                          r"gotten|(?:also\s+)?had\s+(?:good|great|the (?:most|best)|more)\s+"
+                          r"(?:luck|results|success))|"
+                          r"\s+(?:can['\u2019]t|cannot)\s+(?:emphasi[sz]e|stress|recommend))\b",
+                          re.IGNORECASE)
 
 
 def is_story(sentence: str) -> bool:

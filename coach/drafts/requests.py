@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from coach.drafts.wording import _one_line
-from coach.vocabulary import TITLE
+from coach.vocabulary import TITLE, WEEKDAYS
 
 
 @dataclass(frozen=True)
@@ -25,9 +25,9 @@ PERSON_NAME = rf"(?:{TITLE}\s+)?{_CAP}(?:\s+{_CAP})?"
 _NOT_NAMES = frozenset({
     "I", "I'm", "I’m", "Im", "My", "Me", "Mentor", "The", "A", "An", "Hi", "Hello", "Hey", "Thanks",
     "Thank", "Please", "Can", "Could", "Would", "Will", "This", "That", "It", "He", "She", "They",
-    "Him", "Her", "Them", "We", "You", "Your", "Our", "Monday", "Tuesday", "Wednesday", "Thursday",
-    "Friday", "Saturday", "Sunday", "Today", "Tomorrow", "Yesterday", "Coffee", "Lunch",
-})
+    "Him", "Her", "Them", "We", "You", "Your", "Our", "Today", "Tomorrow", "Yesterday", "Coffee",
+    "Lunch",
+}) | WEEKDAYS
 _RELATION = (r"(?:my\s+(?:(?:old|former|new|current|prospective|potential|future)\s+)?"
              r"(?:mentor|manager|boss|colleague|friend|professor|advisor|adviser|coach)\s*,?\s+)")
 _RECIPIENT = [

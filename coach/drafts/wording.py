@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 
 from coach.text import clean_user_text
-from coach.vocabulary import TITLE
+from coach.vocabulary import MONTHS, TITLE, WEEKDAYS
 
 _HELP_NOUN = (r"help|guidance|advice|input|perspective|pointers|tips|support|mentoring|"
               r"mentorship|insights?|thoughts")
@@ -209,18 +209,11 @@ def _mentor_to_you(text: str, name: str) -> str:
     return re.sub(rf"\b(my)\s+mentor\b{name},?", spoken("you"), text, flags=re.I)
 
 
-# Capitalised words that are dates, not people: "We met last Tuesday; she suggested ..." still
-# means the recipient by "she".
-_CALENDAR = frozenset(
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
-    "June July August September October November December".split())
-
-
 def _first_other_person(text: str) -> int:
     """Where the context first mentions someone other than the mentee and the recipient."""
     starts = [m.start() for m in _OTHER_PEOPLE.finditer(text)]
     starts += [m.start() for m in re.finditer(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+", text)
-               if m.group() not in _CALENDAR]
+               if m.group() not in WEEKDAYS | MONTHS]
     return min(starts, default=len(text))
 
 
