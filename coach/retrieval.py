@@ -57,7 +57,9 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 from chromadb.errors import ChromaError
@@ -69,6 +71,7 @@ from coach.store import GET_PAGE, Change, Store, store_failures
 from coach.text import content_words, split_sentences
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 LEXICAL_WEIGHT = 0.1  # BM25 (scaled to the best match = 1) added to the cosine-based relevance
 SENTENCE_SHARE = 0.5  # weight of the best sentence's cosine vs. the passage's
@@ -190,15 +193,19 @@ class Retriever:
         k = k or self.settings.top_k
         if not query.strip():
             return []
+        return self._read(lambda force: self._search(query, k, force_refresh=force))
+
+    def _read(self, read: Callable[[bool], _T]) -> _T:
+        """`read(False)`; on disk, when another process is rewriting passages our view of the
+        index still has ("Error finding id"), catch up and `read(True)` once more before
+        calling the store broken."""
         try:
-            return self._search(query, k)
+            return read(False)
         except store_failures() as exc:
             if self.settings.chroma_url or not isinstance(exc, ChromaError):
                 raise self.store.unavailable(exc) from None
-        # On disk, another process may be rewriting passages our view of the index still has
-        # ("Error finding id"): catch up and try once more before calling the store broken.
         try:
-            return self._search(query, k, force_refresh=True)
+            return read(True)
         except store_failures() as exc:
             raise self.store.unavailable(exc) from None
 
@@ -308,8 +315,9 @@ class Retriever:
         return cached
 
     def library(self) -> Library:
-        """The library's vocabulary (for judging whether a question's words are covered at all)."""
-        index = self._lexical_index(self.store.refresh())
+        """The library's vocabulary (for judging whether a question's words are covered at all).
+        Read like a search (`_read`): a `coach ingest` running beside the app must not fail it."""
+        index = self._read(lambda force: self._lexical_index(self.store.refresh(force=force)))
         return Library(dict(index.df), len(index.ids))
 
     def _bm25(self, query: str, k: int, index: _Lexical) -> dict[str, float]:

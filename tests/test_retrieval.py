@@ -95,3 +95,30 @@ def test_passages_carry_their_best_sentence_score(retriever):
     top = retriever.search("my mentor stopped returning my calls")[0]
     # A sentence that names the problem is closer to the question than the whole passage.
     assert top.sentence_score is not None and top.sentence_score >= top.score
+
+
+def test_the_library_s_vocabulary_is_read_again_when_another_process_rewrote_passages(
+        corpus_store, monkeypatch):
+    # The answerability check reads the library beside a `coach ingest` in another process;
+    # Chroma's "Error finding id" there failed the whole reply ("something went wrong"), while
+    # a search caught up with the store and tried once more.
+    from chromadb.errors import InternalError
+
+    retriever = Retriever(open_store(corpus_store), corpus_store)
+    real, forced = retriever._lexical_index, []
+    refresh = retriever.store.refresh
+
+    def first_read_fails(version, *args, **kwargs):
+        if not forced:
+            raise InternalError("Error executing plan: Internal error: Error finding id")
+        return real(version, *args, **kwargs)
+
+    def noting_force(*, force=False):
+        forced.extend([force] if force else [])
+        return refresh(force=force)
+
+    monkeypatch.setattr(retriever, "_lexical_index", first_read_fails)
+    monkeypatch.setattr(retriever.store, "refresh", noting_force)
+    library = retriever.library()
+    assert forced == [True]
+    assert library.chunks > 0 and library.df
